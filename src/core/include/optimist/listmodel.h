@@ -1,0 +1,173 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optimist/change.h>
+#include <optimist/field.h>
+#include <optimist/optimistcore_export.h>
+
+#include <QtCore/QAbstractListModel>
+
+#include <memory>
+
+namespace Optimist {
+
+class ListModelPrivate;
+class Transaction;
+
+//! An optimistic, server-backed list model.
+//!
+//! It holds one collection: the confirmed records the server last sent
+//! (with the server's cursor) and the local edits the server has not yet
+//! confirmed. The rows it shows are the confirmed records with every pending
+//! edit replayed on top, in order. Local edits show at once; a rejected edit
+//! rolls back exactly its own effects.
+//!
+//! Roles: one per field of the schema (see setFields()), plus the built-in
+//! roles IdRole, PendingRole, SyncStateRole and LastErrorRole. Qt::DisplayRole
+//! and Qt::EditRole map to the display field (the first field by default).
+class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(QString collection READ collection WRITE setCollection NOTIFY collectionChanged)
+    Q_PROPERTY(QVariantList fields READ fieldsVariant WRITE setFieldsVariant NOTIFY fieldsChanged)
+    Q_PROPERTY(QString displayField READ displayField WRITE setDisplayField NOTIFY displayFieldChanged)
+    Q_PROPERTY(QString sortField READ sortField WRITE setSortField NOTIFY sortChanged)
+    Q_PROPERTY(Qt::SortOrder sortOrder READ sortOrder WRITE setSortOrder NOTIFY sortChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
+    Q_PROPERTY(bool hasPendingChanges READ hasPendingChanges NOTIFY pendingCountChanged)
+    Q_PROPERTY(bool loading READ isLoading WRITE setLoading NOTIFY loadingChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString cursor READ cursor NOTIFY cursorChanged)
+
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        PendingRole,
+        SyncStateRole,
+        LastErrorRole,
+        FirstFieldRole = Qt::UserRole + 16, //!< field i has role FirstFieldRole + i
+    };
+    Q_ENUM(Role)
+
+    enum SyncState {
+        Synced,        //!< the row is what the server confirmed
+        PendingInsert, //!< inserted locally, not yet confirmed
+        PendingUpdate, //!< changed locally, not yet confirmed
+        Failed,        //!< the last edit of this row was rejected (see lastError)
+    };
+    Q_ENUM(SyncState)
+
+    explicit ListModel(QObject *parent = nullptr);
+    ~ListModel() override;
+
+    QString collection() const;
+    void setCollection(const QString &collection);
+
+    //! The schema. Set it before a view binds to the model: views read
+    //! roleNames() once. Changing the fields of a model that holds rows
+    //! resets it.
+    Fields fields() const;
+    void setFields(const Fields &fields);
+    QVariantList fieldsVariant() const;
+    void setFieldsVariant(const QVariantList &fields);
+    //! The role of field \a name, or -1.
+    int roleForField(const QString &name) const;
+
+    QString displayField() const;
+    void setDisplayField(const QString &field);
+
+    //! Rows are ordered by this field (empty: creation order), the id
+    //! breaking ties. Changing it re-sorts with layoutChanged().
+    QString sortField() const;
+    void setSortField(const QString &field);
+    Qt::SortOrder sortOrder() const;
+    void setSortOrder(Qt::SortOrder order);
+
+    int count() const;
+    int pendingCount() const;
+    bool hasPendingChanges() const;
+    bool isLoading() const;
+    void setLoading(bool loading);
+    QString error() const;
+    QString cursor() const;
+
+    // Local edits. Each returns the transaction the edit joined (the one
+    // passed in, Transaction::current(), or a new committed one). An edit
+    // that breaks the schema changes nothing and returns a transaction that
+    // is already Rejected with "validation_failed".
+    Q_INVOKABLE Optimist::Transaction *insert(const QVariantMap &record, Optimist::Transaction *transaction = nullptr);
+    Q_INVOKABLE Optimist::Transaction *update(const QString &id, const QVariantMap &fields,
+                                              Optimist::Transaction *transaction = nullptr);
+    Q_INVOKABLE Optimist::Transaction *remove(const QString &id, Optimist::Transaction *transaction = nullptr);
+
+    //! The visible record with \a id (its fields plus "id"), or an empty map.
+    Q_INVOKABLE QVariantMap get(const QString &id) const;
+    //! The record at \a row, like get().
+    Q_INVOKABLE QVariantMap at(int row) const;
+    //! The row of \a id, or -1.
+    Q_INVOKABLE int indexOf(const QString &id) const;
+    Q_INVOKABLE bool contains(const QString &id) const;
+
+    // Transport API: what a sync layer (or a test) feeds in.
+
+    //! Replaces the confirmed state with \a records (each with an "id") at
+    //! \a cursor. Rows that differ are updated in place; the first load of an
+    //! empty model is a reset. Acknowledgements waiting for a later state
+    //! are settled: a snapshot contains every transaction acknowledged
+    //! before it.
+    void applySnapshot(const QList<QVariantMap> &records, const QString &cursor);
+    //! Applies \a changes made between \a prevCursor and \a cursor, and drops
+    //! the pending transactions in \a acknowledged, whose effects the changes
+    //! contain, in the same step (nothing flickers). Returns false and emits
+    //! gapDetected() without changing anything when \a prevCursor is not the
+    //! model's cursor.
+    bool applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
+                    const QList<quint64> &acknowledged = {});
+    //! The server applied transaction \a transactionId; the state at \a cursor
+    //! contains it. If the model is at \a cursor already (or \a cursor is
+    //! empty) the transaction is dropped now, otherwise when the model
+    //! reaches \a cursor through a delta or a snapshot.
+    void acknowledge(quint64 transactionId, const QString &cursor);
+    //! The server renamed a record: the row keeps its place (unless the sort
+    //! order says otherwise) and only its id role changes.
+    void renameRecord(const QString &oldId, const QString &newId);
+
+    //! The confirmed (server) record with \a id, or an empty map.
+    QVariantMap confirmedRecord(const QString &id) const;
+    //! Transactions with edits in this model that are not yet settled, oldest first.
+    QList<Transaction *> pendingTransactions() const;
+
+    // QAbstractItemModel
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    void collectionChanged();
+    void fieldsChanged();
+    void displayFieldChanged();
+    void sortChanged();
+    void countChanged();
+    void pendingCountChanged();
+    void loadingChanged();
+    void errorChanged();
+    void cursorChanged();
+    //! A delta did not follow on from the model's cursor: the transport
+    //! should resubscribe from cursor().
+    void gapDetected(const QString &cursor, const QString &deltaPrevCursor);
+    //! A transaction with edits here was committed: a transport can send it.
+    void transactionCommitted(Optimist::Transaction *transaction);
+    //! A local edit of \a id was rolled back.
+    void rolledBack(const QString &id, const QString &code, const QString &message);
+
+private:
+    friend class Transaction;
+    friend class TransactionPrivate;
+    friend class ListModelPrivate;
+    std::unique_ptr<ListModelPrivate> d;
+};
+
+} // namespace Optimist

@@ -1,0 +1,1065 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "listmodel.h"
+
+#include "listmodel_p.h"
+#include "logging_p.h"
+#include "transaction_p.h"
+
+#include <QtCore/QUuid>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+namespace {
+
+int compareValues(const QVariant &x, const QVariant &y)
+{
+    const bool xNull = x.isNull();
+    const bool yNull = y.isNull();
+    if (xNull || yNull)
+        return xNull == yNull ? 0 : (xNull ? -1 : 1);
+    const QPartialOrdering order = QVariant::compare(x, y);
+    if (order == QPartialOrdering::Less)
+        return -1;
+    if (order == QPartialOrdering::Greater)
+        return 1;
+    return 0;
+}
+
+bool isPendingState(ListModel::SyncState state)
+{
+    return state == ListModel::PendingInsert || state == ListModel::PendingUpdate;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- schema
+
+QVariantList ListModelPrivate::defaultValues() const
+{
+    QVariantList values;
+    values.reserve(fields.size());
+    for (const Field &field : fields)
+        values.append(field.defaultValue);
+    return values;
+}
+
+QVariantList ListModelPrivate::recordValues(const QVariantMap &record) const
+{
+    QVariantList values = defaultValues();
+    for (auto it = record.cbegin(); it != record.cend(); ++it) {
+        const int i = fieldIndex(it.key());
+        if (i < 0)
+            continue;
+        QVariant value;
+        if (fields.at(i).coerce(it.value(), &value))
+            values[i] = value;
+        else
+            qCWarning(lcCore) << collection << "server value for" << it.key() << "is not a"
+                              << Field::typeName(fields.at(i).type) << "; using the default";
+    }
+    return values;
+}
+
+QVariantMap ListModelPrivate::toMap(const Entry *entry, const QVariantList &values) const
+{
+    QVariantMap map;
+    for (int i = 0; i < fields.size(); ++i)
+        map.insert(fields.at(i).name, values.value(i));
+    map.insert(u"id"_s, entry->id);
+    return map;
+}
+
+void ListModelPrivate::rebuildFieldIndexes()
+{
+    fieldIndexes.clear();
+    for (int i = 0; i < fields.size(); ++i)
+        fieldIndexes.insert(fields.at(i).name, i);
+    displayIndex = displayFieldName.isEmpty() ? 0 : std::max(0, fieldIndex(displayFieldName));
+    sortIndex = sortFieldName.isEmpty() ? -1 : fieldIndex(sortFieldName);
+}
+
+// ---------------------------------------------------------------- ordering
+
+int ListModelPrivate::compare(const QVariantList &values, quint64 seq, const QString &id, const Entry *b) const
+{
+    int c;
+    if (sortIndex >= 0) {
+        c = compareValues(values.at(sortIndex), b->values.at(sortIndex));
+        if (c == 0)
+            c = id.compare(b->id);
+    } else {
+        c = seq < b->seq ? -1 : (seq > b->seq ? 1 : 0);
+    }
+    return sortOrder == Qt::DescendingOrder ? -c : c;
+}
+
+int ListModelPrivate::lowerBound(const QVariantList &values, quint64 seq, const QString &id) const
+{
+    int lo = 0;
+    int hi = int(rows.size());
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (compare(values, seq, id, rows[mid]) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int ListModelPrivate::rowOf(const Entry *entry) const
+{
+    const int row = lowerBound(entry->values, entry->seq, entry->id);
+    Q_ASSERT(row < int(rows.size()) && rows[row] == entry);
+    return row;
+}
+
+// ---------------------------------------------------------------- state
+
+Entry *ListModelPrivate::ensureEntry(const QString &id)
+{
+    Entry *&slot = entries[id];
+    if (!slot) {
+        slot = new Entry;
+        slot->id = id;
+        slot->seq = nextSeq++;
+    }
+    return slot;
+}
+
+ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
+{
+    Computed now{entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError};
+    for (const PendingOp &op : entry->ops) {
+        switch (op.kind) {
+        case Mutation::Kind::Insert:
+            now.visible = true;
+            now.values = op.values;
+            break;
+        case Mutation::Kind::Update:
+            if (now.visible) {
+                for (int k = 0; k < op.fieldIndexes.size(); ++k)
+                    now.values[op.fieldIndexes.at(k)] = op.values.at(k);
+            }
+            break;
+        case Mutation::Kind::Remove:
+            now.visible = false;
+            break;
+        }
+    }
+    if (!entry->ops.isEmpty())
+        now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
+    else if (!entry->lastError.isEmpty())
+        now.state = ListModel::Failed;
+    return now;
+}
+
+QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &now) const
+{
+    QList<int> roles;
+    for (int i = 0; i < fields.size(); ++i) {
+        if (entry->values.at(i) != now.values.at(i)) {
+            if (i == displayIndex)
+                roles << Qt::DisplayRole << Qt::EditRole;
+            roles << ListModel::FirstFieldRole + i;
+        }
+    }
+    if (entry->shownState != now.state) {
+        roles << ListModel::SyncStateRole;
+        if (isPendingState(entry->shownState) != isPendingState(now.state))
+            roles << ListModel::PendingRole;
+    }
+    if (entry->shownError != now.error)
+        roles << ListModel::LastErrorRole;
+    return roles;
+}
+
+static void show(Entry *entry, ListModelPrivate::Computed &&now)
+{
+    entry->visible = now.visible;
+    entry->values = std::move(now.values);
+    entry->shownState = now.state;
+    entry->shownError = std::move(now.error);
+}
+
+void ListModelPrivate::commitTouched(QList<Entry *> touched)
+{
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    if (touched.size() == 1)
+        commitOne(touched.first(), compute(touched.first()));
+    else if (!touched.isEmpty())
+        commitMany(touched);
+    for (Entry *entry : std::as_const(touched))
+        dropIfUnused(entry);
+}
+
+void ListModelPrivate::commitOne(Entry *entry, Computed now)
+{
+    if (!entry->visible && !now.visible) {
+        show(entry, std::move(now));
+        return;
+    }
+    if (entry->visible && !now.visible) {
+        const int row = rowOf(entry);
+        q->beginRemoveRows({}, row, row);
+        rows.erase(rows.begin() + row);
+        show(entry, std::move(now));
+        q->endRemoveRows();
+        return;
+    }
+    if (!entry->visible) {
+        const int row = lowerBound(now.values, entry->seq, entry->id);
+        q->beginInsertRows({}, row, row);
+        show(entry, std::move(now));
+        rows.insert(rows.begin() + row, entry);
+        q->endInsertRows();
+        return;
+    }
+    const QList<int> roles = changedRoles(entry, now);
+    if (roles.isEmpty())
+        return;
+    int row = rowOf(entry);
+    if (sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0) {
+        // The sort key changed: the row moves rather than leaving and coming back.
+        const int dest = lowerBound(now.values, entry->seq, entry->id);
+        if (dest != row && dest != row + 1) {
+            q->beginMoveRows({}, row, row, {}, dest);
+            rows.erase(rows.begin() + row);
+            row = dest > row ? dest - 1 : dest;
+            rows.insert(rows.begin() + row, entry);
+            show(entry, std::move(now));
+            q->endMoveRows();
+            const QModelIndex index = q->index(row);
+            Q_EMIT q->dataChanged(index, index, roles);
+            return;
+        }
+    }
+    show(entry, std::move(now));
+    const QModelIndex index = q->index(row);
+    Q_EMIT q->dataChanged(index, index, roles);
+}
+
+void ListModelPrivate::commitMany(const QList<Entry *> &touched)
+{
+    struct Planned
+    {
+        Entry *entry;
+        Computed now;
+        QList<int> roles;
+    };
+    std::vector<Planned> removals, insertions, inPlace, moves;
+    for (Entry *entry : touched) {
+        Computed now = compute(entry);
+        if (entry->visible && !now.visible) {
+            removals.push_back({entry, std::move(now), {}});
+        } else if (!entry->visible && now.visible) {
+            insertions.push_back({entry, std::move(now), {}});
+        } else if (!entry->visible) {
+            show(entry, std::move(now));
+        } else {
+            QList<int> roles = changedRoles(entry, now);
+            if (roles.isEmpty())
+                continue;
+            const bool keyChanged =
+                sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
+            (keyChanged ? moves : inPlace).push_back({entry, std::move(now), std::move(roles)});
+        }
+    }
+
+    // 1. Removals, as contiguous ranges, from the bottom up.
+    if (!removals.empty()) {
+        std::vector<int> removedRows;
+        removedRows.reserve(removals.size());
+        for (const Planned &p : removals)
+            removedRows.push_back(rowOf(p.entry));
+        std::sort(removedRows.begin(), removedRows.end(), std::greater<>());
+        for (size_t i = 0; i < removedRows.size();) {
+            const int last = removedRows[i];
+            size_t j = i + 1;
+            while (j < removedRows.size() && removedRows[j] == removedRows[j - 1] - 1)
+                ++j;
+            const int first = removedRows[j - 1];
+            q->beginRemoveRows({}, first, last);
+            rows.erase(rows.begin() + first, rows.begin() + last + 1);
+            q->endRemoveRows();
+            i = j;
+        }
+        for (Planned &p : removals)
+            show(p.entry, std::move(p.now));
+    }
+
+    // 2. Changes that keep their place; their dataChanged comes last, when rows are final.
+    for (Planned &p : inPlace)
+        show(p.entry, std::move(p.now));
+
+    // 3. Sort-key changes, one move each. Before and after each move rows[]
+    //    is sorted by what every entry currently shows.
+    for (Planned &p : moves) {
+        const int row = rowOf(p.entry);
+        const int dest = lowerBound(p.now.values, p.entry->seq, p.entry->id);
+        if (dest != row && dest != row + 1) {
+            q->beginMoveRows({}, row, row, {}, dest);
+            rows.erase(rows.begin() + row);
+            rows.insert(rows.begin() + (dest > row ? dest - 1 : dest), p.entry);
+            show(p.entry, std::move(p.now));
+            q->endMoveRows();
+        } else {
+            show(p.entry, std::move(p.now));
+        }
+    }
+
+    // 4. Insertions: sorted, then grouped by the row they go in at, inserted
+    //    from the bottom up so that the rows computed for the others hold.
+    if (!insertions.empty()) {
+        for (Planned &p : insertions)
+            show(p.entry, std::move(p.now));
+        std::sort(insertions.begin(), insertions.end(),
+                  [this](const Planned &a, const Planned &b) { return lessThan(a.entry, b.entry); });
+        std::vector<int> at;
+        at.reserve(insertions.size());
+        for (const Planned &p : insertions)
+            at.push_back(lowerBound(p.entry->values, p.entry->seq, p.entry->id));
+        for (size_t end = insertions.size(); end > 0;) {
+            size_t begin = end - 1;
+            while (begin > 0 && at[begin - 1] == at[end - 1])
+                --begin;
+            const int row = at[begin];
+            q->beginInsertRows({}, row, row + int(end - begin) - 1);
+            std::vector<Entry *> block;
+            block.reserve(end - begin);
+            for (size_t k = begin; k < end; ++k)
+                block.push_back(insertions[k].entry);
+            rows.insert(rows.begin() + row, block.begin(), block.end());
+            q->endInsertRows();
+            end = begin;
+        }
+    }
+
+    // 5. dataChanged, merged over contiguous rows that changed the same roles.
+    std::vector<std::pair<int, const QList<int> *>> changed;
+    changed.reserve(inPlace.size() + moves.size());
+    for (const auto *group : {&inPlace, &moves}) {
+        for (const Planned &p : *group)
+            changed.emplace_back(rowOf(p.entry), &p.roles);
+    }
+    std::sort(changed.begin(), changed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (size_t i = 0; i < changed.size();) {
+        size_t j = i + 1;
+        while (j < changed.size() && changed[j].first == changed[j - 1].first + 1
+               && *changed[j].second == *changed[i].second)
+            ++j;
+        Q_EMIT q->dataChanged(q->index(changed[i].first), q->index(changed[j - 1].first), *changed[i].second);
+        i = j;
+    }
+}
+
+void ListModelPrivate::dropIfUnused(Entry *entry)
+{
+    if (entry->visible || entry->hasConfirmed || !entry->ops.isEmpty())
+        return;
+    entries.remove(entry->id);
+    delete entry;
+}
+
+void ListModelPrivate::emitStatusChanges(int oldCount, int oldPending)
+{
+    if (int(rows.size()) != oldCount)
+        Q_EMIT q->countChanged();
+    if (pending.size() != oldPending)
+        Q_EMIT q->pendingCountChanged();
+}
+
+void ListModelPrivate::setError(const QString &message)
+{
+    if (error == message)
+        return;
+    error = message;
+    Q_EMIT q->errorChanged();
+}
+
+void ListModelPrivate::setCursor(const QString &newCursor)
+{
+    if (cursor == newCursor)
+        return;
+    cursor = newCursor;
+    Q_EMIT q->cursorChanged();
+}
+
+void ListModelPrivate::resortAll()
+{
+    if (rows.empty())
+        return;
+    Q_EMIT q->layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList persistent = q->persistentIndexList();
+    std::vector<Entry *> persistentEntries;
+    persistentEntries.reserve(persistent.size());
+    for (const QModelIndex &index : persistent)
+        persistentEntries.push_back(rows[index.row()]);
+    std::sort(rows.begin(), rows.end(), [this](const Entry *a, const Entry *b) { return lessThan(a, b); });
+    QHash<const Entry *, int> rowOfEntry;
+    rowOfEntry.reserve(persistent.size());
+    for (int row = 0; row < int(rows.size()); ++row) {
+        if (std::find(persistentEntries.begin(), persistentEntries.end(), rows[row]) != persistentEntries.end())
+            rowOfEntry.insert(rows[row], row);
+    }
+    QModelIndexList moved;
+    moved.reserve(persistent.size());
+    for (const Entry *entry : persistentEntries)
+        moved.append(q->index(rowOfEntry.value(entry)));
+    q->changePersistentIndexList(persistent, moved);
+    Q_EMIT q->layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+// ---------------------------------------------------------------- transactions
+
+PendingTransaction *ListModelPrivate::pendingTransaction(quint64 id)
+{
+    for (PendingTransaction &pt : pending) {
+        if (pt.id == id)
+            return &pt;
+    }
+    return nullptr;
+}
+
+void ListModelPrivate::recordOp(Transaction *tx, Entry *entry, PendingOp op, const Mutation &mutation)
+{
+    PendingTransaction *pt = pendingTransaction(tx->id());
+    if (!pt) {
+        pending.append({tx->id(), tx, {}});
+        pt = &pending.last();
+    }
+    if (!pt->ids.contains(entry->id))
+        pt->ids.append(entry->id);
+    entry->ops.append(std::move(op));
+    entry->lastError.clear();
+    TransactionPrivate::get(tx)->addEdit(q, mutation);
+}
+
+QList<Entry *> ListModelPrivate::dropTransaction(quint64 id)
+{
+    QList<Entry *> touched;
+    const auto it = std::find_if(pending.begin(), pending.end(), [id](const auto &pt) { return pt.id == id; });
+    if (it == pending.end())
+        return touched;
+    for (const QString &recordId : std::as_const(it->ids)) {
+        if (Entry *e = entry(recordId)) {
+            e->ops.removeIf([id](const PendingOp &op) { return op.transactionId == id; });
+            touched.append(e);
+        }
+    }
+    pending.erase(it);
+    for (auto &ids : acksAwaitingCursor)
+        ids.removeAll(id);
+    return touched;
+}
+
+void ListModelPrivate::confirm(const QList<quint64> &ids)
+{
+    const int oldCount = int(rows.size());
+    const int oldPending = pending.size();
+    QList<Entry *> touched;
+    QList<QPointer<Transaction>> settled;
+    for (quint64 id : ids) {
+        if (PendingTransaction *pt = pendingTransaction(id)) {
+            settled.append(pt->transaction);
+            touched += dropTransaction(id);
+        }
+    }
+    commitTouched(touched);
+    emitStatusChanges(oldCount, oldPending);
+    for (const auto &tx : settled) {
+        if (tx)
+            TransactionPrivate::get(tx)->modelConfirmed(q);
+    }
+}
+
+void ListModelPrivate::rollback(Transaction *tx, const QString &code, const QString &message)
+{
+    const PendingTransaction *pt = pendingTransaction(tx->id());
+    if (!pt)
+        return;
+    const QStringList ids = pt->ids;
+    const int oldCount = int(rows.size());
+    const int oldPending = pending.size();
+    const QList<Entry *> touched = dropTransaction(tx->id());
+    for (Entry *e : touched)
+        e->lastError = message;
+    commitTouched(touched);
+    emitStatusChanges(oldCount, oldPending);
+    setError(message);
+    for (const QString &id : ids)
+        Q_EMIT q->rolledBack(id, code, message);
+}
+
+Transaction *ListModelPrivate::beginEdit(Transaction *requested, bool *created, QString *refusal)
+{
+    Transaction *tx = requested ? requested : Transaction::current();
+    *created = false;
+    if (tx && tx->isCommitted()) {
+        *refusal = u"transaction %1 is committed already; start a new one"_s.arg(tx->id());
+        return tx;
+    }
+    if (!tx) {
+        tx = TransactionPrivate::create(q);
+        TransactionPrivate::get(tx)->inCreatingCall = true;
+        *created = true;
+    }
+    return tx;
+}
+
+Transaction *ListModelPrivate::refuse(Transaction *tx, bool created, const QString &code, const QString &message)
+{
+    qCDebug(lcCore) << collection << "refused an edit:" << code << message;
+    setError(message);
+    TransactionPrivate::get(tx)->rejectEverywhere(code, message, created);
+    return tx;
+}
+
+// ---------------------------------------------------------------- ListModel
+
+ListModel::ListModel(QObject *parent) : QAbstractListModel(parent), d(std::make_unique<ListModelPrivate>(this)) { }
+
+ListModel::~ListModel()
+{
+    for (const PendingTransaction &pt : std::as_const(d->pending)) {
+        if (pt.transaction)
+            TransactionPrivate::get(pt.transaction)->forgetModel(this);
+    }
+    qDeleteAll(d->entries);
+}
+
+QString ListModel::collection() const { return d->collection; }
+
+void ListModel::setCollection(const QString &collection)
+{
+    if (d->collection == collection)
+        return;
+    d->collection = collection;
+    Q_EMIT collectionChanged();
+}
+
+Fields ListModel::fields() const { return d->fields; }
+
+void ListModel::setFields(const Fields &fields)
+{
+    if (d->fields == fields)
+        return;
+    if (!d->entries.isEmpty()) {
+        const QString message = u"the fields of '%1' cannot change once it holds records"_s.arg(d->collection);
+        qCWarning(lcCore).noquote() << message;
+        d->setError(message);
+        return;
+    }
+    QSet<QString> names;
+    for (const Field &field : fields) {
+        if (field.name.isEmpty() || field.name == u"id"_s || names.contains(field.name)) {
+            const QString message = u"invalid or duplicate field name '%1'"_s.arg(field.name);
+            qCWarning(lcCore).noquote() << message;
+            d->setError(message);
+            return;
+        }
+        names.insert(field.name);
+    }
+    // No rows exist yet, but a view may have read roleNames(): tell it.
+    beginResetModel();
+    d->fields = fields;
+    d->rebuildFieldIndexes();
+    endResetModel();
+    Q_EMIT fieldsChanged();
+}
+
+QVariantList ListModel::fieldsVariant() const
+{
+    QVariantList list;
+    for (const Field &field : d->fields)
+        list.append(field.toVariantMap());
+    return list;
+}
+
+void ListModel::setFieldsVariant(const QVariantList &list)
+{
+    Fields fields;
+    for (const QVariant &item : list) {
+        QString message;
+        const Field field = Field::fromVariantMap(item.toMap(), &message);
+        if (field.name.isEmpty()) {
+            qCWarning(lcCore).noquote() << message;
+            d->setError(message);
+            return;
+        }
+        fields.append(field);
+    }
+    setFields(fields);
+}
+
+int ListModel::roleForField(const QString &name) const
+{
+    const int i = d->fieldIndex(name);
+    return i < 0 ? -1 : FirstFieldRole + i;
+}
+
+QString ListModel::displayField() const
+{
+    return d->fields.isEmpty() ? QString() : d->fields.at(d->displayIndex).name;
+}
+
+void ListModel::setDisplayField(const QString &field)
+{
+    if (d->displayFieldName == field)
+        return;
+    d->displayFieldName = field;
+    d->rebuildFieldIndexes();
+    if (!d->rows.empty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), {Qt::DisplayRole, Qt::EditRole});
+    Q_EMIT displayFieldChanged();
+}
+
+QString ListModel::sortField() const { return d->sortFieldName; }
+
+void ListModel::setSortField(const QString &field)
+{
+    if (d->sortFieldName == field)
+        return;
+    if (!field.isEmpty() && d->fieldIndex(field) < 0 && !d->fields.isEmpty()) {
+        const QString message = u"cannot sort by unknown field '%1'"_s.arg(field);
+        qCWarning(lcCore).noquote() << message;
+        d->setError(message);
+        return;
+    }
+    d->sortFieldName = field;
+    d->rebuildFieldIndexes();
+    d->resortAll();
+    Q_EMIT sortChanged();
+}
+
+Qt::SortOrder ListModel::sortOrder() const { return d->sortOrder; }
+
+void ListModel::setSortOrder(Qt::SortOrder order)
+{
+    if (d->sortOrder == order)
+        return;
+    d->sortOrder = order;
+    d->resortAll();
+    Q_EMIT sortChanged();
+}
+
+int ListModel::count() const { return int(d->rows.size()); }
+int ListModel::pendingCount() const { return d->pending.size(); }
+bool ListModel::hasPendingChanges() const { return !d->pending.isEmpty(); }
+bool ListModel::isLoading() const { return d->loading; }
+
+void ListModel::setLoading(bool loading)
+{
+    if (d->loading == loading)
+        return;
+    d->loading = loading;
+    Q_EMIT loadingChanged();
+}
+
+QString ListModel::error() const { return d->error; }
+QString ListModel::cursor() const { return d->cursor; }
+
+Transaction *ListModel::insert(const QVariantMap &record, Transaction *transaction)
+{
+    bool created = false;
+    QString refusal;
+    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
+    if (!refusal.isEmpty()) {
+        qCWarning(lcCore).noquote() << refusal;
+        d->setError(refusal);
+        return tx;
+    }
+    const auto finishEdit = [&] {
+        if (created) {
+            tx->commit();
+            TransactionPrivate::get(tx)->inCreatingCall = false;
+        }
+        return tx;
+    };
+
+    QString id = record.value(u"id"_s).toString();
+    if (id.isEmpty())
+        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (contains(id)) {
+        d->refuse(tx, created, u"conflict"_s, u"a record with id '%1' exists already"_s.arg(id));
+        return finishEdit();
+    }
+    QVariantList values = d->defaultValues();
+    for (auto it = record.cbegin(); it != record.cend(); ++it) {
+        if (it.key() == u"id"_s)
+            continue;
+        const int i = d->fieldIndex(it.key());
+        if (i < 0) {
+            d->refuse(tx, created, u"validation_failed"_s, u"unknown field '%1'"_s.arg(it.key()));
+            return finishEdit();
+        }
+        const QString problem = d->fields.at(i).checkValue(it.value(), &values[i]);
+        if (!problem.isEmpty()) {
+            d->refuse(tx, created, u"validation_failed"_s, problem);
+            return finishEdit();
+        }
+    }
+    for (int i = 0; i < d->fields.size(); ++i) {
+        if (d->fields.at(i).required && values.at(i).isNull()) {
+            d->refuse(tx, created, u"validation_failed"_s,
+                      u"field '%1' is required"_s.arg(d->fields.at(i).name));
+            return finishEdit();
+        }
+    }
+
+    const int oldCount = count();
+    const int oldPending = pendingCount();
+    Entry *entry = d->ensureEntry(id);
+    Mutation mutation{Mutation::Kind::Insert, d->collection, id, d->toMap(entry, values)};
+    mutation.fields.remove(u"id"_s);
+    d->recordOp(tx, entry, PendingOp{Mutation::Kind::Insert, tx->id(), values, {}}, mutation);
+    d->commitTouched({entry});
+    d->emitStatusChanges(oldCount, oldPending);
+    return finishEdit();
+}
+
+Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Transaction *transaction)
+{
+    bool created = false;
+    QString refusal;
+    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
+    if (!refusal.isEmpty()) {
+        qCWarning(lcCore).noquote() << refusal;
+        d->setError(refusal);
+        return tx;
+    }
+    const auto finishEdit = [&] {
+        if (created) {
+            tx->commit();
+            TransactionPrivate::get(tx)->inCreatingCall = false;
+        }
+        return tx;
+    };
+
+    Entry *entry = d->entry(id);
+    if (!entry || !entry->visible) {
+        d->refuse(tx, created, u"not_found"_s, u"no record with id '%1'"_s.arg(id));
+        return finishEdit();
+    }
+    PendingOp op{Mutation::Kind::Update, tx->id(), {}, {}};
+    Mutation mutation{Mutation::Kind::Update, d->collection, id, {}};
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        const int i = d->fieldIndex(it.key());
+        if (i < 0) {
+            const QString problem = it.key() == u"id"_s ? u"the id of a record cannot change"_s
+                                                        : u"unknown field '%1'"_s.arg(it.key());
+            d->refuse(tx, created, u"validation_failed"_s, problem);
+            return finishEdit();
+        }
+        QVariant value;
+        const QString problem = d->fields.at(i).checkValue(it.value(), &value);
+        if (!problem.isEmpty()) {
+            d->refuse(tx, created, u"validation_failed"_s, problem);
+            return finishEdit();
+        }
+        if (value == entry->values.at(i))
+            continue; // setting what is shown already changes nothing
+        op.fieldIndexes.append(i);
+        op.values.append(value);
+        mutation.fields.insert(it.key(), value);
+    }
+    if (op.fieldIndexes.isEmpty())
+        return finishEdit();
+
+    const int oldPending = pendingCount();
+    d->recordOp(tx, entry, std::move(op), mutation);
+    d->commitTouched({entry});
+    d->emitStatusChanges(count(), oldPending);
+    return finishEdit();
+}
+
+Transaction *ListModel::remove(const QString &id, Transaction *transaction)
+{
+    bool created = false;
+    QString refusal;
+    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
+    if (!refusal.isEmpty()) {
+        qCWarning(lcCore).noquote() << refusal;
+        d->setError(refusal);
+        return tx;
+    }
+    Entry *entry = d->entry(id);
+    if (!entry || !entry->visible) {
+        d->refuse(tx, created, u"not_found"_s, u"no record with id '%1'"_s.arg(id));
+    } else {
+        const int oldCount = count();
+        const int oldPending = pendingCount();
+        d->recordOp(tx, entry, PendingOp{Mutation::Kind::Remove, tx->id(), {}, {}},
+                    Mutation{Mutation::Kind::Remove, d->collection, id, {}});
+        d->commitTouched({entry});
+        d->emitStatusChanges(oldCount, oldPending);
+    }
+    if (created) {
+        tx->commit();
+        TransactionPrivate::get(tx)->inCreatingCall = false;
+    }
+    return tx;
+}
+
+QVariantMap ListModel::get(const QString &id) const
+{
+    const Entry *entry = d->entry(id);
+    return entry && entry->visible ? d->toMap(entry, entry->values) : QVariantMap();
+}
+
+QVariantMap ListModel::at(int row) const
+{
+    if (row < 0 || row >= count())
+        return {};
+    const Entry *entry = d->rows[row];
+    return d->toMap(entry, entry->values);
+}
+
+int ListModel::indexOf(const QString &id) const
+{
+    const Entry *entry = d->entry(id);
+    return entry && entry->visible ? d->rowOf(entry) : -1;
+}
+
+bool ListModel::contains(const QString &id) const
+{
+    const Entry *entry = d->entry(id);
+    return entry && entry->visible;
+}
+
+void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &cursor)
+{
+    const int oldCount = count();
+    const int oldPending = pendingCount();
+    QList<Entry *> touched;
+    QSet<const Entry *> inSnapshot;
+    inSnapshot.reserve(records.size());
+    for (const QVariantMap &record : records) {
+        const QString id = record.value(u"id"_s).toString();
+        if (id.isEmpty()) {
+            qCWarning(lcCore) << d->collection << "snapshot record without an id; skipped";
+            continue;
+        }
+        QVariantList values = d->recordValues(record);
+        Entry *entry = d->ensureEntry(id);
+        inSnapshot.insert(entry);
+        if (!entry->hasConfirmed || entry->confirmed != values) {
+            entry->hasConfirmed = true;
+            entry->confirmed = std::move(values);
+            touched.append(entry);
+        }
+    }
+    for (Entry *entry : std::as_const(d->entries)) {
+        if (entry->hasConfirmed && !inSnapshot.contains(entry)) {
+            entry->hasConfirmed = false;
+            entry->confirmed.clear();
+            touched.append(entry);
+        }
+    }
+    // A snapshot contains every transaction acknowledged before it.
+    QList<quint64> settled;
+    for (const auto &ids : std::as_const(d->acksAwaitingCursor))
+        settled += ids;
+    d->acksAwaitingCursor.clear();
+    QList<QPointer<Transaction>> settledTransactions;
+    for (quint64 id : settled) {
+        if (PendingTransaction *pt = d->pendingTransaction(id)) {
+            settledTransactions.append(pt->transaction);
+            touched += d->dropTransaction(id);
+        }
+    }
+    d->setCursor(cursor);
+
+    if (!d->loaded) {
+        // First load: nothing is on screen worth keeping, and a reset is cheapest.
+        beginResetModel();
+        d->rows.clear();
+        for (Entry *entry : std::as_const(d->entries)) {
+            show(entry, d->compute(entry));
+            if (entry->visible)
+                d->rows.push_back(entry);
+        }
+        std::sort(d->rows.begin(), d->rows.end(),
+                  [this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
+        endResetModel();
+        for (Entry *entry : std::as_const(touched))
+            d->dropIfUnused(entry);
+    } else {
+        d->commitTouched(touched);
+    }
+    d->loaded = true;
+    d->emitStatusChanges(oldCount, oldPending);
+    for (const auto &tx : settledTransactions) {
+        if (tx)
+            TransactionPrivate::get(tx)->modelConfirmed(this);
+    }
+}
+
+bool ListModel::applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
+                           const QList<quint64> &acknowledged)
+{
+    if (prevCursor != d->cursor) {
+        qCDebug(lcCore) << d->collection << "gap: at" << d->cursor << "but the delta follows" << prevCursor;
+        Q_EMIT gapDetected(d->cursor, prevCursor);
+        return false;
+    }
+    const int oldCount = count();
+    const int oldPending = pendingCount();
+    QList<Entry *> touched;
+    for (const RecordChange &change : changes) {
+        if (change.kind == RecordChange::Kind::Upsert) {
+            QVariantList values = d->recordValues(change.fields);
+            Entry *entry = d->ensureEntry(change.id);
+            if (!entry->hasConfirmed || entry->confirmed != values) {
+                entry->hasConfirmed = true;
+                entry->confirmed = std::move(values);
+                touched.append(entry);
+            }
+        } else if (Entry *entry = d->entry(change.id); entry && entry->hasConfirmed) {
+            entry->hasConfirmed = false;
+            entry->confirmed.clear();
+            touched.append(entry);
+        }
+    }
+    d->setCursor(cursor);
+    QList<quint64> settled = acknowledged + d->acksAwaitingCursor.take(cursor);
+    QList<QPointer<Transaction>> settledTransactions;
+    for (quint64 id : settled) {
+        if (PendingTransaction *pt = d->pendingTransaction(id)) {
+            settledTransactions.append(pt->transaction);
+            touched += d->dropTransaction(id);
+        }
+    }
+    d->commitTouched(touched);
+    d->loaded = true;
+    d->emitStatusChanges(oldCount, oldPending);
+    for (const auto &tx : settledTransactions) {
+        if (tx)
+            TransactionPrivate::get(tx)->modelConfirmed(this);
+    }
+    return true;
+}
+
+void ListModel::acknowledge(quint64 transactionId, const QString &cursor)
+{
+    if (!d->pendingTransaction(transactionId))
+        return;
+    if (cursor.isEmpty() || cursor == d->cursor)
+        d->confirm({transactionId});
+    else
+        d->acksAwaitingCursor[cursor].append(transactionId);
+}
+
+void ListModel::renameRecord(const QString &oldId, const QString &newId)
+{
+    Entry *entry = d->entry(oldId);
+    if (!entry || newId.isEmpty() || d->entries.contains(newId)) {
+        qCWarning(lcCore) << d->collection << "cannot rename" << oldId << "to" << newId;
+        return;
+    }
+    int row = entry->visible ? d->rowOf(entry) : -1;
+    if (row >= 0)
+        d->rows.erase(d->rows.begin() + row);
+    d->entries.remove(oldId);
+    entry->id = newId;
+    d->entries.insert(newId, entry);
+    for (PendingTransaction &pt : d->pending)
+        std::replace(pt.ids.begin(), pt.ids.end(), oldId, newId);
+    if (row < 0)
+        return;
+    // The id breaks ties in a field sort, so the new id may sort elsewhere.
+    const int dest = d->lowerBound(entry->values, entry->seq, entry->id);
+    d->rows.insert(d->rows.begin() + row, entry);
+    if (dest != row) {
+        beginMoveRows({}, row, row, {}, dest > row ? dest + 1 : dest);
+        d->rows.erase(d->rows.begin() + row);
+        d->rows.insert(d->rows.begin() + dest, entry);
+        endMoveRows();
+        row = dest;
+    }
+    Q_EMIT dataChanged(index(row), index(row), {IdRole});
+}
+
+QVariantMap ListModel::confirmedRecord(const QString &id) const
+{
+    const Entry *entry = d->entry(id);
+    return entry && entry->hasConfirmed ? d->toMap(entry, entry->confirmed) : QVariantMap();
+}
+
+QList<Transaction *> ListModel::pendingTransactions() const
+{
+    QList<Transaction *> result;
+    for (const PendingTransaction &pt : std::as_const(d->pending)) {
+        if (pt.transaction)
+            result.append(pt.transaction);
+    }
+    return result;
+}
+
+int ListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : count();
+}
+
+QVariant ListModel::data(const QModelIndex &index, int role) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    if (!index.isValid() || index.row() >= count())
+        return {};
+    const Entry *entry = d->rows[index.row()];
+    switch (role) {
+    case IdRole:
+        return entry->id;
+    case PendingRole:
+        return isPendingState(entry->shownState);
+    case SyncStateRole:
+        return int(entry->shownState);
+    case LastErrorRole:
+        return entry->shownError;
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return entry->values.value(d->displayIndex);
+    default: {
+        const int i = role - FirstFieldRole;
+        return i >= 0 && i < entry->values.size() ? entry->values.at(i) : QVariant();
+    }
+    }
+}
+
+bool ListModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    if (!index.isValid() || d->fields.isEmpty())
+        return false;
+    const int i = (role == Qt::EditRole || role == Qt::DisplayRole) ? d->displayIndex : role - FirstFieldRole;
+    if (i < 0 || i >= d->fields.size())
+        return false;
+    const Transaction *tx = update(d->rows[index.row()]->id, {{d->fields.at(i).name, value}});
+    return tx->state() != Transaction::Rejected;
+}
+
+Qt::ItemFlags ListModel::flags(const QModelIndex &index) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::ParentIsInvalid));
+    const Qt::ItemFlags base = QAbstractListModel::flags(index);
+    return index.isValid() ? base | Qt::ItemIsEditable | Qt::ItemNeverHasChildren : base;
+}
+
+QHash<int, QByteArray> ListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(IdRole, "id");
+    names.insert(PendingRole, "pending");
+    names.insert(SyncStateRole, "syncState");
+    names.insert(LastErrorRole, "lastError");
+    for (int i = 0; i < d->fields.size(); ++i)
+        names.insert(FirstFieldRole + i, d->fields.at(i).name.toUtf8());
+    return names;
+}
+
+} // namespace Optimist

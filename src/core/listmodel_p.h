@@ -1,0 +1,130 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include "listmodel.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
+
+#include <vector>
+
+namespace Optimist {
+
+//! One pending local edit of one record.
+struct PendingOp
+{
+    Mutation::Kind kind;
+    quint64 transactionId;
+    //! Insert: every field's value. Update: the changed fields.
+    QVariantList values;
+    //! Update: which fields \a values holds, in schema order.
+    QList<int> fieldIndexes;
+};
+
+//! Everything the model knows about one id: the confirmed record, the
+//! pending edits on it, and what the view currently shows.
+struct Entry
+{
+    QString id;
+    quint64 seq = 0; //!< creation order: the default sort key
+    bool hasConfirmed = false;
+    QVariantList confirmed;
+    QList<PendingOp> ops; //!< in the order they were made
+
+    // What the rows show right now; rows[] is sorted by these values.
+    bool visible = false;
+    QVariantList values;
+    ListModel::SyncState shownState = ListModel::Synced;
+    QString shownError;
+
+    QString lastError; //!< message of the last rejected edit, until the next local edit
+};
+
+//! One transaction's footprint in this model.
+struct PendingTransaction
+{
+    quint64 id;
+    QPointer<Transaction> transaction;
+    QStringList ids; //!< records it edits here
+};
+
+class ListModelPrivate
+{
+public:
+    explicit ListModelPrivate(ListModel *q) : q(q) { }
+
+    static ListModelPrivate *get(ListModel *model) { return model->d.get(); }
+
+    // --- schema
+    int fieldIndex(const QString &name) const { return fieldIndexes.value(name, -1); }
+    QVariantList defaultValues() const;
+    //! Coerces a server record into schema order; unknown keys are ignored.
+    QVariantList recordValues(const QVariantMap &record) const;
+    QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
+
+    // --- ordering
+    //! <0, 0, >0: where a record with these keys sorts against \a b.
+    int compare(const QVariantList &values, quint64 seq, const QString &id, const Entry *b) const;
+    bool lessThan(const Entry *a, const Entry *b) const { return compare(a->values, a->seq, a->id, b) < 0; }
+    //! First row whose record sorts at or after the given keys.
+    int lowerBound(const QVariantList &values, quint64 seq, const QString &id) const;
+    int rowOf(const Entry *entry) const;
+
+    // --- state
+    Entry *entry(const QString &id) const { return entries.value(id); }
+    Entry *ensureEntry(const QString &id);
+    struct Computed
+    {
+        bool visible;
+        QVariantList values;
+        ListModel::SyncState state;
+        QString error;
+    };
+    Computed compute(const Entry *entry) const;
+
+    //! Recomputes the touched entries and emits the minimal signals.
+    void commitTouched(QList<Entry *> touched);
+    void commitOne(Entry *entry, Computed now);
+    void commitMany(const QList<Entry *> &touched);
+    QList<int> changedRoles(const Entry *entry, const Computed &now) const;
+    void dropIfUnused(Entry *entry);
+    void emitStatusChanges(int oldCount, int oldPending);
+
+    // --- transactions
+    PendingTransaction *pendingTransaction(quint64 id);
+    void recordOp(Transaction *tx, Entry *entry, PendingOp op, const Mutation &mutation);
+    //! Drops \a id's edits (settled by the server or rolled back). Returns
+    //! the entries they touched.
+    QList<Entry *> dropTransaction(quint64 id);
+    void confirm(const QList<quint64> &ids);
+    void rollback(Transaction *tx, const QString &code, const QString &message);
+    Transaction *refuse(Transaction *tx, bool created, const QString &code, const QString &message);
+    Transaction *beginEdit(Transaction *requested, bool *created, QString *refusal);
+    void setError(const QString &error);
+    void setCursor(const QString &cursor);
+    void resortAll();
+    void rebuildFieldIndexes();
+
+    ListModel *q;
+    QString collection;
+    Fields fields;
+    QHash<QString, int> fieldIndexes;
+    int displayIndex = 0;
+    QString displayFieldName;
+    QString sortFieldName;
+    int sortIndex = -1;
+    Qt::SortOrder sortOrder = Qt::AscendingOrder;
+
+    QHash<QString, Entry *> entries;
+    std::vector<Entry *> rows;
+    quint64 nextSeq = 1;
+    QList<PendingTransaction> pending;
+    QHash<QString, QList<quint64>> acksAwaitingCursor;
+
+    QString cursor;
+    bool loaded = false;
+    bool loading = false;
+    QString error;
+};
+
+} // namespace Optimist
