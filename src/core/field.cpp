@@ -14,7 +14,10 @@ using namespace Qt::StringLiterals;
 namespace Optimist {
 
 Field::Field(const QString &name, Type type, const QVariant &defaultValue, bool required)
-    : name(name), type(type), defaultValue(defaultValue), required(required)
+    : name(name)
+    , type(type)
+    , defaultValue(defaultValue)
+    , required(required)
 {
 }
 
@@ -137,8 +140,8 @@ bool Field::coerce(const QVariant &input, QVariant *out) const
 QString Field::checkValue(const QVariant &value, QVariant *out) const
 {
     if (!coerce(value, out)) {
-        return u"field '%1' expects %2, got %3"_s.arg(name, typeName(type),
-                                                       QString::fromLatin1(value.typeName() ? value.typeName() : "null"));
+        return u"field '%1' expects %2, got %3"_s.arg(
+            name, typeName(type), QString::fromLatin1(value.typeName() ? value.typeName() : "null"));
     }
     if (required && out->isNull())
         return u"field '%1' is required"_s.arg(name);
@@ -168,7 +171,7 @@ QString Field::typeName(Type type)
 
 bool Field::typeFromName(const QString &name, Type *type)
 {
-    for (Type t : {Type::String, Type::Int, Type::Double, Type::Bool, Type::DateTime, Type::Json}) {
+    for (Type t : { Type::String, Type::Int, Type::Double, Type::Bool, Type::DateTime, Type::Json }) {
         if (typeName(t) == name) {
             *type = t;
             return true;
@@ -204,7 +207,7 @@ Field Field::fromVariantMap(const QVariantMap &map, QString *error)
 
 QVariantMap Field::toVariantMap() const
 {
-    QVariantMap map{{u"name"_s, name}, {u"type"_s, typeName(type)}};
+    QVariantMap map { { u"name"_s, name }, { u"type"_s, typeName(type) } };
     if (required)
         map.insert(u"required"_s, true);
     if (maxLength > 0)

@@ -133,7 +133,7 @@ Entry *ListModelPrivate::ensureEntry(const QString &id)
 
 ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
 {
-    Computed now{entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError};
+    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError };
     for (const PendingOp &op : entry->ops) {
         switch (op.kind) {
         case Mutation::Kind::Insert:
@@ -246,8 +246,7 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
 
 void ListModelPrivate::commitMany(const QList<Entry *> &touched)
 {
-    struct Planned
-    {
+    struct Planned {
         Entry *entry;
         Computed now;
         QList<int> roles;
@@ -256,18 +255,18 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
     for (Entry *entry : touched) {
         Computed now = compute(entry);
         if (entry->visible && !now.visible) {
-            removals.push_back({entry, std::move(now), {}});
+            removals.push_back({ entry, std::move(now), {} });
         } else if (!entry->visible && now.visible) {
-            insertions.push_back({entry, std::move(now), {}});
+            insertions.push_back({ entry, std::move(now), {} });
         } else if (!entry->visible) {
             show(entry, std::move(now));
         } else {
             QList<int> roles = changedRoles(entry, now);
             if (roles.isEmpty())
                 continue;
-            const bool keyChanged =
-                sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
-            (keyChanged ? moves : inPlace).push_back({entry, std::move(now), std::move(roles)});
+            const bool keyChanged
+                = sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
+            (keyChanged ? moves : inPlace).push_back({ entry, std::move(now), std::move(roles) });
         }
     }
 
@@ -319,7 +318,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
         for (Planned &p : insertions)
             show(p.entry, std::move(p.now));
         std::sort(insertions.begin(), insertions.end(),
-                  [this](const Planned &a, const Planned &b) { return lessThan(a.entry, b.entry); });
+            [this](const Planned &a, const Planned &b) { return lessThan(a.entry, b.entry); });
         std::vector<int> at;
         at.reserve(insertions.size());
         for (const Planned &p : insertions)
@@ -343,7 +342,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
     // 5. dataChanged, merged over contiguous rows that changed the same roles.
     std::vector<std::pair<int, const QList<int> *>> changed;
     changed.reserve(inPlace.size() + moves.size());
-    for (const auto *group : {&inPlace, &moves}) {
+    for (const auto *group : { &inPlace, &moves }) {
         for (const Planned &p : *group)
             changed.emplace_back(rowOf(p.entry), &p.roles);
     }
@@ -351,7 +350,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
     for (size_t i = 0; i < changed.size();) {
         size_t j = i + 1;
         while (j < changed.size() && changed[j].first == changed[j - 1].first + 1
-               && *changed[j].second == *changed[i].second)
+            && *changed[j].second == *changed[i].second)
             ++j;
         Q_EMIT q->dataChanged(q->index(changed[i].first), q->index(changed[j - 1].first), *changed[i].second);
         i = j;
@@ -430,7 +429,7 @@ void ListModelPrivate::recordOp(Transaction *tx, Entry *entry, PendingOp op, con
 {
     PendingTransaction *pt = pendingTransaction(tx->id());
     if (!pt) {
-        pending.append({tx->id(), tx, {}});
+        pending.append({ tx->id(), tx, {} });
         pt = &pending.last();
     }
     if (!pt->ids.contains(entry->id))
@@ -522,7 +521,11 @@ Transaction *ListModelPrivate::refuse(Transaction *tx, bool created, const QStri
 
 // ---------------------------------------------------------------- ListModel
 
-ListModel::ListModel(QObject *parent) : QAbstractListModel(parent), d(std::make_unique<ListModelPrivate>(this)) { }
+ListModel::ListModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , d(std::make_unique<ListModelPrivate>(this))
+{
+}
 
 ListModel::~ListModel()
 {
@@ -533,7 +536,10 @@ ListModel::~ListModel()
     qDeleteAll(d->entries);
 }
 
-QString ListModel::collection() const { return d->collection; }
+QString ListModel::collection() const
+{
+    return d->collection;
+}
 
 void ListModel::setCollection(const QString &collection)
 {
@@ -543,7 +549,10 @@ void ListModel::setCollection(const QString &collection)
     Q_EMIT collectionChanged();
 }
 
-Fields ListModel::fields() const { return d->fields; }
+Fields ListModel::fields() const
+{
+    return d->fields;
+}
 
 void ListModel::setFields(const Fields &fields)
 {
@@ -615,11 +624,14 @@ void ListModel::setDisplayField(const QString &field)
     d->displayFieldName = field;
     d->rebuildFieldIndexes();
     if (!d->rows.empty())
-        Q_EMIT dataChanged(index(0), index(rowCount() - 1), {Qt::DisplayRole, Qt::EditRole});
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), { Qt::DisplayRole, Qt::EditRole });
     Q_EMIT displayFieldChanged();
 }
 
-QString ListModel::sortField() const { return d->sortFieldName; }
+QString ListModel::sortField() const
+{
+    return d->sortFieldName;
+}
 
 void ListModel::setSortField(const QString &field)
 {
@@ -637,7 +649,10 @@ void ListModel::setSortField(const QString &field)
     Q_EMIT sortChanged();
 }
 
-Qt::SortOrder ListModel::sortOrder() const { return d->sortOrder; }
+Qt::SortOrder ListModel::sortOrder() const
+{
+    return d->sortOrder;
+}
 
 void ListModel::setSortOrder(Qt::SortOrder order)
 {
@@ -648,10 +663,22 @@ void ListModel::setSortOrder(Qt::SortOrder order)
     Q_EMIT sortChanged();
 }
 
-int ListModel::count() const { return int(d->rows.size()); }
-int ListModel::pendingCount() const { return d->pending.size(); }
-bool ListModel::hasPendingChanges() const { return !d->pending.isEmpty(); }
-bool ListModel::isLoading() const { return d->loading; }
+int ListModel::count() const
+{
+    return int(d->rows.size());
+}
+int ListModel::pendingCount() const
+{
+    return d->pending.size();
+}
+bool ListModel::hasPendingChanges() const
+{
+    return !d->pending.isEmpty();
+}
+bool ListModel::isLoading() const
+{
+    return d->loading;
+}
 
 void ListModel::setLoading(bool loading)
 {
@@ -661,8 +688,14 @@ void ListModel::setLoading(bool loading)
     Q_EMIT loadingChanged();
 }
 
-QString ListModel::error() const { return d->error; }
-QString ListModel::cursor() const { return d->cursor; }
+QString ListModel::error() const
+{
+    return d->error;
+}
+QString ListModel::cursor() const
+{
+    return d->cursor;
+}
 
 Transaction *ListModel::insert(const QVariantMap &record, Transaction *transaction)
 {
@@ -706,8 +739,7 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     }
     for (int i = 0; i < d->fields.size(); ++i) {
         if (d->fields.at(i).required && values.at(i).isNull()) {
-            d->refuse(tx, created, u"validation_failed"_s,
-                      u"field '%1' is required"_s.arg(d->fields.at(i).name));
+            d->refuse(tx, created, u"validation_failed"_s, u"field '%1' is required"_s.arg(d->fields.at(i).name));
             return finishEdit();
         }
     }
@@ -715,10 +747,10 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     const int oldCount = count();
     const int oldPending = pendingCount();
     Entry *entry = d->ensureEntry(id);
-    Mutation mutation{Mutation::Kind::Insert, d->collection, id, d->toMap(entry, values)};
+    Mutation mutation { Mutation::Kind::Insert, d->collection, id, d->toMap(entry, values) };
     mutation.fields.remove(u"id"_s);
-    d->recordOp(tx, entry, PendingOp{Mutation::Kind::Insert, tx->id(), values, {}}, mutation);
-    d->commitTouched({entry});
+    d->recordOp(tx, entry, PendingOp { Mutation::Kind::Insert, tx->id(), values, {} }, mutation);
+    d->commitTouched({ entry });
     d->emitStatusChanges(oldCount, oldPending);
     return finishEdit();
 }
@@ -746,13 +778,13 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
         d->refuse(tx, created, u"not_found"_s, u"no record with id '%1'"_s.arg(id));
         return finishEdit();
     }
-    PendingOp op{Mutation::Kind::Update, tx->id(), {}, {}};
-    Mutation mutation{Mutation::Kind::Update, d->collection, id, {}};
+    PendingOp op { Mutation::Kind::Update, tx->id(), {}, {} };
+    Mutation mutation { Mutation::Kind::Update, d->collection, id, {} };
     for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
         const int i = d->fieldIndex(it.key());
         if (i < 0) {
-            const QString problem = it.key() == u"id"_s ? u"the id of a record cannot change"_s
-                                                        : u"unknown field '%1'"_s.arg(it.key());
+            const QString problem
+                = it.key() == u"id"_s ? u"the id of a record cannot change"_s : u"unknown field '%1'"_s.arg(it.key());
             d->refuse(tx, created, u"validation_failed"_s, problem);
             return finishEdit();
         }
@@ -773,7 +805,7 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
 
     const int oldPending = pendingCount();
     d->recordOp(tx, entry, std::move(op), mutation);
-    d->commitTouched({entry});
+    d->commitTouched({ entry });
     d->emitStatusChanges(count(), oldPending);
     return finishEdit();
 }
@@ -794,9 +826,9 @@ Transaction *ListModel::remove(const QString &id, Transaction *transaction)
     } else {
         const int oldCount = count();
         const int oldPending = pendingCount();
-        d->recordOp(tx, entry, PendingOp{Mutation::Kind::Remove, tx->id(), {}, {}},
-                    Mutation{Mutation::Kind::Remove, d->collection, id, {}});
-        d->commitTouched({entry});
+        d->recordOp(tx, entry, PendingOp { Mutation::Kind::Remove, tx->id(), {}, {} },
+            Mutation { Mutation::Kind::Remove, d->collection, id, {} });
+        d->commitTouched({ entry });
         d->emitStatusChanges(oldCount, oldPending);
     }
     if (created) {
@@ -884,8 +916,7 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
             if (entry->visible)
                 d->rows.push_back(entry);
         }
-        std::sort(d->rows.begin(), d->rows.end(),
-                  [this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
+        std::sort(d->rows.begin(), d->rows.end(), [this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
         endResetModel();
         for (Entry *entry : std::as_const(touched))
             d->dropIfUnused(entry);
@@ -901,7 +932,7 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
 }
 
 bool ListModel::applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
-                           const QList<quint64> &acknowledged)
+    const QList<quint64> &acknowledged)
 {
     if (prevCursor != d->cursor) {
         qCDebug(lcCore) << d->collection << "gap: at" << d->cursor << "but the delta follows" << prevCursor;
@@ -950,7 +981,7 @@ void ListModel::acknowledge(quint64 transactionId, const QString &cursor)
     if (!d->pendingTransaction(transactionId))
         return;
     if (cursor.isEmpty() || cursor == d->cursor)
-        d->confirm({transactionId});
+        d->confirm({ transactionId });
     else
         d->acksAwaitingCursor[cursor].append(transactionId);
 }
@@ -982,7 +1013,7 @@ void ListModel::renameRecord(const QString &oldId, const QString &newId)
         endMoveRows();
         row = dest;
     }
-    Q_EMIT dataChanged(index(row), index(row), {IdRole});
+    Q_EMIT dataChanged(index(row), index(row), { IdRole });
 }
 
 QVariantMap ListModel::confirmedRecord(const QString &id) const
@@ -1039,7 +1070,7 @@ bool ListModel::setData(const QModelIndex &index, const QVariant &value, int rol
     const int i = (role == Qt::EditRole || role == Qt::DisplayRole) ? d->displayIndex : role - FirstFieldRole;
     if (i < 0 || i >= d->fields.size())
         return false;
-    const Transaction *tx = update(d->rows[index.row()]->id, {{d->fields.at(i).name, value}});
+    const Transaction *tx = update(d->rows[index.row()]->id, { { d->fields.at(i).name, value } });
     return tx->state() != Transaction::Rejected;
 }
 

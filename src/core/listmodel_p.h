@@ -11,8 +11,7 @@
 namespace Optimist {
 
 //! One pending local edit of one record.
-struct PendingOp
-{
+struct PendingOp {
     Mutation::Kind kind;
     quint64 transactionId;
     //! Insert: every field's value. Update: the changed fields.
@@ -23,8 +22,7 @@ struct PendingOp
 
 //! Everything the model knows about one id: the confirmed record, the
 //! pending edits on it, and what the view currently shows.
-struct Entry
-{
+struct Entry {
     QString id;
     quint64 seq = 0; //!< creation order: the default sort key
     bool hasConfirmed = false;
@@ -41,17 +39,18 @@ struct Entry
 };
 
 //! One transaction's footprint in this model.
-struct PendingTransaction
-{
+struct PendingTransaction {
     quint64 id;
     QPointer<Transaction> transaction;
     QStringList ids; //!< records it edits here
 };
 
-class ListModelPrivate
-{
+class ListModelPrivate {
 public:
-    explicit ListModelPrivate(ListModel *q) : q(q) { }
+    explicit ListModelPrivate(ListModel *q)
+        : q(q)
+    {
+    }
 
     static ListModelPrivate *get(ListModel *model) { return model->d.get(); }
 
@@ -73,8 +72,7 @@ public:
     // --- state
     Entry *entry(const QString &id) const { return entries.value(id); }
     Entry *ensureEntry(const QString &id);
-    struct Computed
-    {
+    struct Computed {
         bool visible;
         QVariantList values;
         ListModel::SyncState state;

@@ -12,10 +12,12 @@
 
 namespace Optimist {
 
-static std::atomic<quint64> s_nextTransactionId{1};
+static std::atomic<quint64> s_nextTransactionId { 1 };
 static thread_local Transaction *s_current = nullptr;
 
-TransactionPrivate::TransactionPrivate(Transaction *q) : q(q), id(s_nextTransactionId.fetch_add(1))
+TransactionPrivate::TransactionPrivate(Transaction *q)
+    : q(q)
+    , id(s_nextTransactionId.fetch_add(1))
 {
 }
 
@@ -86,7 +88,11 @@ void TransactionPrivate::finish(Transaction::State newState, bool deferSignals)
         emitAll();
 }
 
-Transaction::Transaction(QObject *parent) : QObject(parent), d(std::make_unique<TransactionPrivate>(this)) { }
+Transaction::Transaction(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<TransactionPrivate>(this))
+{
+}
 
 Transaction::~Transaction()
 {
@@ -97,21 +103,42 @@ Transaction::~Transaction()
         d->unconfirmed.clear();
         for (const auto &model : touched) {
             if (model)
-                ListModelPrivate::get(model)->rollback(this, QStringLiteral("aborted"),
-                                                       QStringLiteral("transaction destroyed"));
+                ListModelPrivate::get(model)->rollback(
+                    this, QStringLiteral("aborted"), QStringLiteral("transaction destroyed"));
         }
     }
     if (s_current == this)
         s_current = nullptr;
 }
 
-quint64 Transaction::id() const { return d->id; }
-Transaction::State Transaction::state() const { return d->state; }
-bool Transaction::isFinished() const { return d->state == Accepted || d->state == Rejected; }
-bool Transaction::isCommitted() const { return d->committed; }
-QString Transaction::errorCode() const { return d->errorCode; }
-QString Transaction::errorMessage() const { return d->errorMessage; }
-QList<Mutation> Transaction::mutations() const { return d->mutations; }
+quint64 Transaction::id() const
+{
+    return d->id;
+}
+Transaction::State Transaction::state() const
+{
+    return d->state;
+}
+bool Transaction::isFinished() const
+{
+    return d->state == Accepted || d->state == Rejected;
+}
+bool Transaction::isCommitted() const
+{
+    return d->committed;
+}
+QString Transaction::errorCode() const
+{
+    return d->errorCode;
+}
+QString Transaction::errorMessage() const
+{
+    return d->errorMessage;
+}
+QList<Mutation> Transaction::mutations() const
+{
+    return d->mutations;
+}
 
 QList<ListModel *> Transaction::models() const
 {
@@ -123,8 +150,14 @@ QList<ListModel *> Transaction::models() const
     return result;
 }
 
-bool Transaction::autoDelete() const { return d->autoDelete; }
-void Transaction::setAutoDelete(bool autoDelete) { d->autoDelete = autoDelete; }
+bool Transaction::autoDelete() const
+{
+    return d->autoDelete;
+}
+void Transaction::setAutoDelete(bool autoDelete)
+{
+    d->autoDelete = autoDelete;
+}
 
 void Transaction::commit()
 {
@@ -155,7 +188,10 @@ void Transaction::run(const std::function<void()> &edits)
     commit();
 }
 
-Transaction *Transaction::current() { return s_current; }
+Transaction *Transaction::current()
+{
+    return s_current;
+}
 
 void Transaction::markSent()
 {

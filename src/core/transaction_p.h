@@ -7,8 +7,7 @@
 
 namespace Optimist {
 
-class TransactionPrivate
-{
+class TransactionPrivate {
 public:
     explicit TransactionPrivate(Transaction *q);
 

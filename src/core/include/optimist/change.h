@@ -8,8 +8,7 @@ namespace Optimist {
 
 //! One change to a collection's confirmed state, as a server sends it in a
 //! delta: a record written whole (insert or replace) or a record removed.
-struct RecordChange
-{
+struct RecordChange {
     enum class Kind { Upsert, Remove };
 
     Kind kind = Kind::Upsert;
@@ -18,16 +17,12 @@ struct RecordChange
     //! default); empty for a Remove.
     QVariantMap fields;
 
-    static RecordChange upsert(const QString &id, const QVariantMap &fields)
-    {
-        return {Kind::Upsert, id, fields};
-    }
-    static RecordChange remove(const QString &id) { return {Kind::Remove, id, {}}; }
+    static RecordChange upsert(const QString &id, const QVariantMap &fields) { return { Kind::Upsert, id, fields }; }
+    static RecordChange remove(const QString &id) { return { Kind::Remove, id, {} }; }
 };
 
 //! One local edit inside a Transaction, as the transport sends it.
-struct Mutation
-{
+struct Mutation {
     enum class Kind { Insert, Update, Remove };
 
     Kind kind = Kind::Update;

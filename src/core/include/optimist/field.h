@@ -12,8 +12,7 @@ namespace Optimist {
 
 //! One column of a collection's schema: a name, a Qt type, a default and
 //! whether a record must carry it. Fields become the model's roles.
-class OPTIMIST_CORE_EXPORT Field
-{
+class OPTIMIST_CORE_EXPORT Field {
     Q_GADGET
 public:
     enum class Type { String, Int, Double, Bool, DateTime, Json };

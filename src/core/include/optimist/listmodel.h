@@ -25,8 +25,7 @@ class Transaction;
 //! Roles: one per field of the schema (see setFields()), plus the built-in
 //! roles IdRole, PendingRole, SyncStateRole and LastErrorRole. Qt::DisplayRole
 //! and Qt::EditRole map to the display field (the first field by default).
-class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel
-{
+class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(QString collection READ collection WRITE setCollection NOTIFY collectionChanged)
     Q_PROPERTY(QVariantList fields READ fieldsVariant WRITE setFieldsVariant NOTIFY fieldsChanged)
@@ -51,10 +50,10 @@ public:
     Q_ENUM(Role)
 
     enum SyncState {
-        Synced,        //!< the row is what the server confirmed
+        Synced, //!< the row is what the server confirmed
         PendingInsert, //!< inserted locally, not yet confirmed
         PendingUpdate, //!< changed locally, not yet confirmed
-        Failed,        //!< the last edit of this row was rejected (see lastError)
+        Failed, //!< the last edit of this row was rejected (see lastError)
     };
     Q_ENUM(SyncState)
 
@@ -97,8 +96,8 @@ public:
     // that breaks the schema changes nothing and returns a transaction that
     // is already Rejected with "validation_failed".
     Q_INVOKABLE Optimist::Transaction *insert(const QVariantMap &record, Optimist::Transaction *transaction = nullptr);
-    Q_INVOKABLE Optimist::Transaction *update(const QString &id, const QVariantMap &fields,
-                                              Optimist::Transaction *transaction = nullptr);
+    Q_INVOKABLE Optimist::Transaction *update(
+        const QString &id, const QVariantMap &fields, Optimist::Transaction *transaction = nullptr);
     Q_INVOKABLE Optimist::Transaction *remove(const QString &id, Optimist::Transaction *transaction = nullptr);
 
     //! The visible record with \a id (its fields plus "id"), or an empty map.
@@ -123,7 +122,7 @@ public:
     //! gapDetected() without changing anything when \a prevCursor is not the
     //! model's cursor.
     bool applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
-                    const QList<quint64> &acknowledged = {});
+        const QList<quint64> &acknowledged = {});
     //! The server applied transaction \a transactionId; the state at \a cursor
     //! contains it. If the model is at \a cursor already (or \a cursor is
     //! empty) the transaction is dropped now, otherwise when the model

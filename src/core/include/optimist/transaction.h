@@ -25,8 +25,7 @@ class TransactionPrivate;
 //! A transaction the library created deletes itself (deleteLater()) after
 //! finished(), like a QNetworkReply with auto-delete: keep a QPointer, or
 //! connect to its signals, rather than a raw pointer.
-class OPTIMIST_CORE_EXPORT Transaction : public QObject
-{
+class OPTIMIST_CORE_EXPORT Transaction : public QObject {
     Q_OBJECT
     Q_PROPERTY(quint64 id READ id CONSTANT)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -36,8 +35,8 @@ class OPTIMIST_CORE_EXPORT Transaction : public QObject
 
 public:
     enum State {
-        Pending,  //!< applied locally, not yet handed to a transport
-        Sent,     //!< a transport sent it; waiting for the server
+        Pending, //!< applied locally, not yet handed to a transport
+        Sent, //!< a transport sent it; waiting for the server
         Accepted, //!< the server applied it and the models show its confirmed state
         Rejected, //!< refused (locally or by the server); its edits are rolled back
     };
