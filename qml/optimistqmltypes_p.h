@@ -1,0 +1,23 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+// QML names for the Core types: Optimist::Core links Qt6::Core only, so the
+// registration lives here.
+
+#include <optimist/listmodel.h>
+#include <optimist/transaction.h>
+
+#include <QtQml/qqml.h>
+
+struct OptimisticListModelForeign {
+    Q_GADGET
+    QML_FOREIGN(Optimist::ListModel)
+    QML_NAMED_ELEMENT(OptimisticListModel)
+};
+
+struct TransactionForeign {
+    Q_GADGET
+    QML_FOREIGN(Optimist::Transaction)
+    QML_NAMED_ELEMENT(Transaction)
+    QML_UNCREATABLE("Transactions come from model edits or Optimist.transaction()")
+};

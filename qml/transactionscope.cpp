@@ -1,0 +1,36 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "transactionscope.h"
+
+#include <QtQml/QQmlEngine>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+TransactionScope::TransactionScope(QObject *parent)
+    : QObject(parent)
+{
+}
+
+Transaction *TransactionScope::transaction(const QJSValue &edits)
+{
+    auto *tx = new Transaction(this);
+    tx->setAutoDelete(true);
+    // QML must not garbage-collect it while a transport still needs it.
+    QQmlEngine::setObjectOwnership(tx, QQmlEngine::CppOwnership);
+    if (!edits.isCallable()) {
+        tx->reject(u"invalid_argument"_s, u"Optimist.transaction() takes a function"_s);
+        return tx;
+    }
+    QString thrown;
+    tx->run([&] {
+        const QJSValue result = edits.call();
+        if (result.isError())
+            thrown = result.toString();
+    });
+    if (!thrown.isEmpty())
+        tx->reject(u"aborted"_s, thrown);
+    return tx;
+}
+
+} // namespace Optimist
