@@ -6,6 +6,7 @@
 
 #include <optimist/listmodel.h>
 #include <optimist/transaction.h>
+#include <optimist/transport.h>
 
 #include <QtQml/qqml.h>
 
@@ -20,4 +21,12 @@ struct TransactionForeign {
     QML_FOREIGN(Optimist::Transaction)
     QML_NAMED_ELEMENT(Transaction)
     QML_UNCREATABLE("Transactions come from model edits or Optimist.transaction()")
+};
+
+struct TransportForeign
+{
+    Q_GADGET
+    QML_FOREIGN(Optimist::Transport)
+    QML_NAMED_ELEMENT(Transport)
+    QML_UNCREATABLE("Transport is an interface; use SyncClient")
 };

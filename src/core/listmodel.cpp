@@ -4,6 +4,7 @@
 #include "listmodel_p.h"
 #include "logging_p.h"
 #include "transaction_p.h"
+#include "transport.h"
 
 #include <QtCore/QUuid>
 
@@ -529,6 +530,8 @@ ListModel::ListModel(QObject *parent)
 
 ListModel::~ListModel()
 {
+    if (d->client)
+        d->client->detachModel(this);
     for (const PendingTransaction &pt : std::as_const(d->pending)) {
         if (pt.transaction)
             TransactionPrivate::get(pt.transaction)->forgetModel(this);
@@ -545,8 +548,26 @@ void ListModel::setCollection(const QString &collection)
 {
     if (d->collection == collection)
         return;
+    if (d->client)
+        d->client->detachModel(this);
     d->collection = collection;
+    if (d->client)
+        d->client->attachModel(this);
     Q_EMIT collectionChanged();
+}
+
+Transport *ListModel::client() const { return d->client; }
+
+void ListModel::setClient(Transport *client)
+{
+    if (d->client == client)
+        return;
+    if (d->client)
+        d->client->detachModel(this);
+    d->client = client;
+    if (client)
+        client->attachModel(this);
+    Q_EMIT clientChanged();
 }
 
 Fields ListModel::fields() const

@@ -104,6 +104,7 @@ public:
     void rebuildFieldIndexes();
 
     ListModel *q;
+    QPointer<Transport> client;
     QString collection;
     Fields fields;
     QHash<QString, int> fieldIndexes;

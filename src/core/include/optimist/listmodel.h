@@ -13,6 +13,7 @@ namespace Optimist {
 
 class ListModelPrivate;
 class Transaction;
+class Transport;
 
 //! An optimistic, server-backed list model.
 //!
@@ -28,6 +29,7 @@ class Transaction;
 class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(QString collection READ collection WRITE setCollection NOTIFY collectionChanged)
+    Q_PROPERTY(Optimist::Transport *client READ client WRITE setClient NOTIFY clientChanged)
     Q_PROPERTY(QVariantList fields READ fieldsVariant WRITE setFieldsVariant NOTIFY fieldsChanged)
     Q_PROPERTY(QString displayField READ displayField WRITE setDisplayField NOTIFY displayFieldChanged)
     Q_PROPERTY(QString sortField READ sortField WRITE setSortField NOTIFY sortChanged)
@@ -62,6 +64,11 @@ public:
 
     QString collection() const;
     void setCollection(const QString &collection);
+
+    //! The transport that syncs this model (e.g. a SyncClient), or nullptr
+    //! for a model fed by hand. Set the fields and the collection first.
+    Transport *client() const;
+    void setClient(Transport *client);
 
     //! The schema. Set it before a view binds to the model: views read
     //! roleNames() once. Changing the fields of a model that holds rows
@@ -146,6 +153,7 @@ public:
 
 Q_SIGNALS:
     void collectionChanged();
+    void clientChanged();
     void fieldsChanged();
     void displayFieldChanged();
     void sortChanged();
