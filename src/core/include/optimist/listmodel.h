@@ -4,6 +4,7 @@
 #include <optimist/change.h>
 #include <optimist/field.h>
 #include <optimist/optimistcore_export.h>
+#include <optimist/transport.h>
 
 #include <QtCore/QAbstractListModel>
 
@@ -13,7 +14,6 @@ namespace Optimist {
 
 class ListModelPrivate;
 class Transaction;
-class Transport;
 
 //! An optimistic, server-backed list model.
 //!
