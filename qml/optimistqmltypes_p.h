@@ -5,6 +5,7 @@
 // registration lives here.
 
 #include <optimist/listmodel.h>
+#include <optimist/syncclient.h>
 #include <optimist/transaction.h>
 #include <optimist/transport.h>
 
@@ -23,10 +24,15 @@ struct TransactionForeign {
     QML_UNCREATABLE("Transactions come from model edits or Optimist.transaction()")
 };
 
-struct TransportForeign
-{
+struct TransportForeign {
     Q_GADGET
     QML_FOREIGN(Optimist::Transport)
     QML_NAMED_ELEMENT(Transport)
     QML_UNCREATABLE("Transport is an interface; use SyncClient")
+};
+
+struct SyncClientForeign {
+    Q_GADGET
+    QML_FOREIGN(Optimist::SyncClient)
+    QML_NAMED_ELEMENT(SyncClient)
 };

@@ -7,24 +7,24 @@
 //! in the server (docs/protocol.md, "Error codes").
 namespace Optimist::ErrorCode {
 
-inline constexpr QLatin1StringView InvalidMessage{"invalid_message"};
-inline constexpr QLatin1StringView UnsupportedProtocol{"unsupported_protocol"};
-inline constexpr QLatin1StringView Unauthorized{"unauthorized"};
-inline constexpr QLatin1StringView Forbidden{"forbidden"};
-inline constexpr QLatin1StringView UnknownCollection{"unknown_collection"};
-inline constexpr QLatin1StringView ValidationFailed{"validation_failed"};
-inline constexpr QLatin1StringView Conflict{"conflict"};
-inline constexpr QLatin1StringView OutOfOrder{"out_of_order"};
-inline constexpr QLatin1StringView TooLarge{"too_large"};
-inline constexpr QLatin1StringView RateLimited{"rate_limited"};
-inline constexpr QLatin1StringView Internal{"internal"};
+inline constexpr QLatin1StringView InvalidMessage { "invalid_message" };
+inline constexpr QLatin1StringView UnsupportedProtocol { "unsupported_protocol" };
+inline constexpr QLatin1StringView Unauthorized { "unauthorized" };
+inline constexpr QLatin1StringView Forbidden { "forbidden" };
+inline constexpr QLatin1StringView UnknownCollection { "unknown_collection" };
+inline constexpr QLatin1StringView ValidationFailed { "validation_failed" };
+inline constexpr QLatin1StringView Conflict { "conflict" };
+inline constexpr QLatin1StringView OutOfOrder { "out_of_order" };
+inline constexpr QLatin1StringView TooLarge { "too_large" };
+inline constexpr QLatin1StringView RateLimited { "rate_limited" };
+inline constexpr QLatin1StringView Internal { "internal" };
 
 // Local only: never on the wire.
-inline constexpr QLatin1StringView NotFound{"not_found"};
-inline constexpr QLatin1StringView Aborted{"aborted"};
+inline constexpr QLatin1StringView NotFound { "not_found" };
+inline constexpr QLatin1StringView Aborted { "aborted" };
 
 //! Whether the same request could succeed later.
-constexpr bool isRetryable(QLatin1StringView code)
+inline bool isRetryable(QLatin1StringView code)
 {
     return code == RateLimited || code == Internal;
 }

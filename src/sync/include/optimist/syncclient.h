@@ -1,0 +1,107 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optimist/optimistsync_export.h>
+#include <optimist/transport.h>
+
+#include <QtCore/QDateTime>
+#include <QtCore/QUrl>
+
+#include <memory>
+
+namespace Optimist {
+
+class SyncClientPrivate;
+
+//! One WebSocket connection to an Optimist server, shared by every model
+//! bound to it (ListModel::setClient(), or `client:` in QML).
+//!
+//! It says hello, subscribes each bound model's collection (resuming from
+//! the model's cursor), applies snapshots and deltas, resubscribes on a gap,
+//! pushes committed transactions in order and settles them with the
+//! server's acks and rejects. When the connection drops it reconnects with
+//! exponential backoff and full jitter, and resends what is unsettled; edits
+//! made meanwhile keep working optimistically and wait in the outbox.
+class OPTIMIST_SYNC_EXPORT SyncClient : public Transport {
+    Q_OBJECT
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QString token READ token WRITE setToken NOTIFY tokenChanged)
+    Q_PROPERTY(QString clientId READ clientId WRITE setClientId NOTIFY clientIdChanged)
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged)
+    Q_PROPERTY(QDateTime nextRetryAt READ nextRetryAt NOTIFY nextRetryAtChanged)
+    Q_PROPERTY(int initialBackoffMs READ initialBackoffMs WRITE setInitialBackoffMs NOTIFY backoffChanged)
+    Q_PROPERTY(int maxBackoffMs READ maxBackoffMs WRITE setMaxBackoffMs NOTIFY backoffChanged)
+    Q_PROPERTY(double backoffFactor READ backoffFactor WRITE setBackoffFactor NOTIFY backoffChanged)
+
+public:
+    enum State {
+        Disconnected, //!< not active, or stopped for good (see lastError)
+        Connecting, //!< first connection attempt under way
+        Connected, //!< welcomed by the server: syncing live
+        Reconnecting, //!< lost the connection; retrying at nextRetryAt
+    };
+    Q_ENUM(State)
+
+    explicit SyncClient(QObject *parent = nullptr);
+    ~SyncClient() override;
+
+    QUrl url() const;
+    void setUrl(const QUrl &url);
+    QString token() const;
+    void setToken(const QString &token);
+
+    //! Identifies this installation to the server, which counts transaction
+    //! numbers per client id. Empty by default: then one is generated on
+    //! first use and kept in QSettings (key "Optimist/clientId"), so it is
+    //! stable across restarts. Set it explicitly for several clients in one
+    //! process.
+    QString clientId() const;
+    void setClientId(const QString &clientId);
+
+    //! Whether the client wants to be connected (default true: it connects
+    //! as soon as it has a url). open() and close() set it.
+    bool isActive() const;
+    void setActive(bool active);
+
+    State state() const;
+    QString lastError() const;
+    //! Committed transactions the server has not settled yet.
+    int outboxCount() const;
+    //! When the next reconnection attempt is due, while Reconnecting.
+    QDateTime nextRetryAt() const;
+
+    int initialBackoffMs() const;
+    void setInitialBackoffMs(int ms);
+    int maxBackoffMs() const;
+    void setMaxBackoffMs(int ms);
+    double backoffFactor() const;
+    void setBackoffFactor(double factor);
+
+    Q_INVOKABLE void open();
+    Q_INVOKABLE void close();
+
+    void attachModel(ListModel *model) override;
+    void detachModel(ListModel *model) override;
+
+Q_SIGNALS:
+    void urlChanged();
+    void tokenChanged();
+    void clientIdChanged();
+    void activeChanged();
+    void stateChanged();
+    void lastErrorChanged();
+    void outboxCountChanged();
+    void nextRetryAtChanged();
+    void backoffChanged();
+    //! The server reported an error (docs/protocol.md, "Error codes").
+    void errorOccurred(const QString &code, const QString &message);
+
+private:
+    friend class SyncClientPrivate;
+    std::unique_ptr<SyncClientPrivate> d;
+};
+
+} // namespace Optimist

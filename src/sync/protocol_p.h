@@ -1,0 +1,64 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+// The JSON codec of docs/protocol.md, shared by SyncClient and the server.
+
+#include <optimist/change.h>
+#include <optimist/optimistsync_export.h>
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QVariant>
+
+namespace Optimist::Protocol {
+
+inline constexpr int Version = 1;
+
+namespace Type {
+inline constexpr QLatin1StringView Hello { "hello" };
+inline constexpr QLatin1StringView Welcome { "welcome" };
+inline constexpr QLatin1StringView Subscribe { "subscribe" };
+inline constexpr QLatin1StringView Unsubscribe { "unsubscribe" };
+inline constexpr QLatin1StringView Snapshot { "snapshot" };
+inline constexpr QLatin1StringView Delta { "delta" };
+inline constexpr QLatin1StringView Push { "push" };
+inline constexpr QLatin1StringView Ack { "ack" };
+inline constexpr QLatin1StringView Reject { "reject" };
+inline constexpr QLatin1StringView Error { "error" };
+inline constexpr QLatin1StringView Ping { "ping" };
+inline constexpr QLatin1StringView Pong { "pong" };
+} // namespace Type
+
+enum CloseCode : quint16 {
+    NormalClose = 1000,
+    GoingAway = 1001,
+    UnsupportedProtocolClose = 4000,
+    UnauthorizedClose = 4001,
+    HeartbeatTimeoutClose = 4002,
+    ConnectionLimitClose = 4003,
+};
+
+//! A Qt value as JSON: QDateTime as ISO 8601 with milliseconds, the rest as
+//! QJsonValue::fromVariant.
+OPTIMIST_SYNC_EXPORT QJsonValue toJson(const QVariant &value);
+OPTIMIST_SYNC_EXPORT QJsonObject toJson(const QVariantMap &fields);
+
+OPTIMIST_SYNC_EXPORT QString mutationKindName(Mutation::Kind kind);
+OPTIMIST_SYNC_EXPORT bool mutationKindFromName(const QString &name, Mutation::Kind *kind);
+OPTIMIST_SYNC_EXPORT QJsonObject toJson(const Mutation &mutation);
+//! Reads a mutation of a push; on malformed input returns false and says why.
+OPTIMIST_SYNC_EXPORT bool mutationFromJson(const QJsonValue &json, Mutation *mutation, QString *error);
+
+OPTIMIST_SYNC_EXPORT QJsonObject toJson(const RecordChange &change);
+OPTIMIST_SYNC_EXPORT bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error);
+
+//! One compact JSON text frame.
+OPTIMIST_SYNC_EXPORT QString encode(const QJsonObject &message);
+//! Parses a text frame into an object with a string "type"; else says why.
+OPTIMIST_SYNC_EXPORT bool decode(const QString &frame, QJsonObject *message, QString *error);
+
+//! An error message (docs/protocol.md, "error").
+OPTIMIST_SYNC_EXPORT QJsonObject errorMessage(
+    QLatin1StringView code, const QString &message, const QString &ref = {}, int retryAfterMs = 0);
+
+} // namespace Optimist::Protocol

@@ -1,0 +1,95 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include "syncclient.h"
+
+#include <optimist/change.h>
+#include <optimist/listmodel.h>
+#include <optimist/transaction.h>
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+#include <QtWebSockets/QWebSocket>
+
+#include <deque>
+
+namespace Optimist {
+
+//! A bound model and the state of its subscription.
+struct Binding {
+    QPointer<ListModel> model;
+    QList<QMetaObject::Connection> connections;
+    bool resubscribing = false; //!< waiting for the answer to a resubscribe
+    QList<QVariantMap> snapshotRecords; //!< chunks received so far
+    int nextChunk = 0;
+};
+
+//! A committed transaction on its way to the server.
+struct OutboxEntry {
+    QPointer<Transaction> transaction;
+    quint64 localId = 0;
+    quint64 wireTx = 0; //!< the client's transaction number; 0 until welcomed
+    QJsonObject json; //!< its mutations, encoded once
+    bool inFlight = false;
+};
+
+class SyncClientPrivate {
+public:
+    explicit SyncClientPrivate(SyncClient *q);
+
+    void connectNow();
+    void scheduleReconnect();
+    void setState(SyncClient::State state);
+    void setLastError(const QString &message);
+    void send(const QJsonObject &message);
+    void subscribe(const QString &collection);
+    void pushPending();
+    void ensureClientId();
+
+    void onConnected();
+    void onDisconnected();
+    void onTextMessage(const QString &frame);
+    void onHeartbeat();
+    void onCommitted(Transaction *transaction);
+
+    void handleWelcome(const QJsonObject &message);
+    void handleSnapshot(const QJsonObject &message);
+    void handleDelta(const QJsonObject &message);
+    void handleAck(const QJsonObject &message);
+    void handleReject(const QJsonObject &message);
+    void handleError(const QJsonObject &message);
+
+    OutboxEntry *outboxEntry(quint64 wireTx);
+    void settle(quint64 wireTx);
+
+    SyncClient *q;
+    QUrl url;
+    QString token;
+    QString clientId;
+    bool active = true;
+    SyncClient::State state = SyncClient::Disconnected;
+    QString lastError;
+    QDateTime nextRetryAt;
+    int initialBackoffMs = 250;
+    int maxBackoffMs = 30000;
+    double backoffFactor = 2.0;
+
+    QWebSocket *socket = nullptr;
+    bool welcomed = false;
+    bool stopForGood = false; //!< refused by the server: do not retry
+    int attempt = 0;
+    int heartbeatMs = 15000;
+    int maxInFlight = 256;
+    QTimer reconnectTimer;
+    QTimer heartbeatTimer;
+    QElapsedTimer sinceLastMessage;
+    quint64 lastTx = 0; //!< highest transaction number assigned
+
+    QHash<QString, Binding> bindings; //!< by collection
+    std::deque<OutboxEntry> outbox; //!< in commit order
+};
+
+} // namespace Optimist
