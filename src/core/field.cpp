@@ -8,6 +8,7 @@
 #include <QtCore/QJsonValue>
 
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -19,6 +20,12 @@ Field::Field(const QString &name, Type type, const QVariant &defaultValue, bool 
     , defaultValue(defaultValue)
     , required(required)
 {
+    // Hold the default as the field's own type (a null default as a typed
+    // null), as fromVariantMap() does: the model compares defaults with
+    // coerced values.
+    QVariant coerced;
+    if (coerce(defaultValue, &coerced))
+        this->defaultValue = coerced;
 }
 
 QMetaType Field::metaType() const
@@ -99,11 +106,15 @@ bool Field::coerce(const QVariant &input, QVariant *out) const
             *out = QVariant::fromValue(qint64(d));
             return true;
         }
+        if ((id == QMetaType::ULongLong || id == QMetaType::ULong)
+            && value.toULongLong() > quint64(std::numeric_limits<qint64>::max()))
+            return false; // would wrap around
         *out = QVariant::fromValue(value.toLongLong());
         return true;
     }
     case Type::Double:
-        if (!isNumber(value))
+        // JSON has no infinities or NaN, and NaN would break the sort order.
+        if (!isNumber(value) || !std::isfinite(value.toDouble()))
             return false;
         *out = value.toDouble();
         return true;

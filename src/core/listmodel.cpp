@@ -30,6 +30,20 @@ int compareValues(const QVariant &x, const QVariant &y)
     return 0;
 }
 
+//! QVariant's operator== calls a null int equal to 0 and a null string equal
+//! to "": for a record those are different values.
+bool sameValue(const QVariant &x, const QVariant &y)
+{
+    if (x.isNull() || y.isNull())
+        return x.isNull() == y.isNull();
+    return x == y;
+}
+
+bool sameValues(const QVariantList &x, const QVariantList &y)
+{
+    return x.size() == y.size() && std::equal(x.cbegin(), x.cend(), y.cbegin(), sameValue);
+}
+
 bool isPendingState(ListModel::SyncState state)
 {
     return state == ListModel::PendingInsert || state == ListModel::PendingUpdate;
@@ -163,7 +177,7 @@ QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &no
 {
     QList<int> roles;
     for (int i = 0; i < fields.size(); ++i) {
-        if (entry->values.at(i) != now.values.at(i)) {
+        if (!sameValue(entry->values.at(i), now.values.at(i))) {
             if (i == displayIndex)
                 roles << Qt::DisplayRole << Qt::EditRole;
             roles << ListModel::FirstFieldRole + i;
@@ -386,6 +400,12 @@ void ListModelPrivate::setCursor(const QString &newCursor)
 {
     if (cursor == newCursor)
         return;
+    // Only an ack of a pending transaction can name a past cursor, and only
+    // one the model passed while that transaction was pending.
+    if (pending.isEmpty())
+        passedCursors.clear();
+    else if (!cursor.isEmpty())
+        passedCursors.insert(cursor);
     cursor = newCursor;
     Q_EMIT q->cursorChanged();
 }
@@ -556,7 +576,10 @@ void ListModel::setCollection(const QString &collection)
     Q_EMIT collectionChanged();
 }
 
-Transport *ListModel::client() const { return d->client; }
+Transport *ListModel::client() const
+{
+    return d->client;
+}
 
 void ListModel::setClient(Transport *client)
 {
@@ -815,7 +838,7 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
             d->refuse(tx, created, u"validation_failed"_s, problem);
             return finishEdit();
         }
-        if (value == entry->values.at(i))
+        if (sameValue(value, entry->values.at(i)))
             continue; // setting what is shown already changes nothing
         op.fieldIndexes.append(i);
         op.values.append(value);
@@ -901,7 +924,7 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
         QVariantList values = d->recordValues(record);
         Entry *entry = d->ensureEntry(id);
         inSnapshot.insert(entry);
-        if (!entry->hasConfirmed || entry->confirmed != values) {
+        if (!entry->hasConfirmed || !sameValues(entry->confirmed, values)) {
             entry->hasConfirmed = true;
             entry->confirmed = std::move(values);
             touched.append(entry);
@@ -939,6 +962,10 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
         }
         std::sort(d->rows.begin(), d->rows.end(), [this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
         endResetModel();
+        // An entry can be touched twice (by the snapshot and by a settled
+        // transaction, or by two settled transactions): drop it once.
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
         for (Entry *entry : std::as_const(touched))
             d->dropIfUnused(entry);
     } else {
@@ -967,7 +994,7 @@ bool ListModel::applyDelta(const QList<RecordChange> &changes, const QString &pr
         if (change.kind == RecordChange::Kind::Upsert) {
             QVariantList values = d->recordValues(change.fields);
             Entry *entry = d->ensureEntry(change.id);
-            if (!entry->hasConfirmed || entry->confirmed != values) {
+            if (!entry->hasConfirmed || !sameValues(entry->confirmed, values)) {
                 entry->hasConfirmed = true;
                 entry->confirmed = std::move(values);
                 touched.append(entry);
@@ -1001,7 +1028,10 @@ void ListModel::acknowledge(quint64 transactionId, const QString &cursor)
 {
     if (!d->pendingTransaction(transactionId))
         return;
-    if (cursor.isEmpty() || cursor == d->cursor)
+    // A cursor the model has already passed (a late ack) contains the
+    // transaction as surely as the current one: waiting for it would keep
+    // the edit pending until the next snapshot.
+    if (cursor.isEmpty() || cursor == d->cursor || d->passedCursors.contains(cursor))
         d->confirm({ transactionId });
     else
         d->acksAwaitingCursor[cursor].append(transactionId);

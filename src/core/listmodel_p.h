@@ -5,6 +5,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 
 #include <vector>
 
@@ -119,6 +120,8 @@ public:
     quint64 nextSeq = 1;
     QList<PendingTransaction> pending;
     QHash<QString, QList<quint64>> acksAwaitingCursor;
+    //! Cursors the model moved past while transactions were pending.
+    QSet<QString> passedCursors;
 
     QString cursor;
     bool loaded = false;
