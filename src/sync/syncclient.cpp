@@ -7,9 +7,11 @@
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QLockFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QUuid>
 
 #include <algorithm>
@@ -49,11 +51,25 @@ void SyncClientPrivate::ensureClientId()
 {
     if (!clientId.isEmpty())
         return;
+    // The stored id, unless another running process holds it: two clients
+    // with one id would hand the server clashing transaction numbers.
     QSettings settings;
-    clientId = settings.value(u"Optimist/clientId"_s).toString();
-    if (clientId.isEmpty()) {
+    const QString stored = settings.value(u"Optimist/clientId"_s).toString();
+    const QString lockDir = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
+    auto tryLock = [&](const QString &id) {
+        auto lock = std::make_unique<QLockFile>(lockDir + u"/optimist-client-"_s + id + u".lock"_s);
+        lock->setStaleLockTime(0);
+        return lock->tryLock() ? std::move(lock) : nullptr;
+    };
+    if (!stored.isEmpty())
+        clientIdLock = tryLock(stored);
+    if (clientIdLock) {
+        clientId = stored;
+    } else {
         clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        settings.setValue(u"Optimist/clientId"_s, clientId);
+        clientIdLock = tryLock(clientId);
+        if (stored.isEmpty())
+            settings.setValue(u"Optimist/clientId"_s, clientId);
     }
     Q_EMIT q->clientIdChanged();
 }
@@ -238,6 +254,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     binding.resubscribing = false;
     binding.model->applySnapshot(all, message.value("cursor"_L1).toString());
     binding.model->setLoading(false);
+    Q_EMIT q->snapshotReceived(collection, int(all.size()));
 }
 
 void SyncClientPrivate::handleDelta(const QJsonObject &message)

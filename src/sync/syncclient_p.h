@@ -10,6 +10,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
+#include <QtCore/QLockFile>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtWebSockets/QWebSocket>
@@ -69,6 +70,7 @@ public:
     QUrl url;
     QString token;
     QString clientId;
+    std::unique_ptr<QLockFile> clientIdLock; //!< held while this process uses the stored id
     bool active = true;
     SyncClient::State state = SyncClient::Disconnected;
     QString lastError;

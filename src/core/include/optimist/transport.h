@@ -16,8 +16,7 @@ class ListModel;
 //! (applySnapshot(), applyDelta(), acknowledge(), Transaction::reject()) and
 //! sends the transactions the model commits. Optimist::SyncClient is the
 //! WebSocket implementation; Core itself knows no network.
-class OPTIMIST_CORE_EXPORT Transport : public QObject
-{
+class OPTIMIST_CORE_EXPORT Transport : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;

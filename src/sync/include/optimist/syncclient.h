@@ -56,8 +56,9 @@ public:
     //! Identifies this installation to the server, which counts transaction
     //! numbers per client id. Empty by default: then one is generated on
     //! first use and kept in QSettings (key "Optimist/clientId"), so it is
-    //! stable across restarts. Set it explicitly for several clients in one
-    //! process.
+    //! stable across restarts; a second process running at the same time
+    //! gets a fresh one (a lock file guards the stored id). Set it
+    //! explicitly for several clients in one process.
     QString clientId() const;
     void setClientId(const QString &clientId);
 
@@ -96,6 +97,9 @@ Q_SIGNALS:
     void outboxCountChanged();
     void nextRetryAtChanged();
     void backoffChanged();
+    //! A full snapshot of \a collection was applied (first load, or a resume
+    //! from a cursor the server's change log no longer reaches).
+    void snapshotReceived(const QString &collection, int records);
     //! The server reported an error (docs/protocol.md, "Error codes").
     void errorOccurred(const QString &code, const QString &message);
 

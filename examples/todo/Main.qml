@@ -1,0 +1,202 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Optimist
+
+ApplicationWindow {
+    id: window
+
+    required property url serverUrl
+    property bool embedded: true
+    property bool demo: false
+    //! The list has loaded (and, in demo mode, the demo states are on screen).
+    signal ready()
+
+    width: 520
+    height: 640
+    visible: true
+    title: qsTr("Optimist Todos")
+
+    SyncClient {
+        id: sync
+        url: window.serverUrl
+    }
+
+    OptimisticListModel {
+        id: todos
+        collection: "todos"
+        client: sync
+        sortField: "created"
+        // The server also says a title has at most 200 characters; the app
+        // leaves that rule to the server, so a refused edit can be seen.
+        fields: [
+            { name: "title", type: "string", required: true },
+            { name: "done", type: "bool", default: false },
+            { name: "created", type: "datetime" }
+        ]
+        onRolledBack: (id, code, message) => toast.show(qsTr("Not saved: %1").arg(message))
+    }
+
+    FilterModel {
+        id: visibleTodos
+        sourceModel: todos
+        filterRoleName: "done"
+        filterValue: filterBar.currentIndex === 0 ? undefined : filterBar.currentIndex === 2
+    }
+
+    FilterModel {
+        id: activeTodos
+        sourceModel: todos
+        filterRoleName: "done"
+        filterValue: false
+    }
+
+    function addTodo(title) {
+        const trimmed = title.trim()
+        if (trimmed.length === 0)
+            return false
+        todos.insert({ title: trimmed, created: new Date() })
+        return true
+    }
+
+    function clearCompleted() {
+        const doneIds = []
+        for (let row = 0; row < todos.count; ++row) {
+            const todo = todos.at(row)
+            if (todo.done)
+                doneIds.push(todo.id)
+        }
+        if (doneIds.length === 0)
+            return
+        // One transaction: all of them go, or none does.
+        Optimist.transaction(() => doneIds.forEach(id => todos.remove(id)))
+    }
+
+    header: ToolBar {
+        padding: 8
+        RowLayout {
+            anchors.fill: parent
+            spacing: 8
+            TextField {
+                id: newTodo
+                objectName: "newTodo"
+                Layout.fillWidth: true
+                placeholderText: qsTr("What needs to be done?")
+                onAccepted: if (window.addTodo(text)) clear()
+            }
+            Button {
+                text: qsTr("Add")
+                enabled: newTodo.text.trim().length > 0
+                onClicked: if (window.addTodo(newTodo.text)) newTodo.clear()
+            }
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: 8
+            TabBar {
+                id: filterBar
+                objectName: "filterBar"
+                TabButton { text: qsTr("All"); width: implicitWidth + 16 }
+                TabButton { text: qsTr("Active"); width: implicitWidth + 16 }
+                TabButton { text: qsTr("Done"); width: implicitWidth + 16 }
+            }
+            Item { Layout.fillWidth: true }
+            Button {
+                objectName: "clearCompleted"
+                text: qsTr("Clear completed")
+                flat: true
+                enabled: todos.count > activeTodos.count
+                onClicked: window.clearCompleted()
+            }
+        }
+
+        ListView {
+            id: list
+            objectName: "todoList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: visibleTodos
+            delegate: TodoDelegate {
+                width: ListView.view.width
+                onToggled: (id, done) => todos.update(id, { done: done })
+                onRenamed: (id, title) => todos.update(id, { title: title })
+                onDeleted: id => todos.remove(id)
+            }
+            ScrollBar.vertical: ScrollBar {}
+
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0 && !todos.loading
+                text: todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")
+                color: palette.placeholderText
+            }
+            BusyIndicator {
+                anchors.centerIn: parent
+                running: todos.loading
+            }
+        }
+
+        SyncStatusBar {
+            Layout.fillWidth: true
+            client: sync
+            itemsLeft: activeTodos.count
+            embedded: window.embedded
+        }
+    }
+
+    Toast {
+        id: toast
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 48
+    }
+
+    // ---- first load, and the demo states for screenshots
+
+    property bool loaded: sync.state === SyncClient.Connected && !todos.loading && todos.cursor !== ""
+    onLoadedChanged: if (loaded) demo ? demoSteps.start() : readyTimer.start()
+
+    Timer {
+        // one more frame so the list is drawn before ready()
+        id: readyTimer
+        interval: 100
+        onTriggered: window.ready()
+    }
+
+    SequentialAnimation {
+        id: demoSteps
+        ScriptAction {
+            script: {
+                if (todos.count > 0)
+                    return
+                const samples = ["Water the plants", "Book flights to Oslo", "Review Optimist pull request",
+                                 "Buy oat milk", "Call the plumber"]
+                Optimist.transaction(() => samples.forEach((title, i) =>
+                    todos.insert({ title: title, done: i === 1, created: new Date(Date.now() + i) })))
+            }
+        }
+        PauseAnimation { duration: 300 }
+        ScriptAction {
+            // A title over the server's 200 characters: refused, rolled back, marked failed.
+            script: if (todos.count > 2) todos.update(todos.at(2).id, { title: "x".repeat(201) })
+        }
+        PauseAnimation { duration: 300 }
+        ScriptAction {
+            // Offline for a moment: the new todo stays pending, queued in the outbox.
+            script: {
+                sync.active = false
+                todos.insert({ title: "Pick up the dry cleaning", created: new Date() })
+            }
+        }
+        PauseAnimation { duration: 600 }
+        ScriptAction { script: window.ready() }
+    }
+}

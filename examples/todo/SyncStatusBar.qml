@@ -1,0 +1,71 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Optimist
+
+ToolBar {
+    id: root
+
+    required property SyncClient client
+    property int itemsLeft: 0
+    property bool embedded: true
+
+    // Seconds to the next reconnection attempt, refreshed while reconnecting.
+    property int retryInSeconds: 0
+    Timer {
+        interval: 250
+        repeat: true
+        running: root.client.state === SyncClient.Reconnecting
+        triggeredOnStart: true
+        onTriggered: root.retryInSeconds = Math.max(0, Math.ceil((root.client.nextRetryAt - new Date()) / 1000))
+    }
+
+    function edits(n) { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
+
+    readonly property string statusText: {
+        const queued = root.client.outboxCount
+        switch (root.client.state) {
+        case SyncClient.Connected:
+            return queued > 0 ? qsTr("Syncing %1…").arg(edits(queued))
+                              : (root.embedded ? qsTr("Synced (embedded server)") : qsTr("Synced"))
+        case SyncClient.Connecting:
+            return qsTr("Connecting…")
+        case SyncClient.Reconnecting:
+            return qsTr("Reconnecting in %1 s · %2 queued").arg(root.retryInSeconds).arg(edits(queued))
+        default:
+            return queued > 0 ? qsTr("Offline · %1 queued").arg(edits(queued)) : qsTr("Offline")
+        }
+    }
+    readonly property color statusColor: {
+        switch (root.client.state) {
+        case SyncClient.Connected: return root.client.outboxCount > 0 ? "#f5a524" : "#30a46c"
+        case SyncClient.Disconnected: return "#8b8d98"
+        default: return "#f5a524"
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 8
+        anchors.rightMargin: 8
+        Rectangle {
+            width: 10; height: 10; radius: 5
+            color: root.statusColor
+        }
+        Label {
+            objectName: "statusText"
+            text: root.statusText
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            ToolTip.visible: statusHover.hovered && root.client.lastError !== ""
+            ToolTip.text: root.client.lastError
+            HoverHandler { id: statusHover }
+        }
+        Label {
+            objectName: "itemsLeft"
+            text: root.itemsLeft === 1 ? qsTr("1 item left") : qsTr("%1 items left").arg(root.itemsLeft)
+            opacity: 0.75
+        }
+    }
+}
