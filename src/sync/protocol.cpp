@@ -138,8 +138,13 @@ QString encode(const QJsonObject &message)
 
 bool decode(const QString &frame, QJsonObject *message, QString *error)
 {
+    return decode(frame.toUtf8(), message, error);
+}
+
+bool decode(const QByteArray &utf8, QJsonObject *message, QString *error)
+{
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(frame.toUtf8(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         *error = u"not JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset);
         return false;

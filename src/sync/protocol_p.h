@@ -56,6 +56,8 @@ OPTIMIST_SYNC_EXPORT bool recordChangeFromJson(const QJsonValue &json, RecordCha
 OPTIMIST_SYNC_EXPORT QString encode(const QJsonObject &message);
 //! Parses a text frame into an object with a string "type"; else says why.
 OPTIMIST_SYNC_EXPORT bool decode(const QString &frame, QJsonObject *message, QString *error);
+//! The same for a frame already in UTF-8.
+OPTIMIST_SYNC_EXPORT bool decode(const QByteArray &utf8, QJsonObject *message, QString *error);
 
 //! An error message (docs/protocol.md, "error").
 OPTIMIST_SYNC_EXPORT QJsonObject errorMessage(

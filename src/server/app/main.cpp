@@ -1,0 +1,107 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// optimist-server: the reference Optimist server as its own process.
+
+#include <optimist/server.h>
+#include <optimist/serverconfig.h>
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+// SIGINT/SIGTERM write to a socket pair; the event loop reads it and quits.
+static int signalFds[2];
+
+static void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalFds[0], &byte, 1);
+}
+
+static bool parseListen(const QString &value, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = value.lastIndexOf(u':');
+    if (colon < 0)
+        return false;
+    bool ok = false;
+    const uint number = value.mid(colon + 1).toUInt(&ok);
+    QString host = value.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (!ok || number > 65535 || !address->setAddress(host))
+        return false;
+    *port = quint16(number);
+    return true;
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"optimist-server"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"The reference Optimist sync server (docs/protocol.md): serves the collections of a JSON config "
+        "over WebSocket and stores them in a SQLite file. Logs go to stderr (QT_LOGGING_RULES, category "
+        "optimist.server). Stops cleanly on SIGINT and SIGTERM."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption listenOption(u"listen"_s,
+        u"The address and port to listen on, e.g. 127.0.0.1:8787 or [::1]:8787; "
+        "port 0 picks a free one (default: 127.0.0.1:8787)."_s,
+        u"host:port"_s, u"127.0.0.1:8787"_s);
+    const QCommandLineOption dbOption(
+        u"db"_s, u"The SQLite database file, created when missing (required)."_s, u"file"_s);
+    const QCommandLineOption configOption(u"config"_s,
+        u"The JSON config: collections, limits, tokens (required; see examples/config/todos.json)."_s, u"file"_s);
+    parser.addOptions({ listenOption, dbOption, configOption });
+    parser.process(app);
+
+    auto fail = [](const QString &message) {
+        std::fprintf(stderr, "optimist-server: %s\n", qPrintable(message));
+        return 2;
+    };
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseListen(parser.value(listenOption), &address, &port))
+        return fail(u"--listen expects host:port, got '%1'"_s.arg(parser.value(listenOption)));
+    if (!parser.isSet(dbOption) || !parser.isSet(configOption))
+        return fail(u"--db and --config are required (see --help)"_s);
+    QString error;
+    const Optimist::ServerConfig config = Optimist::ServerConfig::fromFile(parser.value(configOption), &error);
+    if (!error.isEmpty())
+        return fail(u"config %1: %2"_s.arg(parser.value(configOption), error));
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalFds) != 0)
+        return fail(u"cannot set up signal handling"_s);
+    QSocketNotifier notifier(signalFds[1], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&] {
+        char byte;
+        [[maybe_unused]] const auto got = ::read(signalFds[1], &byte, 1);
+        std::fprintf(stderr, "optimist-server: shutting down\n");
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    Optimist::Server server;
+    server.setConfig(config);
+    server.setDatabasePath(parser.value(dbOption));
+    if (!server.listen(address, port))
+        return fail(u"cannot listen on %1: %2"_s.arg(parser.value(listenOption), server.errorString()));
+    std::fprintf(stderr, "optimist-server: listening on %s\n", qPrintable(server.url().toString()));
+    const int status = QCoreApplication::exec();
+    server.close();
+    return status;
+}

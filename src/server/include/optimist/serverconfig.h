@@ -1,0 +1,58 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optimist/field.h>
+#include <optimist/optimistserver_export.h>
+
+#include <QtCore/QMap>
+#include <QtCore/QStringList>
+
+namespace Optimist {
+
+//! What an Optimist::Server serves: its collections with their schemas, its
+//! limits (docs/protocol.md, "Limits") and the tokens it accepts.
+class OPTIMIST_SERVER_EXPORT ServerConfig {
+public:
+    struct Limits {
+        int maxFrameBytes = 1048576;
+        int maxMutationsPerTransaction = 1000;
+        int maxPendingPushes = 256;
+        int maxConnections = 1000;
+        int snapshotChunkRecords = 1000;
+        //! Change-log entries (one per applied transaction) kept for resuming.
+        int changeLogRetention = 100000;
+        int heartbeatMs = 15000;
+
+        friend bool operator==(const Limits &, const Limits &) = default;
+    };
+
+    ServerConfig() = default;
+
+    //! Collection name → schema.
+    QMap<QString, Fields> collections() const { return m_collections; }
+    void setCollections(const QMap<QString, Fields> &collections) { m_collections = collections; }
+    void addCollection(const QString &name, const Fields &fields) { m_collections.insert(name, fields); }
+
+    Limits limits() const { return m_limits; }
+    void setLimits(const Limits &limits) { m_limits = limits; }
+
+    //! Tokens the default Authorizer accepts; empty means no authentication.
+    QStringList tokens() const { return m_tokens; }
+    void setTokens(const QStringList &tokens) { m_tokens = tokens; }
+
+    //! Parses the JSON config format:
+    //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}]}},
+    //!  "limits": {"maxFrameBytes": ..., ...}, "tokens": ["..."]}.
+    //! On bad input returns a default config and sets \a error.
+    static ServerConfig fromJson(const QByteArray &json, QString *error = nullptr);
+    static ServerConfig fromFile(const QString &path, QString *error = nullptr);
+
+    friend bool operator==(const ServerConfig &, const ServerConfig &) = default;
+
+private:
+    QMap<QString, Fields> m_collections;
+    Limits m_limits;
+    QStringList m_tokens;
+};
+
+} // namespace Optimist

@@ -1,0 +1,572 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "server.h"
+#include "server_p.h"
+
+#include "protocol_p.h"
+#include "session_p.h"
+#include <optimist/errorcodes.h>
+
+#include <QtCore/QJsonDocument>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+Q_LOGGING_CATEGORY(lcServer, "optimist.server", QtInfoMsg)
+
+// Transactions committed together (one SQLite transaction, one savepoint
+// each): fewer commits under load, bounded latency for the first of them.
+static constexpr qsizetype MaxBatch = 512;
+
+struct ServerPrivate::Outcome {
+    enum class Kind { Applied, AppliedBefore, Rejected };
+    struct Delta {
+        QString collection;
+        qint64 prevCursor = 0;
+        QJsonArray changes;
+    };
+
+    Kind kind = Kind::Rejected;
+    QString code;
+    QString message;
+    qint64 seq = 0;
+    QList<Delta> deltas;
+    QJsonObject cursors;
+
+    static Outcome rejected(QLatin1StringView code, const QString &message)
+    {
+        Outcome outcome;
+        outcome.code = code;
+        outcome.message = message;
+        return outcome;
+    }
+};
+
+ServerPrivate::ServerPrivate(Server *q)
+    : q(q)
+{
+    // A child, so it follows the server to another thread.
+    heartbeat.setParent(q);
+    heartbeat.callOnTimeout(q, [this] { checkHeartbeats(); });
+}
+
+ServerPrivate::Collection *ServerPrivate::collection(const QString &name)
+{
+    const auto it = collections.find(name);
+    return it == collections.end() ? nullptr : &it.value();
+}
+
+bool ServerPrivate::lastTx(const QString &clientId, qint64 *tx)
+{
+    const auto it = lastTxByClient.constFind(clientId);
+    if (it != lastTxByClient.constEnd()) {
+        *tx = it.value();
+        return true;
+    }
+    if (!storage.lastTx(clientId, tx))
+        return false;
+    lastTxByClient.insert(clientId, *tx);
+    return true;
+}
+
+void ServerPrivate::acceptConnections()
+{
+    while (webSocketServer->hasPendingConnections()) {
+        QWebSocket *socket = webSocketServer->nextPendingConnection();
+        if (sessions.size() >= config.limits().maxConnections) {
+            qCInfo(lcServer) << "refusing" << socket->peerAddress() << "- connection limit reached";
+            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            socket->close(QWebSocketProtocol::CloseCode(Protocol::ConnectionLimitClose), u"connection limit reached"_s);
+            continue;
+        }
+        sessions.append(new Session(this, socket));
+        connections = int(sessions.size());
+    }
+}
+
+void ServerPrivate::removeSession(Session *session)
+{
+    if (!sessions.removeOne(session))
+        return;
+    connections = int(sessions.size());
+    for (const QString &name : std::as_const(session->subscriptions())) {
+        if (Collection *c = collection(name))
+            c->subscribers.removeOne(session);
+    }
+    session->deleteLater();
+}
+
+void ServerPrivate::subscribe(Session *session, const QString &name, const QString &cursor)
+{
+    Collection &c = collections[name];
+    if (!session->subscriptions().contains(name)) {
+        session->subscriptions().insert(name);
+        c.subscribers.append(session);
+    }
+    bool numeric = false;
+    const qint64 from = cursor.toLongLong(&numeric);
+    if (numeric && from == c.head)
+        return;
+    if (!numeric || from < storage.logFloor() || from > c.head) {
+        sendSnapshot(session, name, c);
+        return;
+    }
+    // The log reaches back to the client's cursor: replay what it missed.
+    QJsonArray changes;
+    qint64 prevCursor = from;
+    qint64 seq = 0;
+    auto flush = [&] {
+        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
+            { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
+            { u"changes"_s, changes } });
+        prevCursor = seq;
+        changes = {};
+    };
+    const bool ok = storage.forEachChange(name, from, [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
+        if (rowSeq != seq && !changes.isEmpty())
+            flush();
+        seq = rowSeq;
+        if (data.isEmpty())
+            changes.append(Protocol::toJson(RecordChange::remove(id)));
+        else
+            changes.append(QJsonObject {
+                { u"op"_s, u"upsert"_s }, { u"id"_s, id }, { u"fields"_s, QJsonDocument::fromJson(data).object() } });
+    });
+    if (!ok) {
+        qCWarning(lcServer) << "replaying" << name << "failed:" << storage.errorString();
+        session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
+        return;
+    }
+    if (!changes.isEmpty())
+        flush();
+}
+
+void ServerPrivate::sendSnapshot(Session *session, const QString &name, const Collection &collection)
+{
+    const int chunkSize = config.limits().snapshotChunkRecords;
+    const QString cursor = QString::number(collection.head);
+    QJsonArray records;
+    int chunk = 0;
+    auto flush = [&](bool last) {
+        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
+            { u"cursor"_s, cursor }, { u"chunk"_s, chunk++ }, { u"last"_s, last }, { u"records"_s, records } });
+        records = {};
+    };
+    const bool ok = storage.forEachRecord(name, [&](const QString &id, const QByteArray &data) {
+        if (records.size() == chunkSize)
+            flush(false);
+        QJsonObject record = QJsonDocument::fromJson(data).object();
+        record.insert(u"id"_s, id);
+        records.append(record);
+    });
+    if (!ok) {
+        qCWarning(lcServer) << "reading" << name << "failed:" << storage.errorString();
+        session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+        return;
+    }
+    flush(true);
+}
+
+void ServerPrivate::unsubscribe(Session *session, const QString &name)
+{
+    if (session->subscriptions().remove(name))
+        collections[name].subscribers.removeOne(session);
+}
+
+void ServerPrivate::enqueue(QList<PendingTransaction> &&transactions)
+{
+    const bool idle = queue.isEmpty();
+    queue.append(std::move(transactions));
+    // Processed on the next event-loop pass, so pushes that arrive together
+    // share one database commit.
+    if (idle && !queue.isEmpty())
+        QMetaObject::invokeMethod(
+            q, [this] { processQueue(); }, Qt::QueuedConnection);
+}
+
+void ServerPrivate::processQueue()
+{
+    while (!queue.isEmpty()) {
+        const qsizetype count = std::min(queue.size(), MaxBatch);
+        const QList<PendingTransaction> batch = queue.first(count);
+        queue.remove(0, count);
+
+        // What to restore in memory if the database transaction fails.
+        const qint64 savedLastSeq = lastSeq;
+        undoHeads.clear();
+        undoLastTx.clear();
+        databaseFailed = !storage.begin();
+
+        QList<Outcome> outcomes;
+        outcomes.reserve(batch.size());
+        for (const PendingTransaction &pending : batch) {
+            if (databaseFailed)
+                break;
+            outcomes.append(process(pending));
+        }
+        const qint64 retention = config.limits().changeLogRetention;
+        if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
+            databaseFailed = !storage.trimLog(lastSeq - retention);
+        if (!databaseFailed)
+            databaseFailed = !storage.commit();
+
+        if (databaseFailed) {
+            qCWarning(lcServer) << "database failure, rejecting" << batch.size()
+                                << "transactions:" << storage.errorString();
+            storage.rollback();
+            lastSeq = savedLastSeq;
+            for (auto it = undoHeads.cbegin(); it != undoHeads.cend(); ++it)
+                collections[it.key()].head = it.value();
+            for (auto it = undoLastTx.cbegin(); it != undoLastTx.cend(); ++it)
+                lastTxByClient.insert(it.key(), it.value());
+            outcomes.clear();
+            for (qsizetype i = 0; i < batch.size(); ++i)
+                outcomes.append(Outcome::rejected(ErrorCode::Internal, u"the server's database failed"_s));
+        }
+        for (qsizetype i = 0; i < batch.size(); ++i)
+            deliver(batch.at(i), outcomes.at(i));
+    }
+}
+
+ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
+{
+    const qint64 last = lastTxByClient.value(pending.clientId);
+    if (pending.tx <= last) {
+        // Processed before: answer again with the recorded outcome.
+        Outcome outcome;
+        switch (storage.findRejection(pending.clientId, pending.tx, &outcome.code, &outcome.message)) {
+        case Storage::Lookup::Found:
+            return outcome;
+        case Storage::Lookup::Missing:
+            outcome.kind = Outcome::Kind::AppliedBefore;
+            for (const Mutation &mutation : pending.mutations) {
+                if (const Collection *c = collection(mutation.collection))
+                    outcome.cursors.insert(mutation.collection, QString::number(c->head));
+            }
+            return outcome;
+        case Storage::Lookup::Failed:
+            databaseFailed = true;
+            return {};
+        }
+    }
+
+    if (!storage.savepoint()) {
+        databaseFailed = true;
+        return {};
+    }
+    const qint64 seq = lastSeq + 1;
+    int index = 0;
+    QLatin1StringView code = pending.rejectCode;
+    QString message = pending.rejectMessage;
+    QHash<QString, QJsonArray> changes;
+    QStringList touched;
+    for (const Mutation &mutation : pending.mutations) {
+        if (!code.isEmpty())
+            break;
+        message = applyMutation(pending.clientId, mutation, seq, &index, &code, &changes, &touched);
+    }
+    if (code == ErrorCode::Internal) {
+        databaseFailed = true;
+        return {};
+    }
+
+    if (!undoLastTx.contains(pending.clientId))
+        undoLastTx.insert(pending.clientId, last);
+    lastTxByClient.insert(pending.clientId, pending.tx);
+    if (!code.isEmpty()) {
+        storage.rollbackToSavepoint();
+        databaseFailed = !storage.addRejection(pending.clientId, pending.tx, code, message)
+            || !storage.setLastTx(pending.clientId, pending.tx) || !storage.releaseSavepoint();
+        return Outcome::rejected(code, message);
+    }
+    if (!storage.setLastTx(pending.clientId, pending.tx) || !storage.releaseSavepoint()) {
+        databaseFailed = true;
+        return {};
+    }
+
+    Outcome outcome;
+    outcome.kind = Outcome::Kind::Applied;
+    if (touched.isEmpty())
+        return outcome;
+    outcome.seq = lastSeq = seq;
+    for (const QString &name : std::as_const(touched)) {
+        Collection &c = collections[name];
+        if (!undoHeads.contains(name))
+            undoHeads.insert(name, c.head);
+        outcome.deltas.append({ name, c.head, changes.value(name) });
+        outcome.cursors.insert(name, QString::number(seq));
+        c.head = seq;
+    }
+    return outcome;
+}
+
+QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
+    QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched)
+{
+    const Collection *c = collection(mutation.collection);
+    if (!c) {
+        *code = ErrorCode::UnknownCollection;
+        return u"unknown collection '%1'"_s.arg(mutation.collection);
+    }
+    if (!authorizer()->canWrite(clientId, mutation)) {
+        *code = ErrorCode::Forbidden;
+        return u"not allowed to write '%1' in '%2'"_s.arg(mutation.id, mutation.collection);
+    }
+
+    Mutation checked = mutation;
+    for (auto it = checked.fields.begin(); it != checked.fields.end(); ++it) {
+        const auto field = c->fieldIndex.constFind(it.key());
+        if (field == c->fieldIndex.constEnd()) {
+            *code = ErrorCode::ValidationFailed;
+            return u"unknown field '%1' in '%2'"_s.arg(it.key(), mutation.collection);
+        }
+        QVariant value;
+        const QString problem = c->fields.at(*field).checkValue(it.value(), &value);
+        if (!problem.isEmpty()) {
+            *code = ErrorCode::ValidationFailed;
+            return problem;
+        }
+        it.value() = value;
+    }
+    if (mutation.kind == Mutation::Kind::Insert) {
+        for (const Field &field : c->fields) {
+            if (checked.fields.contains(field.name))
+                continue;
+            QVariant value;
+            const QString problem = field.checkValue(field.defaultValue, &value);
+            if (!problem.isEmpty()) {
+                *code = ErrorCode::ValidationFailed;
+                return problem;
+            }
+            checked.fields.insert(field.name, value);
+        }
+    }
+
+    QByteArray data;
+    const Storage::Lookup lookup = storage.readRecord(mutation.collection, mutation.id, &data);
+    if (lookup == Storage::Lookup::Failed) {
+        *code = ErrorCode::Internal;
+        return storage.errorString();
+    }
+    if (mutation.kind == Mutation::Kind::Insert && lookup == Storage::Lookup::Found) {
+        *code = ErrorCode::Conflict;
+        return u"record '%1' already exists in '%2'"_s.arg(mutation.id, mutation.collection);
+    }
+    if (mutation.kind != Mutation::Kind::Insert && lookup == Storage::Lookup::Missing) {
+        *code = ErrorCode::Conflict;
+        return u"no record '%1' in '%2'"_s.arg(mutation.id, mutation.collection);
+    }
+    QJsonObject record = data.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(data).object();
+    const QString problem = authorizer()->validate(checked, record.toVariantMap());
+    if (!problem.isEmpty()) {
+        *code = ErrorCode::ValidationFailed;
+        return problem;
+    }
+
+    QJsonObject change;
+    bool written = false;
+    if (mutation.kind == Mutation::Kind::Remove) {
+        change = Protocol::toJson(RecordChange::remove(mutation.id));
+        written = storage.removeRecord(mutation.collection, mutation.id)
+            && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, {});
+    } else {
+        for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
+            record.insert(it.key(), Protocol::toJson(it.value()));
+        const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
+        change = QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, mutation.id }, { u"fields"_s, record } };
+        written = storage.writeRecord(mutation.collection, mutation.id, json)
+            && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, json);
+    }
+    if (!written) {
+        *code = ErrorCode::Internal;
+        return storage.errorString();
+    }
+    if (!changes->contains(mutation.collection))
+        touched->append(mutation.collection);
+    (*changes)[mutation.collection].append(change);
+    return {};
+}
+
+void ServerPrivate::deliver(const PendingTransaction &pending, const Outcome &outcome)
+{
+    Session *pusher = pending.session;
+    if (pusher)
+        pusher->transactionDone();
+    if (outcome.kind == Outcome::Kind::Rejected) {
+        if (pusher) {
+            pusher->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Reject) }, { u"tx"_s, pending.tx },
+                { u"code"_s, outcome.code }, { u"message"_s, outcome.message },
+                { u"retryable"_s, ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) } });
+        }
+        Q_EMIT q->transactionRejected(pending.clientId, pending.tx, outcome.code);
+        return;
+    }
+
+    for (const Outcome::Delta &delta : outcome.deltas) {
+        const Collection &c = collections[delta.collection];
+        if (c.subscribers.isEmpty())
+            continue;
+        // Encoded once for every subscriber; the pusher's copy only gains acks.
+        const QString frame = Protocol::encode(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) },
+            { u"collection"_s, delta.collection }, { u"prevCursor"_s, QString::number(delta.prevCursor) },
+            { u"cursor"_s, QString::number(outcome.seq) }, { u"changes"_s, delta.changes } });
+        for (Session *subscriber : c.subscribers) {
+            if (subscriber == pusher)
+                subscriber->send(
+                    QStringView(frame).chopped(1) % u",\"acks\":["_s % QString::number(pending.tx) % u"]}"_s);
+            else
+                subscriber->send(frame);
+        }
+    }
+    if (pusher) {
+        pusher->send(QJsonObject {
+            { u"type"_s, QString(Protocol::Type::Ack) }, { u"tx"_s, pending.tx }, { u"cursors"_s, outcome.cursors } });
+    }
+    if (outcome.kind == Outcome::Kind::Applied) {
+        ++applied;
+        Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
+    }
+}
+
+void ServerPrivate::checkHeartbeats()
+{
+    const qint64 limit = 3 * qint64(config.limits().heartbeatMs);
+    const QList<Session *> all = sessions;
+    for (Session *session : all) {
+        if (session->msSinceLastMessage() > limit)
+            session->closeWith(Protocol::HeartbeatTimeoutClose, u"heartbeat timeout"_s);
+    }
+}
+
+Server::Server(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<ServerPrivate>(this))
+{
+}
+
+Server::~Server()
+{
+    close();
+}
+
+ServerConfig Server::config() const
+{
+    return d->config;
+}
+
+void Server::setConfig(const ServerConfig &config)
+{
+    d->config = config;
+}
+
+QString Server::databasePath() const
+{
+    return d->databasePath;
+}
+
+void Server::setDatabasePath(const QString &path)
+{
+    d->databasePath = path;
+}
+
+void Server::setAuthorizer(Authorizer *authorizer)
+{
+    d->customAuthorizer = authorizer;
+}
+
+bool Server::listen(const QHostAddress &address, quint16 port)
+{
+    if (isListening()) {
+        d->error = u"already listening"_s;
+        return false;
+    }
+    if (d->databasePath.isEmpty()) {
+        d->error = u"no database path set"_s;
+        return false;
+    }
+    if (!d->storage.open(d->databasePath)) {
+        d->error = d->storage.errorString();
+        return false;
+    }
+    const QHash<QString, qint64> heads = d->storage.loggedHeads();
+    d->collections.clear();
+    const QMap<QString, Fields> collections = d->config.collections();
+    for (auto it = collections.cbegin(); it != collections.cend(); ++it) {
+        ServerPrivate::Collection &c = d->collections[it.key()];
+        c.fields = it.value();
+        for (qsizetype i = 0; i < c.fields.size(); ++i)
+            c.fieldIndex.insert(c.fields.at(i).name, i);
+        // A collection whose changes were all trimmed is at the log's floor.
+        c.head = heads.value(it.key(), d->storage.logFloor());
+    }
+    d->lastSeq = d->storage.lastSeq();
+    d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
+
+    d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
+    if (!d->webSocketServer->listen(address, port)) {
+        d->error = d->webSocketServer->errorString();
+        delete std::exchange(d->webSocketServer, nullptr);
+        d->storage.close();
+        return false;
+    }
+    connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
+    d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
+    d->applied = 0;
+    qCInfo(lcServer) << "listening on" << url().toString() << "database" << d->databasePath << "server id"
+                     << d->storage.serverId();
+    return true;
+}
+
+void Server::close()
+{
+    if (!isListening())
+        return;
+    // What was received is still answered before the connections go.
+    d->processQueue();
+    d->heartbeat.stop();
+    const QList<Session *> sessions = std::exchange(d->sessions, {});
+    for (Session *session : sessions) {
+        session->closeWith(Protocol::GoingAway, u"server shutting down"_s);
+        delete session;
+    }
+    d->connections = 0;
+    delete std::exchange(d->webSocketServer, nullptr);
+    d->collections.clear();
+    d->lastTxByClient.clear();
+    d->storage.close();
+    qCInfo(lcServer) << "closed";
+}
+
+bool Server::isListening() const
+{
+    return d->webSocketServer != nullptr;
+}
+
+quint16 Server::port() const
+{
+    return d->webSocketServer ? d->webSocketServer->serverPort() : 0;
+}
+
+QUrl Server::url() const
+{
+    return d->webSocketServer ? d->webSocketServer->serverUrl() : QUrl();
+}
+
+QString Server::errorString() const
+{
+    return d->error;
+}
+
+qint64 Server::appliedTransactionCount() const
+{
+    return d->applied;
+}
+
+int Server::connectionCount() const
+{
+    return d->connections;
+}
+
+} // namespace Optimist

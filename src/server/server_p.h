@@ -1,0 +1,100 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include "authorizer.h"
+#include "server.h"
+#include "storage_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonArray>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+
+#include <atomic>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+class QWebSocketServer;
+QT_END_NAMESPACE
+
+namespace Optimist {
+
+Q_DECLARE_LOGGING_CATEGORY(lcServer)
+
+class Session;
+
+//! A pushed transaction waiting for the next batch.
+struct PendingTransaction {
+    QPointer<Session> session;
+    QString clientId;
+    qint64 tx = 0;
+    QList<Mutation> mutations;
+    //! Set when the session already knows the transaction must be rejected
+    //! (unreadable, too large).
+    QLatin1StringView rejectCode;
+    QString rejectMessage;
+};
+
+class ServerPrivate {
+public:
+    struct Collection {
+        Fields fields;
+        QHash<QString, qsizetype> fieldIndex;
+        //! The cursor of the latest change.
+        qint64 head = 0;
+        QList<Session *> subscribers;
+    };
+
+    explicit ServerPrivate(Server *q);
+
+    Collection *collection(const QString &name);
+    Authorizer *authorizer() const { return customAuthorizer ? customAuthorizer : defaultAuthorizer.get(); }
+
+    //! Loads (and caches) what welcome reports as lastTx; false on a DB error.
+    bool lastTx(const QString &clientId, qint64 *tx);
+
+    void subscribe(Session *session, const QString &collection, const QString &cursor);
+    void unsubscribe(Session *session, const QString &collection);
+    void enqueue(QList<PendingTransaction> &&transactions);
+    void removeSession(Session *session);
+    void acceptConnections();
+    void processQueue();
+
+    Server *q;
+    ServerConfig config;
+    QString databasePath;
+    Authorizer *customAuthorizer = nullptr;
+    std::unique_ptr<Authorizer> defaultAuthorizer;
+    QWebSocketServer *webSocketServer = nullptr;
+    Storage storage;
+    QString error;
+
+    QHash<QString, Collection> collections;
+    QHash<QString, qint64> lastTxByClient;
+    QList<Session *> sessions;
+    QList<PendingTransaction> queue;
+    //! The highest seq (cursor) assigned.
+    qint64 lastSeq = 0;
+    QTimer heartbeat;
+    std::atomic<qint64> applied = 0;
+    std::atomic<int> connections = 0;
+
+private:
+    struct Outcome;
+
+    Outcome process(const PendingTransaction &pending);
+    QString applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
+        QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched);
+    void deliver(const PendingTransaction &pending, const Outcome &outcome);
+    void sendSnapshot(Session *session, const QString &name, const Collection &collection);
+    void checkHeartbeats();
+
+    // The batch being processed: in-memory state to restore if its database
+    // transaction fails.
+    bool databaseFailed = false;
+    QHash<QString, qint64> undoHeads;
+    QHash<QString, qint64> undoLastTx;
+};
+
+} // namespace Optimist

@@ -1,0 +1,95 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "serverconfig.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+static bool readLimit(const QJsonObject &limits, QLatin1StringView key, int minimum, int *out, QString *error)
+{
+    if (!limits.contains(key))
+        return true;
+    const QJsonValue value = limits.value(key);
+    const double number = value.toDouble(-1);
+    if (!value.isDouble() || number != double(int(number)) || number < minimum) {
+        *error = u"limits.%1 must be an integer ≥ %2"_s.arg(key).arg(minimum);
+        return false;
+    }
+    *out = int(number);
+    return true;
+}
+
+ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
+{
+    QString problem;
+    auto fail = [&](const QString &message) {
+        if (error)
+            *error = message;
+        return ServerConfig();
+    };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(u"not JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset));
+    if (!doc.isObject())
+        return fail(u"the config must be a JSON object"_s);
+    const QJsonObject root = doc.object();
+
+    ServerConfig config;
+    const QJsonValue collections = root.value("collections"_L1);
+    if (!collections.isObject())
+        return fail(u"'collections' must be an object"_s);
+    const QJsonObject collectionObject = collections.toObject();
+    for (auto it = collectionObject.begin(); it != collectionObject.end(); ++it) {
+        const QJsonValue fieldList = it.value().toObject().value("fields"_L1);
+        if (!fieldList.isArray())
+            return fail(u"collection '%1' needs a 'fields' array"_s.arg(it.key()));
+        Fields fields;
+        for (const QJsonValue &fieldJson : fieldList.toArray()) {
+            const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
+            if (field.name.isEmpty())
+                return fail(u"collection '%1': %2"_s.arg(it.key(), problem));
+            fields.append(field);
+        }
+        config.addCollection(it.key(), fields);
+    }
+
+    const QJsonObject limits = root.value("limits"_L1).toObject();
+    Limits &l = config.m_limits;
+    if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
+        || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
+        || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
+        || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
+        || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
+        || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
+        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem))
+        return fail(problem);
+
+    const QJsonValue tokens = root.value("tokens"_L1);
+    if (!tokens.isUndefined() && !tokens.isArray())
+        return fail(u"'tokens' must be an array of strings"_s);
+    for (const QJsonValue &token : tokens.toArray()) {
+        if (!token.isString())
+            return fail(u"'tokens' must be an array of strings"_s);
+        config.m_tokens.append(token.toString());
+    }
+    return config;
+}
+
+ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
+        return {};
+    }
+    return fromJson(file.readAll(), error);
+}
+
+} // namespace Optimist

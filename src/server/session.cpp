@@ -1,0 +1,234 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "session_p.h"
+
+#include "protocol_p.h"
+#include "server_p.h"
+#include <optimist/errorcodes.h>
+
+#include <QtCore/QJsonArray>
+#include <QtWebSockets/QWebSocket>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+// How long a client is asked to wait after rate_limited: the queue drains on
+// the next event-loop pass, so this only spreads the retries out.
+static constexpr int RetryAfterMs = 100;
+
+// Frames up to this many times maxFrameBytes are read and answered with
+// too_large; larger ones make Qt close the connection (1009) unread.
+static constexpr quint64 HardFrameFactor = 4;
+
+Session::Session(ServerPrivate *server, QWebSocket *socket)
+    : m_server(server)
+    , m_socket(socket)
+{
+    socket->setParent(this);
+    const quint64 hardLimit = HardFrameFactor * quint64(server->config.limits().maxFrameBytes);
+    socket->setMaxAllowedIncomingMessageSize(hardLimit);
+    socket->setMaxAllowedIncomingFrameSize(hardLimit);
+    connect(socket, &QWebSocket::textMessageReceived, this, &Session::onTextMessage);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinaryMessage);
+    connect(socket, &QWebSocket::disconnected, this, [this] { m_server->removeSession(this); });
+    m_lastMessage.start();
+    qCDebug(lcServer) << "connection from" << socket->peerAddress() << socket->peerPort();
+}
+
+Session::~Session() = default;
+
+void Session::send(const QString &frame)
+{
+    m_socket->sendTextMessage(frame);
+}
+
+void Session::send(const QJsonObject &message)
+{
+    send(Protocol::encode(message));
+}
+
+void Session::sendError(QLatin1StringView code, const QString &message, const QString &ref)
+{
+    qCDebug(lcServer) << m_clientId << code << message;
+    send(Protocol::errorMessage(code, message, ref, code == ErrorCode::RateLimited ? RetryAfterMs : 0));
+}
+
+void Session::closeWith(quint16 code, const QString &reason)
+{
+    qCDebug(lcServer) << "closing" << m_clientId << code << reason;
+    m_closing = true;
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // The server may delete the session right away (Server::close()).
+    m_socket->flush();
+}
+
+void Session::onBinaryMessage()
+{
+    m_lastMessage.restart();
+    if (!m_closing)
+        sendError(ErrorCode::InvalidMessage, u"binary frames are not supported; send JSON text frames"_s);
+}
+
+void Session::onTextMessage(const QString &frame)
+{
+    m_lastMessage.restart();
+    if (m_closing)
+        return;
+    const qsizetype maxBytes = m_server->config.limits().maxFrameBytes;
+    // A UTF-8 encoding is never shorter than the UTF-16 one.
+    const QByteArray utf8 = frame.size() > maxBytes ? QByteArray() : frame.toUtf8();
+    if (frame.size() > maxBytes || utf8.size() > maxBytes) {
+        sendError(ErrorCode::TooLarge, u"the message is larger than maxFrameBytes (%1)"_s.arg(maxBytes));
+        return;
+    }
+    QJsonObject message;
+    QString problem;
+    if (!Protocol::decode(utf8, &message, &problem)) {
+        sendError(ErrorCode::InvalidMessage, problem);
+        return;
+    }
+    const QString type = message.value("type"_L1).toString();
+    if (m_clientId.isEmpty()) {
+        if (type == Protocol::Type::Hello)
+            handleHello(message);
+        else
+            sendError(ErrorCode::InvalidMessage, u"hello first"_s, type);
+    } else if (type == Protocol::Type::Push) {
+        handlePush(message);
+    } else if (type == Protocol::Type::Subscribe || type == Protocol::Type::Unsubscribe) {
+        handleSubscribe(message, type == Protocol::Type::Subscribe);
+    } else if (type == Protocol::Type::Ping) {
+        QJsonObject pong { { u"type"_s, QString(Protocol::Type::Pong) } };
+        if (message.contains("id"_L1))
+            pong.insert(u"id"_s, message.value("id"_L1));
+        send(pong);
+    } else if (type == Protocol::Type::Pong) {
+        // Only keeps the connection alive.
+    } else if (type == Protocol::Type::Hello) {
+        sendError(ErrorCode::InvalidMessage, u"hello was already accepted on this connection"_s, type);
+    } else {
+        sendError(ErrorCode::InvalidMessage, u"unknown message type '%1'"_s.arg(type), type);
+    }
+}
+
+static bool isInteger(const QJsonValue &value, double minimum)
+{
+    const double number = value.toDouble();
+    return value.isDouble() && std::trunc(number) == number && number >= minimum && number <= 9007199254740992.0;
+}
+
+void Session::handleHello(const QJsonObject &message)
+{
+    const QString ref = QString(Protocol::Type::Hello);
+    const QJsonValue protocol = message.value("protocol"_L1);
+    const QJsonValue clientId = message.value("clientId"_L1);
+    const QJsonValue token = message.value("token"_L1);
+    if (!isInteger(protocol, -9007199254740992.0))
+        return sendError(ErrorCode::InvalidMessage, u"field 'protocol' must be an integer"_s, ref);
+    if (!clientId.isString() || clientId.toString().isEmpty() || clientId.toString().size() > 128)
+        return sendError(ErrorCode::InvalidMessage, u"field 'clientId' must be a string of 1 to 128 characters"_s, ref);
+    if (!token.isUndefined() && !token.isNull() && !token.isString())
+        return sendError(ErrorCode::InvalidMessage, u"field 'token' must be a string"_s, ref);
+
+    if (protocol.toInteger() != Protocol::Version) {
+        QJsonObject error = Protocol::errorMessage(
+            ErrorCode::UnsupportedProtocol, u"protocol %1 is not supported"_s.arg(protocol.toInteger()), ref);
+        error.insert(u"supported"_s, QJsonArray { Protocol::Version });
+        send(error);
+        return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
+    }
+    if (!m_server->authorizer()->authenticate(clientId.toString(), token.toString())) {
+        qCInfo(lcServer) << "refused client" << clientId.toString() << "from" << m_socket->peerAddress();
+        sendError(ErrorCode::Unauthorized, u"the token was refused"_s, ref);
+        return closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
+    }
+    qint64 lastTx = 0;
+    if (!m_server->lastTx(clientId.toString(), &lastTx))
+        return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
+
+    m_clientId = clientId.toString();
+    const ServerConfig::Limits limits = m_server->config.limits();
+    send(QJsonObject { { u"type"_s, QString(Protocol::Type::Welcome) }, { u"protocol"_s, Protocol::Version },
+        { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage.serverId() },
+        { u"heartbeatMs"_s, limits.heartbeatMs }, { u"lastTx"_s, lastTx },
+        { u"limits"_s,
+            QJsonObject { { u"maxFrameBytes"_s, limits.maxFrameBytes },
+                { u"maxMutationsPerTransaction"_s, limits.maxMutationsPerTransaction },
+                { u"maxPendingPushes"_s, limits.maxPendingPushes } } } });
+}
+
+void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
+{
+    const QString ref = message.value("type"_L1).toString();
+    const QJsonValue collection = message.value("collection"_L1);
+    if (!collection.isString() || collection.toString().isEmpty())
+        return sendError(ErrorCode::InvalidMessage, u"field 'collection' must be a non-empty string"_s, ref);
+    const QString name = collection.toString();
+    if (!m_server->collection(name))
+        return sendError(ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(name), ref);
+    if (!subscribe)
+        return m_server->unsubscribe(this, name);
+
+    const QJsonValue cursor = message.value("cursor"_L1);
+    if (!cursor.isUndefined() && !cursor.isNull() && !cursor.isString())
+        return sendError(ErrorCode::InvalidMessage, u"field 'cursor' must be a string or null"_s, ref);
+    if (!m_server->authorizer()->canRead(m_clientId, name))
+        return sendError(ErrorCode::Forbidden, u"not allowed to read '%1'"_s.arg(name), ref);
+    m_server->subscribe(this, name, cursor.toString());
+}
+
+void Session::handlePush(const QJsonObject &message)
+{
+    const QString ref = QString(Protocol::Type::Push);
+    const QJsonValue transactions = message.value("transactions"_L1);
+    if (!transactions.isArray())
+        return sendError(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, ref);
+
+    // The push is taken whole or not at all.
+    const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
+    QList<PendingTransaction> pending;
+    qint64 highest = m_highestTx;
+    for (const QJsonValue &value : transactions.toArray()) {
+        const QJsonObject object = value.toObject();
+        const QJsonValue tx = object.value("tx"_L1);
+        if (!isInteger(tx, 1))
+            return sendError(ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, ref);
+        if (tx.toInteger() < highest) {
+            return sendError(ErrorCode::OutOfOrder,
+                u"transaction %1 after %2 on this connection"_s.arg(tx.toInteger()).arg(highest), ref);
+        }
+        highest = tx.toInteger();
+
+        PendingTransaction transaction { this, m_clientId, highest, {}, {}, {} };
+        const QJsonValue mutations = object.value("mutations"_L1);
+        if (!mutations.isArray()) {
+            transaction.rejectCode = ErrorCode::InvalidMessage;
+            transaction.rejectMessage = u"field 'mutations' must be an array"_s;
+        } else if (mutations.toArray().size() > maxMutations) {
+            transaction.rejectCode = ErrorCode::TooLarge;
+            transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);
+        } else {
+            for (const QJsonValue &json : mutations.toArray()) {
+                Mutation mutation;
+                if (!Protocol::mutationFromJson(json, &mutation, &transaction.rejectMessage)) {
+                    transaction.rejectCode = ErrorCode::InvalidMessage;
+                    break;
+                }
+                transaction.mutations.append(mutation);
+            }
+        }
+        pending.append(std::move(transaction));
+    }
+    if (m_pending + pending.size() > m_server->config.limits().maxPendingPushes) {
+        return sendError(ErrorCode::RateLimited,
+            u"more than %1 transactions waiting on this connection"_s.arg(m_server->config.limits().maxPendingPushes),
+            ref);
+    }
+    m_highestTx = highest;
+    m_pending += int(pending.size());
+    m_server->enqueue(std::move(pending));
+}
+
+} // namespace Optimist

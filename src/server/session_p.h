@@ -1,0 +1,57 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace Optimist {
+
+class ServerPrivate;
+
+//! One client connection: the protocol state machine of docs/protocol.md
+//! on top of a QWebSocket, which it owns.
+class Session : public QObject {
+    Q_OBJECT
+
+public:
+    Session(ServerPrivate *server, QWebSocket *socket);
+    ~Session() override;
+
+    QString clientId() const { return m_clientId; }
+    QSet<QString> &subscriptions() { return m_subscriptions; }
+    qint64 msSinceLastMessage() const { return m_lastMessage.elapsed(); }
+
+    void send(const QString &frame);
+    void send(const QJsonObject &message);
+    void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
+    //! Closes with a close code; the session goes away once the socket is closed.
+    void closeWith(quint16 code, const QString &reason);
+    //! A queued transaction of this session was answered.
+    void transactionDone() { --m_pending; }
+
+private:
+    void onTextMessage(const QString &frame);
+    void onBinaryMessage();
+    void handleHello(const QJsonObject &message);
+    void handleSubscribe(const QJsonObject &message, bool subscribe);
+    void handlePush(const QJsonObject &message);
+
+    ServerPrivate *m_server;
+    QWebSocket *m_socket;
+    QString m_clientId;
+    bool m_closing = false;
+    //! The highest tx pushed on this connection.
+    qint64 m_highestTx = 0;
+    //! Transactions queued and not answered yet.
+    int m_pending = 0;
+    QSet<QString> m_subscriptions;
+    QElapsedTimer m_lastMessage;
+};
+
+} // namespace Optimist

@@ -1,0 +1,349 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "storage_p.h"
+
+#include <QtCore/QAtomicInteger>
+#include <QtCore/QUuid>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlError>
+#include <QtSql/QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+// Prepared once per database; the hot path only binds and executes.
+struct Storage::Statements {
+    explicit Statements(const QSqlDatabase &db)
+        : begin(db)
+        , commit(db)
+        , rollback(db)
+        , savepoint(db)
+        , release(db)
+        , rollbackTo(db)
+        , readRecord(db)
+        , writeRecord(db)
+        , removeRecord(db)
+        , appendChange(db)
+        , trimLog(db)
+        , setFloor(db)
+        , lastTx(db)
+        , setLastTx(db)
+        , addRejection(db)
+        , findRejection(db)
+        , records(db)
+        , changes(db)
+    {
+    }
+
+    QSqlQuery begin, commit, rollback, savepoint, release, rollbackTo;
+    QSqlQuery readRecord, writeRecord, removeRecord, appendChange, trimLog, setFloor;
+    QSqlQuery lastTx, setLastTx, addRejection, findRejection;
+    QSqlQuery records, changes;
+};
+
+Storage::Storage()
+{
+    static QAtomicInteger<quint64> counter;
+    m_connectionName = u"optimist-server-%1"_s.arg(counter.fetchAndAddRelaxed(1));
+}
+
+Storage::~Storage()
+{
+    close();
+}
+
+bool Storage::fail(const QString &what, const QString &error)
+{
+    m_error = what % u": "_s % error;
+    return false;
+}
+
+bool Storage::exec(const QString &sql)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(sql))
+        return fail(sql, query.lastError().text());
+    return true;
+}
+
+bool Storage::open(const QString &path)
+{
+    close();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+        db.setDatabaseName(path);
+        if (!db.open())
+            return fail(u"cannot open "_s % path, db.lastError().text());
+    }
+    static const char *const setup[] = {
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA busy_timeout=5000",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
+        " PRIMARY KEY (collection, id)) WITHOUT ROWID",
+        // One seq (the cursor) per applied transaction, shared by its changes.
+        "CREATE TABLE IF NOT EXISTS changes (seq INTEGER NOT NULL, idx INTEGER NOT NULL, collection TEXT NOT NULL,"
+        " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, PRIMARY KEY (seq, idx)) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS changes_by_collection ON changes (collection, seq)",
+        "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_tx INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS rejections (client_id TEXT NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL,"
+        " message TEXT NOT NULL, PRIMARY KEY (client_id, tx)) WITHOUT ROWID",
+    };
+    for (const char *sql : setup) {
+        if (!exec(QString::fromLatin1(sql))) {
+            close();
+            return false;
+        }
+    }
+
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    m_statements = std::make_unique<Statements>(db);
+    Statements &s = *m_statements;
+    const std::pair<QSqlQuery *, const char *> prepared[] = {
+        { &s.begin, "BEGIN" },
+        { &s.commit, "COMMIT" },
+        { &s.rollback, "ROLLBACK" },
+        { &s.savepoint, "SAVEPOINT tx" },
+        { &s.release, "RELEASE tx" },
+        { &s.rollbackTo, "ROLLBACK TO tx" },
+        { &s.readRecord, "SELECT data FROM records WHERE collection = ? AND id = ?" },
+        { &s.writeRecord, "INSERT OR REPLACE INTO records (collection, id, data) VALUES (?, ?, ?)" },
+        { &s.removeRecord, "DELETE FROM records WHERE collection = ? AND id = ?" },
+        { &s.appendChange,
+            "INSERT INTO changes (seq, idx, collection, record_id, op, data) VALUES (?, ?, ?, ?, ?, ?)" },
+        { &s.trimLog, "DELETE FROM changes WHERE seq <= ?" },
+        { &s.setFloor, "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_floor', ?)" },
+        { &s.lastTx, "SELECT last_tx FROM clients WHERE client_id = ?" },
+        { &s.setLastTx, "INSERT OR REPLACE INTO clients (client_id, last_tx) VALUES (?, ?)" },
+        { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
+        { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
+        { &s.records, "SELECT id, data FROM records WHERE collection = ? ORDER BY id" },
+        { &s.changes, "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? ORDER BY seq, idx" },
+    };
+    for (const auto &[query, sql] : prepared) {
+        if (!query->prepare(QString::fromLatin1(sql))) {
+            const QString error = query->lastError().text();
+            close();
+            return fail(QString::fromLatin1(sql), error);
+        }
+    }
+    if (!loadState()) {
+        close();
+        return false;
+    }
+    return true;
+}
+
+bool Storage::loadState()
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(u"SELECT key, value FROM meta"_s))
+        return fail(u"reading meta"_s, query.lastError().text());
+    m_serverId.clear();
+    m_logFloor = 0;
+    while (query.next()) {
+        if (query.value(0).toString() == "server_id"_L1)
+            m_serverId = query.value(1).toString();
+        else if (query.value(0).toString() == "log_floor"_L1)
+            m_logFloor = query.value(1).toLongLong();
+    }
+    if (m_serverId.isEmpty()) {
+        m_serverId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        if (!query.prepare(u"INSERT INTO meta (key, value) VALUES ('server_id', ?)"_s))
+            return fail(u"writing meta"_s, query.lastError().text());
+        query.addBindValue(m_serverId);
+        if (!query.exec())
+            return fail(u"writing meta"_s, query.lastError().text());
+    }
+
+    m_loggedHeads.clear();
+    m_lastSeq = m_logFloor;
+    if (!query.exec(u"SELECT collection, MAX(seq) FROM changes GROUP BY collection"_s))
+        return fail(u"reading the change log"_s, query.lastError().text());
+    while (query.next()) {
+        const qint64 seq = query.value(1).toLongLong();
+        m_loggedHeads.insert(query.value(0).toString(), seq);
+        m_lastSeq = std::max(m_lastSeq, seq);
+    }
+    return true;
+}
+
+void Storage::close()
+{
+    m_statements.reset();
+    if (QSqlDatabase::contains(m_connectionName)) {
+        QSqlDatabase::database(m_connectionName, false).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool Storage::isOpen() const
+{
+    return m_statements != nullptr;
+}
+
+static bool run(QSqlQuery &query, QString *error)
+{
+    if (query.exec())
+        return true;
+    *error = query.lastQuery() % u": "_s % query.lastError().text();
+    return false;
+}
+
+bool Storage::begin()
+{
+    return run(m_statements->begin, &m_error);
+}
+
+bool Storage::commit()
+{
+    return run(m_statements->commit, &m_error);
+}
+
+void Storage::rollback()
+{
+    run(m_statements->rollback, &m_error);
+}
+
+bool Storage::savepoint()
+{
+    return run(m_statements->savepoint, &m_error);
+}
+
+bool Storage::releaseSavepoint()
+{
+    return run(m_statements->release, &m_error);
+}
+
+void Storage::rollbackToSavepoint()
+{
+    run(m_statements->rollbackTo, &m_error);
+}
+
+Storage::Lookup Storage::readRecord(const QString &collection, const QString &id, QByteArray *data)
+{
+    QSqlQuery &q = m_statements->readRecord;
+    q.bindValue(0, collection);
+    q.bindValue(1, id);
+    if (!run(q, &m_error))
+        return Lookup::Failed;
+    const bool found = q.next();
+    if (found)
+        *data = q.value(0).toString().toUtf8();
+    q.finish();
+    return found ? Lookup::Found : Lookup::Missing;
+}
+
+bool Storage::writeRecord(const QString &collection, const QString &id, const QByteArray &data)
+{
+    QSqlQuery &q = m_statements->writeRecord;
+    q.bindValue(0, collection);
+    q.bindValue(1, id);
+    q.bindValue(2, QString::fromUtf8(data));
+    return run(q, &m_error);
+}
+
+bool Storage::removeRecord(const QString &collection, const QString &id)
+{
+    QSqlQuery &q = m_statements->removeRecord;
+    q.bindValue(0, collection);
+    q.bindValue(1, id);
+    return run(q, &m_error);
+}
+
+bool Storage::appendChange(qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data)
+{
+    QSqlQuery &q = m_statements->appendChange;
+    q.bindValue(0, seq);
+    q.bindValue(1, index);
+    q.bindValue(2, collection);
+    q.bindValue(3, id);
+    q.bindValue(4, data.isEmpty() ? u"remove"_s : u"upsert"_s);
+    q.bindValue(5, data.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(QString::fromUtf8(data)));
+    return run(q, &m_error);
+}
+
+bool Storage::trimLog(qint64 floor)
+{
+    m_statements->trimLog.bindValue(0, floor);
+    m_statements->setFloor.bindValue(0, QString::number(floor));
+    if (!run(m_statements->trimLog, &m_error) || !run(m_statements->setFloor, &m_error))
+        return false;
+    m_logFloor = floor;
+    return true;
+}
+
+bool Storage::lastTx(const QString &clientId, qint64 *tx)
+{
+    QSqlQuery &q = m_statements->lastTx;
+    q.bindValue(0, clientId);
+    if (!run(q, &m_error))
+        return false;
+    *tx = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return true;
+}
+
+bool Storage::setLastTx(const QString &clientId, qint64 tx)
+{
+    QSqlQuery &q = m_statements->setLastTx;
+    q.bindValue(0, clientId);
+    q.bindValue(1, tx);
+    return run(q, &m_error);
+}
+
+bool Storage::addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message)
+{
+    QSqlQuery &q = m_statements->addRejection;
+    q.bindValue(0, clientId);
+    q.bindValue(1, tx);
+    q.bindValue(2, code);
+    q.bindValue(3, message);
+    return run(q, &m_error);
+}
+
+Storage::Lookup Storage::findRejection(const QString &clientId, qint64 tx, QString *code, QString *message)
+{
+    QSqlQuery &q = m_statements->findRejection;
+    q.bindValue(0, clientId);
+    q.bindValue(1, tx);
+    if (!run(q, &m_error))
+        return Lookup::Failed;
+    const bool found = q.next();
+    if (found) {
+        *code = q.value(0).toString();
+        *message = q.value(1).toString();
+    }
+    q.finish();
+    return found ? Lookup::Found : Lookup::Missing;
+}
+
+bool Storage::forEachRecord(
+    const QString &collection, const std::function<void(const QString &, const QByteArray &)> &row)
+{
+    QSqlQuery &q = m_statements->records;
+    q.bindValue(0, collection);
+    if (!run(q, &m_error))
+        return false;
+    while (q.next())
+        row(q.value(0).toString(), q.value(1).toString().toUtf8());
+    q.finish();
+    return true;
+}
+
+bool Storage::forEachChange(
+    const QString &collection, qint64 seq, const std::function<void(qint64, const QString &, const QByteArray &)> &row)
+{
+    QSqlQuery &q = m_statements->changes;
+    q.bindValue(0, collection);
+    q.bindValue(1, seq);
+    if (!run(q, &m_error))
+        return false;
+    while (q.next())
+        row(q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString().toUtf8());
+    q.finish();
+    return true;
+}
+
+} // namespace Optimist

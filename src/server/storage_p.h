@@ -1,0 +1,80 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QHash>
+#include <QtCore/QString>
+
+#include <functional>
+#include <memory>
+
+namespace Optimist {
+
+//! The server's SQLite database (Qt SQL, WAL): records, the change log,
+//! per-client progress and recorded rejections. Used from one thread only,
+//! the one that opened it. Every method that can fail returns false (or
+//! Lookup::Failed) and leaves the reason in errorString().
+class Storage {
+public:
+    enum class Lookup { Found, Missing, Failed };
+
+    Storage();
+    ~Storage();
+    Storage(const Storage &) = delete;
+    Storage &operator=(const Storage &) = delete;
+
+    bool open(const QString &path);
+    void close();
+    bool isOpen() const;
+    QString errorString() const { return m_error; }
+
+    QString serverId() const { return m_serverId; }
+    //! Every change with a seq above this is still in the log.
+    qint64 logFloor() const { return m_logFloor; }
+    //! The highest seq ever assigned (0 for a new database).
+    qint64 lastSeq() const { return m_lastSeq; }
+    //! Per collection, the seq of its latest change still in the log.
+    QHash<QString, qint64> loggedHeads() const { return m_loggedHeads; }
+
+    bool begin();
+    bool commit();
+    void rollback();
+    bool savepoint();
+    bool releaseSavepoint();
+    void rollbackToSavepoint();
+
+    Lookup readRecord(const QString &collection, const QString &id, QByteArray *data);
+    bool writeRecord(const QString &collection, const QString &id, const QByteArray &data);
+    bool removeRecord(const QString &collection, const QString &id);
+    //! One row of the change log; \a data is empty for a remove.
+    bool appendChange(qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data);
+    //! Drops the log up to and including \a floor.
+    bool trimLog(qint64 floor);
+
+    bool lastTx(const QString &clientId, qint64 *tx);
+    bool setLastTx(const QString &clientId, qint64 tx);
+    bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message);
+    Lookup findRejection(const QString &clientId, qint64 tx, QString *code, QString *message);
+
+    //! Calls \a row for each record of \a collection, ordered by id.
+    bool forEachRecord(const QString &collection, const std::function<void(const QString &, const QByteArray &)> &row);
+    //! Calls \a row for each change of \a collection after \a seq, in log order.
+    bool forEachChange(const QString &collection, qint64 seq,
+        const std::function<void(qint64, const QString &, const QByteArray &)> &row);
+
+private:
+    struct Statements;
+
+    bool exec(const QString &sql);
+    bool fail(const QString &what, const QString &error);
+    bool loadState();
+
+    QString m_connectionName;
+    std::unique_ptr<Statements> m_statements;
+    QString m_error;
+    QString m_serverId;
+    qint64 m_logFloor = 0;
+    qint64 m_lastSeq = 0;
+    QHash<QString, qint64> m_loggedHeads;
+};
+
+} // namespace Optimist

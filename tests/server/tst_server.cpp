@@ -1,0 +1,730 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "rawclient.h"
+
+#include <optimist/authorizer.h>
+#include <optimist/server.h>
+#include <optimist/serverconfig.h>
+#include <optimist/serverthread.h>
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Optimist;
+
+class tst_Server : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QLoggingCategory::setFilterRules(u"optimist.server.info=false"_s); }
+    void init();
+    void cleanup();
+
+    void configShouldParseTheExampleAndRefuseBadInput();
+    void shouldWelcomeAHello();
+    void shouldRefuseAWrongToken();
+    void shouldSendAnEmptyCollectionAsOneChunk();
+    void shouldSendSnapshotsInChunks();
+    void shouldSendDeltaWithAcksThenAckAndFanOut();
+    void shouldResumeFromACursorWithOnlyTheMissedDeltas();
+    void shouldSendASnapshotForACursorOlderThanTheLog();
+    void shouldApplyATransactionExactlyOnce();
+    void shouldRejectAResentRejectedTransactionAgain();
+    void shouldKeepRecordsCursorsAndLastTxAcrossRestart();
+    void shouldAnswerBadInputWithDocumentedError_data();
+    void shouldAnswerBadInputWithDocumentedError();
+    void shouldCloseAFrameFarOverTheLimit();
+    void shouldRateLimitTooManyPendingTransactions();
+    void shouldCloseConnectionsOverTheLimit();
+    void shouldCloseSilentConnections();
+    void shouldAskTheAuthorizer();
+    void shouldRunOnItsOwnThread();
+
+private:
+    ServerConfig config() const;
+    bool startServer(const ServerConfig &config);
+    std::unique_ptr<RawClient> connectClient(const QString &clientId = u"client-a"_s);
+    QString dbPath() const { return m_dir->filePath(u"server.sqlite"_s); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Server> m_server;
+};
+
+ServerConfig tst_Server::config() const
+{
+    Field title(u"title"_s, Field::Type::String, {}, true);
+    title.maxLength = 20;
+    ServerConfig config;
+    config.addCollection(
+        u"todos"_s, { title, Field(u"done"_s, Field::Type::Bool, false), Field(u"created"_s, Field::Type::DateTime) });
+    config.addCollection(u"notes"_s, { Field(u"text"_s, Field::Type::String) });
+    ServerConfig::Limits limits;
+    limits.maxFrameBytes = 4096;
+    limits.maxMutationsPerTransaction = 3;
+    config.setLimits(limits);
+    return config;
+}
+
+void tst_Server::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_Server::cleanup()
+{
+    m_server.reset();
+    m_dir.reset();
+}
+
+bool tst_Server::startServer(const ServerConfig &config)
+{
+    m_server = std::make_unique<Server>();
+    m_server->setConfig(config);
+    m_server->setDatabasePath(dbPath());
+    if (!m_server->listen(QHostAddress::LocalHost, 0)) {
+        qWarning() << m_server->errorString();
+        return false;
+    }
+    return true;
+}
+
+std::unique_ptr<RawClient> tst_Server::connectClient(const QString &clientId)
+{
+    auto client = std::make_unique<RawClient>();
+    if (!client->open(m_server->url()))
+        return {};
+    if (!clientId.isEmpty() && client->hello(clientId).value(u"type"_s) != u"welcome"_s)
+        return {};
+    return client;
+}
+
+void tst_Server::configShouldParseTheExampleAndRefuseBadInput()
+{
+    QString error;
+    const ServerConfig example = ServerConfig::fromFile(QStringLiteral(OPTIMIST_EXAMPLE_CONFIG), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const Fields todos = example.collections().value(u"todos"_s);
+    QCOMPARE(todos.size(), 3);
+    QCOMPARE(todos.at(0).name, u"title"_s);
+    QVERIFY(todos.at(0).required);
+    QCOMPARE(todos.at(0).maxLength, 200);
+    QCOMPARE(todos.at(1).defaultValue, QVariant(false));
+    QCOMPARE(todos.at(2).type, Field::Type::DateTime);
+    QCOMPARE(example.limits(), ServerConfig::Limits());
+
+    const ServerConfig custom = ServerConfig::fromJson(
+        R"({"collections": {"a": {"fields": []}}, "limits": {"heartbeatMs": 500}, "tokens": ["t"]})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(custom.limits().heartbeatMs, 500);
+    QCOMPARE(custom.tokens(), QStringList { u"t"_s });
+
+    for (const char *bad : { "[", "[]", R"({"collections": 1})", R"({"collections": {"a": {}}})",
+             R"({"collections": {"a": {"fields": [{"name": "x", "type": "float"}]}}})",
+             R"({"collections": {}, "limits": {"maxFrameBytes": "big"}})", R"({"collections": {}, "tokens": [1]})" }) {
+        error.clear();
+        ServerConfig::fromJson(bad, &error);
+        QVERIFY2(!error.isEmpty(), bad);
+    }
+}
+
+void tst_Server::shouldWelcomeAHello()
+{
+    QVERIFY(startServer(config()));
+    RawClient client;
+    QVERIFY(client.open(m_server->url()));
+    QTRY_COMPARE(m_server->connectionCount(), 1);
+    const QJsonObject welcome = client.hello(u"client-a"_s);
+    QCOMPARE(welcome.value(u"type"_s).toString(), u"welcome"_s);
+    QCOMPARE(welcome.value(u"protocol"_s).toInt(), 1);
+    QCOMPARE(welcome.value(u"clientId"_s).toString(), u"client-a"_s);
+    QVERIFY(!welcome.value(u"serverId"_s).toString().isEmpty());
+    QCOMPARE(welcome.value(u"heartbeatMs"_s).toInt(), 15000);
+    QCOMPARE(welcome.value(u"lastTx"_s).toInteger(-1), 0);
+    const QJsonObject limits = welcome.value(u"limits"_s).toObject();
+    QCOMPARE(limits.value(u"maxFrameBytes"_s).toInt(), 4096);
+    QCOMPARE(limits.value(u"maxMutationsPerTransaction"_s).toInt(), 3);
+    QCOMPARE(limits.value(u"maxPendingPushes"_s).toInt(), 256);
+    QVERIFY(client.sync().isEmpty());
+}
+
+void tst_Server::shouldRefuseAWrongToken()
+{
+    ServerConfig withTokens = config();
+    withTokens.setTokens({ u"secret"_s });
+    QVERIFY(startServer(withTokens));
+
+    RawClient refused;
+    QVERIFY(refused.open(m_server->url()));
+    const QJsonObject error = refused.hello(u"client-a"_s, u"guess"_s);
+    QCOMPARE(error.value(u"type"_s).toString(), u"error"_s);
+    QCOMPARE(error.value(u"code"_s).toString(), u"unauthorized"_s);
+    QTRY_COMPARE(refused.closeCode, 4001);
+
+    RawClient accepted;
+    QVERIFY(accepted.open(m_server->url()));
+    QCOMPARE(accepted.hello(u"client-a"_s, u"secret"_s).value(u"type"_s).toString(), u"welcome"_s);
+}
+
+void tst_Server::shouldSendAnEmptyCollectionAsOneChunk()
+{
+    QVERIFY(startServer(config()));
+    auto client = connectClient();
+    QVERIFY(client);
+    client->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, QJsonValue() } });
+    const QJsonObject snapshot = client->take();
+    QCOMPARE(snapshot.value(u"type"_s).toString(), u"snapshot"_s);
+    QCOMPARE(snapshot.value(u"collection"_s).toString(), u"todos"_s);
+    QCOMPARE(snapshot.value(u"chunk"_s).toInt(-1), 0);
+    QCOMPARE(snapshot.value(u"last"_s).toBool(), true);
+    QCOMPARE(snapshot.value(u"records"_s).toArray(), QJsonArray());
+    QVERIFY(!snapshot.value(u"cursor"_s).toString().isEmpty());
+}
+
+void tst_Server::shouldSendSnapshotsInChunks()
+{
+    ServerConfig small = config();
+    ServerConfig::Limits limits = small.limits();
+    limits.snapshotChunkRecords = 2;
+    small.setLimits(limits);
+    QVERIFY(startServer(small));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    writer->push(1, { insertTodo(u"e"_s, u"five"_s), insertTodo(u"a"_s, u"one"_s), insertTodo(u"c"_s, u"three"_s) });
+    writer->push(2, { insertTodo(u"b"_s, u"two"_s), insertTodo(u"d"_s, u"four"_s) });
+    QCOMPARE(writer->take().value(u"type"_s).toString(), u"ack"_s);
+    const QJsonObject ack = writer->take();
+    QCOMPARE(ack.value(u"tx"_s).toInt(), 2);
+
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s } });
+    QStringList ids;
+    const QString cursor = ack.value(u"cursors"_s).toObject().value(u"todos"_s).toString();
+    for (int chunk = 0; chunk < 3; ++chunk) {
+        const QJsonObject message = reader->take();
+        QCOMPARE(message.value(u"type"_s).toString(), u"snapshot"_s);
+        QCOMPARE(message.value(u"chunk"_s).toInt(-1), chunk);
+        QCOMPARE(message.value(u"cursor"_s).toString(), cursor);
+        QCOMPARE(message.value(u"last"_s).toBool(), chunk == 2);
+        const QJsonArray records = message.value(u"records"_s).toArray();
+        QCOMPARE(records.size(), chunk == 2 ? 1 : 2);
+        for (const QJsonValue &record : records)
+            ids.append(record.toObject().value(u"id"_s).toString());
+    }
+    QCOMPARE(ids, QStringList({ u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s }));
+    QVERIFY(reader->sync().isEmpty());
+}
+
+void tst_Server::shouldSendDeltaWithAcksThenAckAndFanOut()
+{
+    QVERIFY(startServer(config()));
+    auto pusher = connectClient(u"pusher"_s);
+    auto watcher = connectClient(u"watcher"_s);
+    QVERIFY(pusher && watcher);
+    QString cursor;
+    QCOMPARE(pusher->snapshot(u"todos"_s, &cursor), QJsonArray());
+    QCOMPARE(watcher->snapshot(u"todos"_s), QJsonArray());
+
+    pusher->push(1, { insertTodo(u"a1"_s, u"Buy milk"_s) });
+    const QJsonObject delta = pusher->take();
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(delta.value(u"collection"_s).toString(), u"todos"_s);
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    const QString newCursor = delta.value(u"cursor"_s).toString();
+    QVERIFY(!newCursor.isEmpty() && newCursor != cursor);
+    QCOMPARE(delta.value(u"acks"_s).toArray(), QJsonArray { 1 });
+    const QJsonObject expectedChange { { u"op"_s, u"upsert"_s }, { u"id"_s, u"a1"_s },
+        { u"fields"_s,
+            QJsonObject { { u"title"_s, u"Buy milk"_s }, { u"done"_s, false }, { u"created"_s, QJsonValue() } } } };
+    QCOMPARE(delta.value(u"changes"_s).toArray(), QJsonArray { expectedChange });
+
+    const QJsonObject ack = pusher->take();
+    QCOMPARE(ack.value(u"type"_s).toString(), u"ack"_s);
+    QCOMPARE(ack.value(u"tx"_s).toInt(), 1);
+    QCOMPARE(ack.value(u"cursors"_s).toObject(), QJsonObject({ { u"todos"_s, newCursor } }));
+    QCOMPARE(m_server->appliedTransactionCount(), 1);
+
+    const QJsonObject seen = watcher->take();
+    QCOMPARE(seen.value(u"type"_s).toString(), u"delta"_s);
+    QVERIFY(!seen.contains(u"acks"_s));
+    QCOMPARE(seen.value(u"changes"_s), delta.value(u"changes"_s));
+    QCOMPARE(seen.value(u"cursor"_s).toString(), newCursor);
+
+    // An update sends the whole record; a datetime comes back as UTC ISO 8601.
+    pusher->push(2,
+        { updateTodo(u"a1"_s, { { u"done"_s, true }, { u"created"_s, u"2026-11-21T11:15:00+01:00"_s } }),
+            removeTodo(u"a1"_s) });
+    const QJsonArray changes = watcher->take().value(u"changes"_s).toArray();
+    QCOMPARE(changes.size(), 2);
+    const QJsonObject updated = changes.at(0).toObject().value(u"fields"_s).toObject();
+    QCOMPARE(updated.value(u"title"_s).toString(), u"Buy milk"_s);
+    QCOMPARE(updated.value(u"done"_s).toBool(), true);
+    QCOMPARE(updated.value(u"created"_s).toString(), u"2026-11-21T10:15:00.000Z"_s);
+    QCOMPARE(changes.at(1).toObject(), QJsonObject({ { u"op"_s, u"remove"_s }, { u"id"_s, u"a1"_s } }));
+    // Other collections' subscribers hear nothing.
+    QVERIFY(watcher->sync().isEmpty());
+}
+
+void tst_Server::shouldResumeFromACursorWithOnlyTheMissedDeltas()
+{
+    QVERIFY(startServer(config()));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    QStringList cursors;
+    writer->push(1, { insertTodo(u"a"_s, u"one"_s) });
+    writer->push(2,
+        { QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"notes"_s }, { u"id"_s, u"n"_s },
+            { u"fields"_s, QJsonObject { { u"text"_s, u"x"_s } } } } });
+    writer->push(3, { insertTodo(u"b"_s, u"two"_s) });
+    writer->push(4, { updateTodo(u"a"_s, { { u"done"_s, true } }), insertTodo(u"c"_s, u"three"_s) });
+    for (int tx = 1; tx <= 4; ++tx) {
+        const QJsonObject ack = writer->take();
+        QCOMPARE(ack.value(u"tx"_s).toInt(), tx);
+        cursors.append(ack.value(u"cursors"_s).toObject().value(tx == 2 ? u"notes"_s : u"todos"_s).toString());
+    }
+
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursors.at(0) } });
+    const QList<QJsonObject> deltas = reader->sync();
+    QCOMPARE(deltas.size(), 2);
+    QCOMPARE(deltas.at(0).value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(deltas.at(0).value(u"prevCursor"_s).toString(), cursors.at(0));
+    QCOMPARE(deltas.at(0).value(u"cursor"_s).toString(), cursors.at(2));
+    QCOMPARE(deltas.at(0).value(u"changes"_s).toArray().size(), 1);
+    QCOMPARE(deltas.at(1).value(u"prevCursor"_s).toString(), cursors.at(2));
+    QCOMPARE(deltas.at(1).value(u"cursor"_s).toString(), cursors.at(3));
+    QCOMPARE(deltas.at(1).value(u"changes"_s).toArray().size(), 2);
+    QVERIFY(!deltas.at(1).contains(u"acks"_s));
+
+    // At the head: nothing to send, but live deltas follow.
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursors.at(3) } });
+    QVERIFY(reader->sync().isEmpty());
+    writer->push(5, { removeTodo(u"b"_s) });
+    const QJsonObject live = reader->take();
+    QCOMPARE(live.value(u"prevCursor"_s).toString(), cursors.at(3));
+
+    // A cursor this server never issued gets a snapshot.
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, u"99999"_s } });
+    QCOMPARE(reader->take().value(u"type"_s).toString(), u"snapshot"_s);
+}
+
+void tst_Server::shouldSendASnapshotForACursorOlderThanTheLog()
+{
+    ServerConfig shortLog = config();
+    ServerConfig::Limits limits = shortLog.limits();
+    limits.changeLogRetention = 2;
+    shortLog.setLimits(limits);
+    QVERIFY(startServer(shortLog));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    QStringList cursors;
+    for (int tx = 1; tx <= 6; ++tx) {
+        writer->push(tx, { insertTodo(QString::number(tx), u"todo"_s) });
+        cursors.append(writer->take().value(u"cursors"_s).toObject().value(u"todos"_s).toString());
+    }
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursors.at(0) } });
+    const QJsonObject snapshot = reader->take();
+    QCOMPARE(snapshot.value(u"type"_s).toString(), u"snapshot"_s);
+    QCOMPARE(snapshot.value(u"cursor"_s).toString(), cursors.at(5));
+    QCOMPARE(snapshot.value(u"records"_s).toArray().size(), 6);
+
+    // The retained tail still resumes.
+    reader->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursors.at(4) } });
+    const QList<QJsonObject> deltas = reader->sync();
+    QCOMPARE(deltas.size(), 1);
+    QCOMPARE(deltas.at(0).value(u"cursor"_s).toString(), cursors.at(5));
+}
+
+void tst_Server::shouldApplyATransactionExactlyOnce()
+{
+    QVERIFY(startServer(config()));
+    auto client = connectClient(u"once"_s);
+    QVERIFY(client);
+    client->push(1, { insertTodo(u"a"_s, u"one"_s) });
+    client->push(1, { insertTodo(u"a"_s, u"one"_s) });
+    const QJsonObject first = client->take();
+    QCOMPARE(first.value(u"type"_s).toString(), u"ack"_s);
+    const QJsonObject second = client->take();
+    QCOMPARE(second.value(u"type"_s).toString(), u"ack"_s);
+    QCOMPARE(second.value(u"tx"_s).toInt(), 1);
+    QCOMPARE(second.value(u"cursors"_s), first.value(u"cursors"_s));
+
+    auto again = connectClient({});
+    QVERIFY(again);
+    QCOMPARE(again->hello(u"once"_s).value(u"lastTx"_s).toInt(), 1);
+    again->push(1, { insertTodo(u"a"_s, u"one"_s) });
+    const QJsonObject third = again->take();
+    QCOMPARE(third.value(u"type"_s).toString(), u"ack"_s);
+    QCOMPARE(third.value(u"tx"_s).toInt(), 1);
+    QCOMPARE(m_server->appliedTransactionCount(), 1);
+    QCOMPARE(again->snapshot(u"todos"_s).size(), 1);
+}
+
+void tst_Server::shouldRejectAResentRejectedTransactionAgain()
+{
+    QVERIFY(startServer(config()));
+    auto client = connectClient(u"rejected"_s);
+    QVERIFY(client);
+    client->push(1, { insertTodo(u"a"_s, u"a title far too long for the schema"_s) });
+    const QJsonObject reject = client->take();
+    QCOMPARE(reject.value(u"type"_s).toString(), u"reject"_s);
+    QCOMPARE(reject.value(u"tx"_s).toInt(), 1);
+    QCOMPARE(reject.value(u"code"_s).toString(), u"validation_failed"_s);
+    QCOMPARE(reject.value(u"retryable"_s).toBool(true), false);
+
+    // Resent with content that would now pass: still the original answer.
+    client->push(1, { insertTodo(u"a"_s, u"short"_s) });
+    QCOMPARE(client->take(), reject);
+    auto again = connectClient({});
+    QVERIFY(again);
+    QCOMPARE(again->hello(u"rejected"_s).value(u"lastTx"_s).toInt(), 1);
+    again->push(1, { insertTodo(u"a"_s, u"short"_s) });
+    QCOMPARE(again->take(), reject);
+    QCOMPARE(m_server->appliedTransactionCount(), 0);
+    QCOMPARE(again->snapshot(u"todos"_s), QJsonArray());
+}
+
+void tst_Server::shouldKeepRecordsCursorsAndLastTxAcrossRestart()
+{
+    QVERIFY(startServer(config()));
+    QString serverId;
+    QString cursor;
+    QJsonArray records;
+    {
+        auto client = connectClient({});
+        QVERIFY(client);
+        serverId = client->hello(u"keeper"_s).value(u"serverId"_s).toString();
+        client->push(1, { insertTodo(u"a"_s, u"one"_s), insertTodo(u"b"_s, u"two"_s) });
+        client->push(2, { removeTodo(u"nope"_s) });
+        QCOMPARE(client->take().value(u"type"_s).toString(), u"ack"_s);
+        QCOMPARE(client->take().value(u"type"_s).toString(), u"reject"_s);
+        records = client->snapshot(u"todos"_s, &cursor);
+        QCOMPARE(records.size(), 2);
+    }
+    m_server.reset();
+    QVERIFY(startServer(config()));
+
+    auto client = connectClient({});
+    QVERIFY(client);
+    const QJsonObject welcome = client->hello(u"keeper"_s);
+    QCOMPARE(welcome.value(u"serverId"_s).toString(), serverId);
+    QCOMPARE(welcome.value(u"lastTx"_s).toInt(), 2);
+    client->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursor } });
+    QVERIFY(client->sync().isEmpty());
+    client->push(2, { removeTodo(u"nope"_s) });
+    QCOMPARE(client->take().value(u"code"_s).toString(), u"conflict"_s);
+    client->push(3, { removeTodo(u"a"_s) });
+    const QJsonObject delta = client->take();
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    QVERIFY(delta.value(u"cursor"_s).toString().toLongLong() > cursor.toLongLong());
+
+    RawClient fresh;
+    QVERIFY(fresh.open(m_server->url()));
+    fresh.hello(u"fresh"_s);
+    QCOMPARE(fresh.snapshot(u"todos"_s), QJsonArray { records.at(1) });
+}
+
+void tst_Server::shouldAnswerBadInputWithDocumentedError_data()
+{
+    QTest::addColumn<bool>("greet");
+    QTest::addColumn<QString>("frame");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<int>("closeCode");
+
+    auto push = [](const QJsonArray &mutations) {
+        const QJsonObject transaction { { u"tx"_s, 1 }, { u"mutations"_s, mutations } };
+        return QString::fromUtf8(
+            QJsonDocument(QJsonObject { { u"type"_s, u"push"_s }, { u"transactions"_s, QJsonArray { transaction } } })
+                .toJson());
+    };
+    auto todo = [](const QJsonObject &fields) {
+        return QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"todos"_s }, { u"id"_s, u"new"_s },
+            { u"fields"_s, fields } };
+    };
+    const QString error = u"error"_s;
+    const QString reject = u"reject"_s;
+
+    QTest::newRow("not JSON") << true << u"{\"type\": "_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("JSON array") << true << u"[{\"type\": \"ping\"}]"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("no type") << true << u"{\"collection\": \"todos\"}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("type not a string") << true << u"{\"type\": 3}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("unknown type") << true << u"{\"type\": \"frobnicate\"}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("collection not a string")
+        << true << u"{\"type\": \"subscribe\", \"collection\": 5}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("cursor not a string") << true
+                                         << u"{\"type\": \"subscribe\", \"collection\": \"todos\", \"cursor\": 5}"_s
+                                         << error << u"invalid_message"_s << 0;
+    QTest::newRow("unknown collection") << true << u"{\"type\": \"subscribe\", \"collection\": \"nope\"}"_s << error
+                                        << u"unknown_collection"_s << 0;
+    QTest::newRow("unsubscribe unknown collection")
+        << true << u"{\"type\": \"unsubscribe\", \"collection\": \"nope\"}"_s << error << u"unknown_collection"_s << 0;
+    QTest::newRow("transactions not an array")
+        << true << u"{\"type\": \"push\", \"transactions\": {}}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("tx not an integer")
+        << true << u"{\"type\": \"push\", \"transactions\": [{\"tx\": 1.5, \"mutations\": []}]}"_s << error
+        << u"invalid_message"_s << 0;
+    QTest::newRow("tx going backwards")
+        << true
+        << u"{\"type\": \"push\", \"transactions\": [{\"tx\": 5, \"mutations\": []}, {\"tx\": 4, \"mutations\": []}]}"_s
+        << error << u"out_of_order"_s << 0;
+    QTest::newRow("frame over the limit")
+        << true << (u"{\"type\": \"ping\", \"pad\": \""_s + QString(5000, u'x') + u"\"}"_s) << error << u"too_large"_s
+        << 0;
+    QTest::newRow("binary frame") << true << QString() << error << u"invalid_message"_s << 0;
+    QTest::newRow("push before hello") << false << push({ todo({ { u"title"_s, u"x"_s } }) }) << error
+                                       << u"invalid_message"_s << 0;
+    QTest::newRow("second hello") << true << u"{\"type\": \"hello\", \"protocol\": 1, \"clientId\": \"bad\"}"_s << error
+                                  << u"invalid_message"_s << 0;
+    QTest::newRow("hello without clientId")
+        << false << u"{\"type\": \"hello\", \"protocol\": 1}"_s << error << u"invalid_message"_s << 0;
+    QTest::newRow("unsupported protocol") << false << u"{\"type\": \"hello\", \"protocol\": 2, \"clientId\": \"bad\"}"_s
+                                          << error << u"unsupported_protocol"_s << 4000;
+
+    QTest::newRow("malformed mutation") << true
+                                        << push({ QJsonObject { { u"op"_s, u"upsert"_s },
+                                               { u"collection"_s, u"todos"_s }, { u"id"_s, u"x"_s } } })
+                                        << reject << u"invalid_message"_s << 0;
+    QTest::newRow("mutation collection not a string")
+        << true << push({ QJsonObject { { u"op"_s, u"remove"_s }, { u"collection"_s, 5 }, { u"id"_s, u"seed"_s } } })
+        << reject << u"invalid_message"_s << 0;
+    QTest::newRow("unknown collection in push")
+        << true
+        << push({ QJsonObject { { u"op"_s, u"remove"_s }, { u"collection"_s, u"nope"_s }, { u"id"_s, u"seed"_s } } })
+        << reject << u"unknown_collection"_s << 0;
+    QTest::newRow("unknown field") << true << push({ todo({ { u"title"_s, u"x"_s }, { u"colour"_s, u"red"_s } }) })
+                                   << reject << u"validation_failed"_s << 0;
+    QTest::newRow("wrong type") << true << push({ todo({ { u"title"_s, u"x"_s }, { u"done"_s, u"yes"_s } }) }) << reject
+                                << u"validation_failed"_s << 0;
+    QTest::newRow("missing required") << true << push({ todo({ { u"done"_s, true } }) }) << reject
+                                      << u"validation_failed"_s << 0;
+    QTest::newRow("required set to null") << true << push({ updateTodo(u"seed"_s, { { u"title"_s, QJsonValue() } }) })
+                                          << reject << u"validation_failed"_s << 0;
+    QTest::newRow("too long") << true << push({ todo({ { u"title"_s, QString(21, u'x') } }) }) << reject
+                              << u"validation_failed"_s << 0;
+    QTest::newRow("bad datetime") << true
+                                  << push({ todo({ { u"title"_s, u"x"_s }, { u"created"_s, u"yesterday"_s } }) })
+                                  << reject << u"validation_failed"_s << 0;
+    QTest::newRow("insert existing") << true << push({ insertTodo(u"seed"_s, u"again"_s) }) << reject << u"conflict"_s
+                                     << 0;
+    QTest::newRow("update missing") << true << push({ updateTodo(u"ghost"_s, { { u"done"_s, true } }) }) << reject
+                                    << u"conflict"_s << 0;
+    QTest::newRow("remove missing") << true << push({ removeTodo(u"ghost"_s) }) << reject << u"conflict"_s << 0;
+    QTest::newRow("valid then invalid") << true
+                                        << push({ removeTodo(u"seed"_s), insertTodo(u"new"_s, u"fine"_s),
+                                               removeTodo(u"ghost"_s) })
+                                        << reject << u"conflict"_s << 0;
+    QTest::newRow("too many mutations") << true
+                                        << push({ removeTodo(u"seed"_s), insertTodo(u"a"_s, u"a"_s),
+                                               insertTodo(u"b"_s, u"b"_s), insertTodo(u"c"_s, u"c"_s) })
+                                        << reject << u"too_large"_s << 0;
+}
+
+void tst_Server::shouldAnswerBadInputWithDocumentedError()
+{
+    QFETCH(bool, greet);
+    QFETCH(QString, frame);
+    QFETCH(QString, type);
+    QFETCH(QString, code);
+    QFETCH(int, closeCode);
+
+    QVERIFY(startServer(config()));
+    QString cursorBefore;
+    QJsonArray recordsBefore;
+    {
+        auto seeder = connectClient(u"seeder"_s);
+        QVERIFY(seeder);
+        seeder->push(1, { insertTodo(u"seed"_s, u"seed"_s) });
+        QCOMPARE(seeder->take().value(u"type"_s).toString(), u"ack"_s);
+        recordsBefore = seeder->snapshot(u"todos"_s, &cursorBefore);
+    }
+
+    RawClient bad;
+    QVERIFY(bad.open(m_server->url()));
+    if (greet)
+        QCOMPARE(bad.hello(u"bad"_s).value(u"type"_s).toString(), u"welcome"_s);
+    if (frame.isEmpty())
+        bad.socket.sendBinaryMessage("{\"type\": \"ping\"}");
+    else
+        bad.socket.sendTextMessage(frame);
+    const QJsonObject answer = bad.take();
+    QCOMPARE(answer.value(u"type"_s).toString(), type);
+    QCOMPARE(answer.value(u"code"_s).toString(), code);
+    QVERIFY(!answer.value(u"message"_s).toString().isEmpty());
+    if (type == u"reject"_s) {
+        QCOMPARE(answer.value(u"tx"_s).toInt(), 1);
+        QCOMPARE(answer.value(u"retryable"_s).toBool(true), false);
+    }
+    if (code == u"unsupported_protocol"_s)
+        QCOMPARE(answer.value(u"supported"_s).toArray(), QJsonArray { 1 });
+
+    if (closeCode) {
+        QTRY_COMPARE(bad.closeCode, closeCode);
+    } else {
+        // The session goes on.
+        if (!greet)
+            QCOMPARE(bad.hello(u"bad"_s).value(u"type"_s).toString(), u"welcome"_s);
+        QVERIFY(bad.sync().isEmpty());
+    }
+
+    // Another client is served, and no record changed.
+    auto checker = connectClient(u"checker"_s);
+    QVERIFY(checker);
+    QString cursorAfter;
+    QCOMPARE(checker->snapshot(u"todos"_s, &cursorAfter), recordsBefore);
+    QCOMPARE(cursorAfter, cursorBefore);
+    QCOMPARE(m_server->appliedTransactionCount(), 1);
+}
+
+void tst_Server::shouldCloseAFrameFarOverTheLimit()
+{
+    // Beyond 4 × maxFrameBytes Qt's WebSocket layer refuses the message
+    // unread and closes with 1009 (docs/protocol.md, "Transport").
+    QVERIFY(startServer(config()));
+    auto client = connectClient();
+    QVERIFY(client);
+    client->socket.sendTextMessage(QString(4 * 4096 + 1, u'x'));
+    QTRY_COMPARE(client->closeCode, 1009);
+    QVERIFY(connectClient(u"next"_s));
+}
+
+void tst_Server::shouldRateLimitTooManyPendingTransactions()
+{
+    ServerConfig limited = config();
+    ServerConfig::Limits limits = limited.limits();
+    limits.maxPendingPushes = 2;
+    limited.setLimits(limits);
+    QVERIFY(startServer(limited));
+    auto client = connectClient();
+    QVERIFY(client);
+    QJsonArray transactions;
+    for (int tx = 1; tx <= 3; ++tx)
+        transactions.append(QJsonObject {
+            { u"tx"_s, tx }, { u"mutations"_s, QJsonArray { insertTodo(QString::number(tx), u"t"_s) } } });
+    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } });
+    const QJsonObject error = client->take();
+    QCOMPARE(error.value(u"type"_s).toString(), u"error"_s);
+    QCOMPARE(error.value(u"code"_s).toString(), u"rate_limited"_s);
+    QCOMPARE(error.value(u"ref"_s).toString(), u"push"_s);
+    QVERIFY(error.value(u"retryAfterMs"_s).toInt() > 0);
+
+    // Nothing of it was taken; within the limit it goes through.
+    transactions.removeLast();
+    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } });
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 1);
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 2);
+    QCOMPARE(m_server->appliedTransactionCount(), 2);
+}
+
+void tst_Server::shouldCloseConnectionsOverTheLimit()
+{
+    ServerConfig limited = config();
+    ServerConfig::Limits limits = limited.limits();
+    limits.maxConnections = 1;
+    limited.setLimits(limits);
+    QVERIFY(startServer(limited));
+    auto first = connectClient();
+    QVERIFY(first);
+    RawClient second;
+    QVERIFY(second.open(m_server->url()));
+    QTRY_COMPARE(second.closeCode, 4003);
+    QCOMPARE(m_server->connectionCount(), 1);
+
+    first.reset();
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+    QVERIFY(connectClient(u"third"_s));
+}
+
+void tst_Server::shouldCloseSilentConnections()
+{
+    ServerConfig quick = config();
+    ServerConfig::Limits limits = quick.limits();
+    limits.heartbeatMs = 50;
+    quick.setLimits(limits);
+    QVERIFY(startServer(quick));
+    auto client = connectClient();
+    QVERIFY(client);
+    QTRY_COMPARE(client->closeCode, 4002);
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+}
+
+class PickyAuthorizer : public Authorizer {
+public:
+    bool canRead(const QString &, const QString &collection) override { return collection != u"notes"_s; }
+    bool canWrite(const QString &clientId, const Mutation &mutation) override
+    {
+        return clientId != u"reader"_s || mutation.collection != u"todos"_s;
+    }
+    QString validate(const Mutation &mutation, const QVariantMap &current) override
+    {
+        if (mutation.kind == Mutation::Kind::Update && current.value(u"done"_s).toBool())
+            return u"a done todo is frozen"_s;
+        return {};
+    }
+};
+
+void tst_Server::shouldAskTheAuthorizer()
+{
+    PickyAuthorizer authorizer;
+    m_server = std::make_unique<Server>();
+    m_server->setConfig(config());
+    m_server->setDatabasePath(dbPath());
+    m_server->setAuthorizer(&authorizer);
+    QVERIFY(m_server->listen());
+
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    writer->send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"notes"_s } });
+    QCOMPARE(writer->take().value(u"code"_s).toString(), u"forbidden"_s);
+
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    reader->push(1, { insertTodo(u"a"_s, u"mine"_s) });
+    QCOMPARE(reader->take().value(u"code"_s).toString(), u"forbidden"_s);
+
+    writer->push(1, { insertTodo(u"a"_s, u"one"_s), updateTodo(u"a"_s, { { u"done"_s, true } }) });
+    QCOMPARE(writer->take().value(u"type"_s).toString(), u"ack"_s);
+    writer->push(2, { updateTodo(u"a"_s, { { u"title"_s, u"changed"_s } }) });
+    const QJsonObject reject = writer->take();
+    QCOMPARE(reject.value(u"code"_s).toString(), u"validation_failed"_s);
+    QCOMPARE(reject.value(u"message"_s).toString(), u"a done todo is frozen"_s);
+}
+
+void tst_Server::shouldRunOnItsOwnThread()
+{
+    ServerThread thread;
+    thread.setConfig(config());
+    thread.setDatabasePath(dbPath());
+    const QUrl url = thread.start();
+    QVERIFY2(url.isValid(), qPrintable(thread.errorString()));
+    QVERIFY(thread.isRunning());
+    QCOMPARE(url.scheme(), u"ws"_s);
+    QSignalSpy applied(thread.server(), &Server::transactionApplied);
+
+    RawClient client;
+    QVERIFY(client.open(url));
+    QCOMPARE(client.hello(u"threaded"_s).value(u"type"_s).toString(), u"welcome"_s);
+    client.push(1, { insertTodo(u"a"_s, u"one"_s) });
+    QCOMPARE(client.take().value(u"type"_s).toString(), u"ack"_s);
+    QTRY_COMPARE(applied.size(), 1);
+    QCOMPARE(thread.server()->appliedTransactionCount(), 1);
+
+    thread.stop();
+    QVERIFY(!thread.isRunning());
+    QTRY_COMPARE(client.closeCode, 1001);
+
+    ServerThread broken;
+    broken.setConfig(config());
+    broken.setDatabasePath(m_dir->filePath(u"missing/dir/db.sqlite"_s));
+    QVERIFY(broken.start().isEmpty());
+    QVERIFY(!broken.errorString().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_Server)
+#include "tst_server.moc"
