@@ -4,13 +4,10 @@
 // embedded server (on its own thread, SQLite in the app's data directory);
 // --server ws://host:port joins a running optimist-server instead.
 
-#include <optimist/serverconfig.h>
-#include <optimist/serverthread.h>
+#include "exampleserver.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
-#include <QtCore/QFile>
-#include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
@@ -40,42 +37,19 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"A todo list that syncs live through Optimist."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption serverOption(
-        u"server"_s, u"Join a running optimist-server instead of the embedded one."_s, u"ws://host:port"_s);
-    const QCommandLineOption dataOption(u"data-dir"_s,
-        u"Where the embedded server keeps its database (default: the app's data directory)."_s, u"dir"_s);
     const QCommandLineOption screenshotOption(
         u"screenshot"_s, u"Render the window once the list has loaded, save it as a PNG and exit."_s, u"file"_s);
     const QCommandLineOption demoOption(
         u"demo"_s, u"Fill an empty list with sample todos and show a rejected and a pending edit."_s);
-    parser.addOptions({ serverOption, dataOption, screenshotOption, demoOption });
+    parser.addOptions(
+        { OptimistExample::serverOption(), OptimistExample::dataDirOption(), screenshotOption, demoOption });
     parser.process(app);
 
     Optimist::ServerThread embedded;
-    QUrl serverUrl;
-    if (parser.isSet(serverOption)) {
-        serverUrl = QUrl(parser.value(serverOption));
-        if (!serverUrl.isValid() || (serverUrl.scheme() != u"ws"_s && serverUrl.scheme() != u"wss"_s))
-            return fail(u"--server wants a ws:// or wss:// url, not '%1'"_s.arg(parser.value(serverOption)));
-    } else {
-        const QString dataDir = parser.isSet(dataOption)
-            ? parser.value(dataOption)
-            : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-        if (!QDir().mkpath(dataDir))
-            return fail(u"cannot create %1"_s.arg(dataDir));
-        QFile configFile(u":/todo/todos.json"_s);
-        if (!configFile.open(QIODevice::ReadOnly))
-            return fail(u"the todo schema is missing from the resources"_s);
-        QString error;
-        const auto config = Optimist::ServerConfig::fromJson(configFile.readAll(), &error);
-        if (!error.isEmpty())
-            return fail(error);
-        embedded.setConfig(config);
-        embedded.setDatabasePath(QDir(dataDir).filePath(u"todos.sqlite"_s));
-        serverUrl = embedded.start();
-        if (serverUrl.isEmpty())
-            return fail(u"the embedded server did not start: %1"_s.arg(embedded.errorString()));
-    }
+    QString error;
+    const QUrl serverUrl = OptimistExample::serverUrl(parser, embedded, &error);
+    if (serverUrl.isEmpty())
+        return fail(error);
 
     QQmlApplicationEngine engine;
     // `import Optimist` next to the program, installed or in the build tree.
@@ -84,8 +58,8 @@ int main(int argc, char *argv[])
         if (dir.exists(u"Optimist/qmldir"_s))
             engine.addImportPath(dir.absolutePath());
     }
-    engine.setInitialProperties({ { u"serverUrl"_s, serverUrl }, { u"embedded"_s, !parser.isSet(serverOption) },
-        { u"demo"_s, parser.isSet(demoOption) } });
+    engine.setInitialProperties({ { u"serverUrl"_s, serverUrl },
+        { u"embedded"_s, !parser.isSet(OptimistExample::serverOption()) }, { u"demo"_s, parser.isSet(demoOption) } });
     engine.load(QUrl(u"qrc:/qt/qml/TodoApp/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return fail(u"the user interface did not load"_s);

@@ -1,0 +1,140 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "todowindow.h"
+
+#include <optimist/transaction.h>
+
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QStyledItemDelegate>
+#include <QtWidgets/QTableView>
+
+using namespace Qt::StringLiterals;
+using Optimist::Field;
+using Optimist::ListModel;
+
+namespace {
+
+//! Shows the syncState role as words, and the reason of a refused edit.
+class SyncStateDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QString displayText(const QVariant &value, const QLocale &) const override
+    {
+        switch (value.toInt()) {
+        case ListModel::PendingInsert:
+        case ListModel::PendingUpdate:
+            return TodoWindow::tr("saving…");
+        case ListModel::Failed:
+            return TodoWindow::tr("not saved");
+        default:
+            return TodoWindow::tr("saved");
+        }
+    }
+};
+
+} // namespace
+
+TodoWindow::TodoWindow(const QUrl &serverUrl, QWidget *parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(tr("Optimist Todos (widgets)"));
+    resize(560, 480);
+
+    m_todos.setCollection(u"todos"_s);
+    m_todos.setFields({ Field(u"title"_s, Field::Type::String, {}, true), Field(u"done"_s, Field::Type::Bool, false),
+        Field(u"created"_s, Field::Type::DateTime) });
+    m_todos.setSortField(u"created"_s);
+    m_todos.setClient(&m_client);
+    m_client.setUrl(serverUrl);
+
+    m_table.setSourceModel(&m_todos);
+    m_table.setColumns({ { "title", tr("Title") }, { "done", tr("Done") }, { "syncState", tr("Sync") } });
+    m_sorted.setSourceModel(&m_table);
+
+    m_view = new QTableView;
+    m_view->setModel(&m_sorted);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // creation order until a header is clicked
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setItemDelegateForColumn(2, new SyncStateDelegate(m_view));
+    m_view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_view->verticalHeader()->hide();
+
+    m_newTitle = new QLineEdit;
+    m_newTitle->setPlaceholderText(tr("What needs to be done?"));
+    auto *add = new QPushButton(tr("Add"));
+    auto *remove = new QPushButton(tr("Delete"));
+    connect(m_newTitle, &QLineEdit::returnPressed, this, &TodoWindow::addTodo);
+    connect(add, &QPushButton::clicked, this, &TodoWindow::addTodo);
+    connect(remove, &QPushButton::clicked, this, &TodoWindow::removeSelected);
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_newTitle);
+    row->addWidget(add);
+    row->addWidget(remove);
+    layout->addLayout(row);
+    layout->addWidget(m_view);
+    setCentralWidget(central);
+
+    m_status = new QLabel;
+    statusBar()->addWidget(m_status, 1);
+    for (auto signal : { &Optimist::SyncClient::stateChanged, &Optimist::SyncClient::outboxCountChanged,
+             &Optimist::SyncClient::nextRetryAtChanged })
+        connect(&m_client, signal, this, &TodoWindow::updateStatus);
+    connect(&m_todos, &ListModel::rolledBack, this, [this](const QString &, const QString &, const QString &message) {
+        statusBar()->showMessage(tr("Not saved: %1").arg(message), 5000);
+    });
+    updateStatus();
+}
+
+void TodoWindow::addTodo()
+{
+    const QString title = m_newTitle->text().trimmed();
+    if (title.isEmpty())
+        return;
+    m_todos.insert({ { u"title"_s, title }, { u"created"_s, QDateTime::currentDateTimeUtc() } });
+    m_newTitle->clear();
+}
+
+void TodoWindow::removeSelected()
+{
+    QStringList ids;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        ids.append(index.data(ListModel::IdRole).toString());
+    if (ids.isEmpty())
+        return;
+    // One transaction: the selection goes as a whole, or not at all.
+    Optimist::Transaction tx;
+    tx.run([&] {
+        for (const QString &id : std::as_const(ids))
+            m_todos.remove(id);
+    });
+}
+
+void TodoWindow::updateStatus()
+{
+    const int queued = m_client.outboxCount();
+    switch (m_client.state()) {
+    case Optimist::SyncClient::Connected:
+        m_status->setText(queued ? tr("Syncing %n edit(s)…", nullptr, queued) : tr("Synced"));
+        break;
+    case Optimist::SyncClient::Connecting:
+        m_status->setText(tr("Connecting…"));
+        break;
+    case Optimist::SyncClient::Reconnecting:
+        m_status->setText(
+            tr("Reconnecting at %1 · %n edit(s) queued", nullptr, queued)
+                .arg(QLocale().toString(m_client.nextRetryAt().toLocalTime().time(), QLocale::ShortFormat)));
+        break;
+    case Optimist::SyncClient::Disconnected:
+        m_status->setText(tr("Offline · %n edit(s) queued", nullptr, queued));
+        break;
+    }
+}

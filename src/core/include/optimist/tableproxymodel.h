@@ -1,0 +1,58 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optimist/optimistcore_export.h>
+
+#include <QtCore/QIdentityProxyModel>
+
+namespace Optimist {
+
+//! Shows the roles of a list model as the columns of a table, for
+//! QTableView and friends:
+//!
+//!     TableProxyModel table;
+//!     table.setSourceModel(&todos);
+//!     table.setColumns({{"title", tr("Title")}, {"done", tr("Done")}, {"syncState", tr("Sync")}});
+//!
+//! Column c shows role columns()[c] as Qt::DisplayRole/EditRole (a bool
+//! role as a check box), and setData() on it writes that role, so an
+//! Optimist::ListModel stays editable in place. Row signals pass through
+//! unchanged; a dataChanged covers the columns of its roles.
+class OPTIMIST_CORE_EXPORT TableProxyModel : public QIdentityProxyModel {
+    Q_OBJECT
+public:
+    struct Column {
+        QByteArray role; //!< a name from the source's roleNames()
+        QString title;
+    };
+
+    explicit TableProxyModel(QObject *parent = nullptr);
+
+    QList<Column> columns() const { return m_columns; }
+    void setColumns(const QList<Column> &columns);
+    //! The source role of \a column, or -1.
+    int roleOfColumn(int column) const;
+
+    void setSourceModel(QAbstractItemModel *sourceModel) override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    QModelIndex sibling(int row, int column, const QModelIndex &idx) const override;
+    QModelIndex mapToSource(const QModelIndex &proxyIndex) const override;
+    QModelIndex mapFromSource(const QModelIndex &sourceIndex) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    void resolveRoles();
+    void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
+    bool isBoolColumn(int column) const;
+
+    QList<Column> m_columns;
+    QList<int> m_roles; //!< source role per column
+    QMetaObject::Connection m_dataChanged;
+};
+
+} // namespace Optimist

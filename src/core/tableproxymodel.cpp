@@ -1,0 +1,160 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "tableproxymodel.h"
+
+namespace Optimist {
+
+TableProxyModel::TableProxyModel(QObject *parent)
+    : QIdentityProxyModel(parent)
+{
+}
+
+void TableProxyModel::setColumns(const QList<Column> &columns)
+{
+    beginResetModel();
+    m_columns = columns;
+    resolveRoles();
+    endResetModel();
+}
+
+int TableProxyModel::roleOfColumn(int column) const
+{
+    return column >= 0 && column < m_roles.size() ? m_roles.at(column) : -1;
+}
+
+void TableProxyModel::resolveRoles()
+{
+    m_roles.clear();
+    const auto names = sourceModel() ? sourceModel()->roleNames() : QHash<int, QByteArray>();
+    for (const Column &column : std::as_const(m_columns))
+        m_roles.append(names.key(column.role, -1));
+}
+
+void TableProxyModel::setSourceModel(QAbstractItemModel *source)
+{
+    beginResetModel();
+    if (m_dataChanged)
+        disconnect(m_dataChanged);
+    QIdentityProxyModel::setSourceModel(source);
+    // QIdentityProxyModel maps a change of column 0 to column 0 only: widen
+    // it to the columns whose roles changed.
+    if (source) {
+        disconnect(source, &QAbstractItemModel::dataChanged, this, nullptr);
+        m_dataChanged = connect(source, &QAbstractItemModel::dataChanged, this, &TableProxyModel::forwardDataChanged);
+    }
+    resolveRoles();
+    endResetModel();
+}
+
+void TableProxyModel::forwardDataChanged(
+    const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+{
+    int first = -1;
+    int last = -1;
+    for (int c = 0; c < m_roles.size(); ++c) {
+        if (roles.isEmpty() || roles.contains(m_roles.at(c))) {
+            if (first < 0)
+                first = c;
+            last = c;
+        }
+    }
+    if (first < 0)
+        return;
+    const QList<int> proxyRoles
+        = roles.isEmpty() ? QList<int>() : QList<int> { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
+    Q_EMIT dataChanged(index(topLeft.row(), first), index(bottomRight.row(), last), proxyRoles);
+}
+
+int TableProxyModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !sourceModel() ? 0 : int(m_columns.size());
+}
+
+QModelIndex TableProxyModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (!hasIndex(row, column, parent))
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex TableProxyModel::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+QModelIndex TableProxyModel::sibling(int row, int column, const QModelIndex &) const
+{
+    return index(row, column);
+}
+
+QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!proxyIndex.isValid() || !sourceModel())
+        return {};
+    return sourceModel()->index(proxyIndex.row(), 0);
+}
+
+QModelIndex TableProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!sourceIndex.isValid())
+        return {};
+    return index(sourceIndex.row(), 0);
+}
+
+bool TableProxyModel::isBoolColumn(int column) const
+{
+    const int role = roleOfColumn(column);
+    return role >= 0 && rowCount() > 0 && sourceModel()->index(0, 0).data(role).metaType().id() == QMetaType::Bool;
+}
+
+QVariant TableProxyModel::data(const QModelIndex &index, int role) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const int sourceRole = roleOfColumn(index.column());
+    if (sourceRole < 0)
+        return {};
+    const QVariant value = mapToSource(index).data(sourceRole);
+    if (value.metaType().id() == QMetaType::Bool) {
+        if (role == Qt::CheckStateRole)
+            return value.toBool() ? Qt::Checked : Qt::Unchecked;
+        return role == Qt::EditRole ? value : QVariant();
+    }
+    if (role == Qt::DisplayRole || role == Qt::EditRole)
+        return value;
+    return {};
+}
+
+bool TableProxyModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const int sourceRole = roleOfColumn(index.column());
+    if (sourceRole < 0)
+        return false;
+    if (role == Qt::CheckStateRole)
+        return sourceModel()->setData(mapToSource(index), value.toInt() == Qt::Checked, sourceRole);
+    if (role != Qt::EditRole)
+        return false;
+    return sourceModel()->setData(mapToSource(index), value, sourceRole);
+}
+
+Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    Qt::ItemFlags flags = QIdentityProxyModel::flags(index) | Qt::ItemNeverHasChildren;
+    const QByteArray role = m_columns.value(index.column()).role;
+    const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "lastError";
+    if (builtIn)
+        flags &= ~Qt::ItemIsEditable;
+    else if (isBoolColumn(index.column()))
+        flags = (flags & ~Qt::ItemIsEditable) | Qt::ItemIsUserCheckable;
+    return flags;
+}
+
+QVariant TableProxyModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < m_columns.size())
+        return m_columns.at(section).title;
+    return QIdentityProxyModel::headerData(section, orientation, role);
+}
+
+} // namespace Optimist
