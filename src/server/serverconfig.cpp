@@ -78,6 +78,8 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
             return fail(u"'tokens' must be an array of strings"_s);
         config.m_tokens.append(token.toString());
     }
+    if (error)
+        error->clear();
     return config;
 }
 

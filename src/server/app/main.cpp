@@ -100,7 +100,6 @@ int main(int argc, char *argv[])
     server.setDatabasePath(parser.value(dbOption));
     if (!server.listen(address, port))
         return fail(u"cannot listen on %1: %2"_s.arg(parser.value(listenOption), server.errorString()));
-    std::fprintf(stderr, "optimist-server: listening on %s\n", qPrintable(server.url().toString()));
     const int status = QCoreApplication::exec();
     server.close();
     return status;

@@ -43,7 +43,8 @@ public:
     //! Parses the JSON config format:
     //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}]}},
     //!  "limits": {"maxFrameBytes": ..., ...}, "tokens": ["..."]}.
-    //! On bad input returns a default config and sets \a error.
+    //! On bad input returns a default config and sets \a error; clears it
+    //! on success.
     static ServerConfig fromJson(const QByteArray &json, QString *error = nullptr);
     static ServerConfig fromFile(const QString &path, QString *error = nullptr);
 
