@@ -570,6 +570,14 @@ int main(int argc, char *argv[])
         print(snapshotTable(times) + u'\n');
     }
     {
+        progress(u"snapshots, nothing changed…"_s);
+        ServerData server(rows, seed + 3);
+        const SnapshotTimes times = measureSnapshots(
+            server, repeat, qml, [](ServerData &) {}, u"unchanged"_s);
+        print(u"## Snapshot identical to the model (the fixed cost of diffing), median of %1\n\n"_s.arg(repeat));
+        print(snapshotTable(times) + u'\n');
+    }
+    {
         progress(u"snapshots, 1% of rows inserted/removed…"_s);
         ServerData server(rows, seed + 2);
         const SnapshotTimes times = measureSnapshots(
