@@ -12,10 +12,13 @@
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
 #include <QtQml/QQmlApplicationEngine>
+#include <QtQml/QQmlExtensionPlugin>
 #include <QtQuick/QQuickWindow>
 #include <QtQuickControls2/QQuickStyle>
 
 #include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(TodoAppPlugin)
 
 using namespace Qt::StringLiterals;
 
