@@ -7,6 +7,7 @@
 #include "transport.h"
 
 #include <QtCore/QUuid>
+#include <QtCore/QVarLengthArray>
 
 #include <algorithm>
 
@@ -62,21 +63,96 @@ QVariantList ListModelPrivate::defaultValues() const
     return values;
 }
 
+//! Reads server records. The records of one snapshot share their keys, so
+//! it learns which field each key position holds once and afterwards only
+//! checks that the key there is still the same (no tree or hash lookups).
+class ListModelPrivate::SnapshotReader {
+public:
+    explicit SnapshotReader(const ListModelPrivate &d)
+        : d(d)
+        , byField(d.fields.size())
+    {
+        for (const Field &field : d.fields)
+            fieldTypes.append(field.type == Field::Type::Json ? QMetaType() : field.metaType());
+    }
+
+    //! Splits \a record into its id and its fields; false if it has no id.
+    bool read(const QVariantMap &record, QString *id)
+    {
+        std::fill(byField.begin(), byField.end(), nullptr);
+        id->clear();
+        size_t position = 0;
+        for (auto it = record.cbegin(); it != record.cend(); ++it, ++position) {
+            if (position == slots.size())
+                slots.push_back({ it.key(), slotFor(it.key()) });
+            else if (slots[position].key != it.key())
+                slots[position] = { it.key(), slotFor(it.key()) };
+            const int field = slots[position].field;
+            if (field == IdSlot)
+                *id = it.value().toString();
+            else if (field >= 0)
+                byField[field] = &it.value();
+        }
+        return !id->isEmpty();
+    }
+
+    //! Whether the record read last equals \a confirmed. Values that do not
+    //! have their field's type yet count as different: values() coerces them.
+    bool sameAs(const QVariantList &confirmed) const
+    {
+        for (qsizetype i = 0; i < byField.size(); ++i) {
+            const QVariant *raw = byField[i];
+            if (raw && raw->metaType() != fieldTypes.at(i))
+                return false;
+            if (!sameValue(confirmed.at(i), raw ? *raw : d.fields.at(i).defaultValue))
+                return false;
+        }
+        return true;
+    }
+
+    //! The record read last in schema order, coerced, defaults filled in.
+    QVariantList values() const
+    {
+        QVariantList values;
+        values.reserve(byField.size());
+        for (qsizetype i = 0; i < byField.size(); ++i) {
+            const Field &field = d.fields.at(i);
+            const QVariant *raw = byField[i];
+            QVariant value;
+            if (!raw)
+                value = field.defaultValue;
+            else if (raw->metaType() == fieldTypes.at(i))
+                value = *raw;
+            else if (!field.coerce(*raw, &value)) {
+                qCWarning(lcCore) << d.collection << "server value for" << field.name << "is not a"
+                                  << Field::typeName(field.type) << "; using the default";
+                value = field.defaultValue;
+            }
+            values.append(std::move(value));
+        }
+        return values;
+    }
+
+private:
+    static constexpr int IdSlot = -2;
+    int slotFor(const QString &key) const { return key == u"id"_s ? IdSlot : d.fieldIndex(key); }
+
+    struct Slot {
+        QString key;
+        int field;
+    };
+    const ListModelPrivate &d;
+    std::vector<Slot> slots;
+    QVarLengthArray<const QVariant *, 16> byField;
+    QList<QMetaType> fieldTypes;
+};
+
 QVariantList ListModelPrivate::recordValues(const QVariantMap &record) const
 {
-    QVariantList values = defaultValues();
-    for (auto it = record.cbegin(); it != record.cend(); ++it) {
-        const int i = fieldIndex(it.key());
-        if (i < 0)
-            continue;
-        QVariant value;
-        if (fields.at(i).coerce(it.value(), &value))
-            values[i] = value;
-        else
-            qCWarning(lcCore) << collection << "server value for" << it.key() << "is not a"
-                              << Field::typeName(fields.at(i).type) << "; using the default";
-    }
-    return values;
+    SnapshotReader reader(*this);
+    QString id;
+    reader.read(record, &id);
+    return reader.values();
 }
 
 QVariantMap ListModelPrivate::toMap(const Entry *entry, const QVariantList &values) const
@@ -913,17 +989,21 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
     const int oldCount = count();
     const int oldPending = pendingCount();
     QList<Entry *> touched;
-    QSet<const Entry *> inSnapshot;
-    inSnapshot.reserve(records.size());
+    const quint64 generation = ++d->snapshotGeneration;
+    if (d->entries.isEmpty())
+        d->entries.reserve(records.size());
+    ListModelPrivate::SnapshotReader reader(*d);
+    QString id;
     for (const QVariantMap &record : records) {
-        const QString id = record.value(u"id"_s).toString();
-        if (id.isEmpty()) {
+        if (!reader.read(record, &id)) {
             qCWarning(lcCore) << d->collection << "snapshot record without an id; skipped";
             continue;
         }
-        QVariantList values = d->recordValues(record);
         Entry *entry = d->ensureEntry(id);
-        inSnapshot.insert(entry);
+        entry->snapshotGeneration = generation;
+        if (entry->hasConfirmed && reader.sameAs(entry->confirmed))
+            continue; // the common case: cheap, and nothing is built
+        QVariantList values = reader.values();
         if (!entry->hasConfirmed || !sameValues(entry->confirmed, values)) {
             entry->hasConfirmed = true;
             entry->confirmed = std::move(values);
@@ -931,7 +1011,7 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
         }
     }
     for (Entry *entry : std::as_const(d->entries)) {
-        if (entry->hasConfirmed && !inSnapshot.contains(entry)) {
+        if (entry->hasConfirmed && entry->snapshotGeneration != generation) {
             entry->hasConfirmed = false;
             entry->confirmed.clear();
             touched.append(entry);

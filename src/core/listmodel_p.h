@@ -37,6 +37,7 @@ struct Entry {
     QString shownError;
 
     QString lastError; //!< message of the last rejected edit, until the next local edit
+    quint64 snapshotGeneration = 0; //!< the last snapshot that named this id
 };
 
 //! One transaction's footprint in this model.
@@ -60,6 +61,9 @@ public:
     QVariantList defaultValues() const;
     //! Coerces a server record into schema order; unknown keys are ignored.
     QVariantList recordValues(const QVariantMap &record) const;
+    //! Reads one snapshot record: its id, and whether it differs from what
+    //! \a entry has confirmed (then its values are in \a values).
+    class SnapshotReader;
     QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
 
     // --- ordering
@@ -118,6 +122,7 @@ public:
     QHash<QString, Entry *> entries;
     std::vector<Entry *> rows;
     quint64 nextSeq = 1;
+    quint64 snapshotGeneration = 0;
     QList<PendingTransaction> pending;
     QHash<QString, QList<quint64>> acksAwaitingCursor;
     //! Cursors the model moved past while transactions were pending.
