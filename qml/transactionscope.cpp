@@ -1,6 +1,8 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "transactionscope.h"
 
+#include <optimist/errorcodes.h>
+
 #include <QtQml/QQmlEngine>
 
 using namespace Qt::StringLiterals;
@@ -14,14 +16,15 @@ TransactionScope::TransactionScope(QObject *parent)
 
 Transaction *TransactionScope::transaction(const QJSValue &edits)
 {
+    if (!edits.isCallable()) {
+        if (QQmlEngine *engine = qmlEngine(this))
+            engine->throwError(QJSValue::TypeError, u"Optimist.transaction() takes a function"_s);
+        return nullptr;
+    }
     auto *tx = new Transaction(this);
     tx->setAutoDelete(true);
     // QML must not garbage-collect it while a transport still needs it.
     QQmlEngine::setObjectOwnership(tx, QQmlEngine::CppOwnership);
-    if (!edits.isCallable()) {
-        tx->reject(u"invalid_argument"_s, u"Optimist.transaction() takes a function"_s);
-        return tx;
-    }
     QString thrown;
     tx->run([&] {
         const QJSValue result = edits.call();
@@ -29,7 +32,7 @@ Transaction *TransactionScope::transaction(const QJSValue &edits)
             thrown = result.toString();
     });
     if (!thrown.isEmpty())
-        tx->reject(u"aborted"_s, thrown);
+        tx->reject(ErrorCode::Aborted, thrown);
     return tx;
 }
 

@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "listmodel.h"
 
+#include "errorcodes.h"
 #include "listmodel_p.h"
 #include "logging_p.h"
 #include "transaction_p.h"
@@ -839,7 +840,7 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     if (id.isEmpty())
         id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (contains(id)) {
-        d->refuse(tx, created, u"conflict"_s, u"a record with id '%1' exists already"_s.arg(id));
+        d->refuse(tx, created, ErrorCode::Conflict, u"a record with id '%1' exists already"_s.arg(id));
         return finishEdit();
     }
     QVariantList values = d->defaultValues();
@@ -848,18 +849,18 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
             continue;
         const int i = d->fieldIndex(it.key());
         if (i < 0) {
-            d->refuse(tx, created, u"validation_failed"_s, u"unknown field '%1'"_s.arg(it.key()));
+            d->refuse(tx, created, ErrorCode::ValidationFailed, u"unknown field '%1'"_s.arg(it.key()));
             return finishEdit();
         }
         const QString problem = d->fields.at(i).checkValue(it.value(), &values[i]);
         if (!problem.isEmpty()) {
-            d->refuse(tx, created, u"validation_failed"_s, problem);
+            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
             return finishEdit();
         }
     }
     for (int i = 0; i < d->fields.size(); ++i) {
         if (d->fields.at(i).required && values.at(i).isNull()) {
-            d->refuse(tx, created, u"validation_failed"_s, u"field '%1' is required"_s.arg(d->fields.at(i).name));
+            d->refuse(tx, created, ErrorCode::ValidationFailed, u"field '%1' is required"_s.arg(d->fields.at(i).name));
             return finishEdit();
         }
     }
@@ -895,7 +896,7 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
 
     Entry *entry = d->entry(id);
     if (!entry || !entry->visible) {
-        d->refuse(tx, created, u"not_found"_s, u"no record with id '%1'"_s.arg(id));
+        d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
         return finishEdit();
     }
     PendingOp op { Mutation::Kind::Update, tx->id(), {}, {} };
@@ -905,13 +906,13 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
         if (i < 0) {
             const QString problem
                 = it.key() == u"id"_s ? u"the id of a record cannot change"_s : u"unknown field '%1'"_s.arg(it.key());
-            d->refuse(tx, created, u"validation_failed"_s, problem);
+            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
             return finishEdit();
         }
         QVariant value;
         const QString problem = d->fields.at(i).checkValue(it.value(), &value);
         if (!problem.isEmpty()) {
-            d->refuse(tx, created, u"validation_failed"_s, problem);
+            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
             return finishEdit();
         }
         if (sameValue(value, entry->values.at(i)))
@@ -942,7 +943,7 @@ Transaction *ListModel::remove(const QString &id, Transaction *transaction)
     }
     Entry *entry = d->entry(id);
     if (!entry || !entry->visible) {
-        d->refuse(tx, created, u"not_found"_s, u"no record with id '%1'"_s.arg(id));
+        d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
     } else {
         const int oldCount = count();
         const int oldPending = pendingCount();

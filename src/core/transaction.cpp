@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "transaction.h"
 
+#include "errorcodes.h"
 #include "listmodel.h"
 #include "listmodel_p.h"
 #include "logging_p.h"
@@ -104,7 +105,7 @@ Transaction::~Transaction()
         for (const auto &model : touched) {
             if (model)
                 ListModelPrivate::get(model)->rollback(
-                    this, QStringLiteral("aborted"), QStringLiteral("transaction destroyed"));
+                    this, ErrorCode::Aborted, QStringLiteral("transaction destroyed"));
         }
     }
     if (s_current == this)
