@@ -106,13 +106,17 @@ void TodoWindow::addTodo()
 void TodoWindow::removeSelected()
 {
     QStringList ids;
+    // The table shows only its columns' roles: read the id from the list model.
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
-        ids.append(index.data(ListModel::IdRole).toString());
+        ids.append(m_table.mapToSource(m_sorted.mapToSource(index)).data(ListModel::IdRole).toString());
     if (ids.isEmpty())
         return;
-    // One transaction: the selection goes as a whole, or not at all.
-    Optimist::Transaction tx;
-    tx.run([&] {
+    // One transaction: the selection goes as a whole, or not at all. It must
+    // outlive this function until the server settles it (a transaction
+    // destroyed unsettled rolls back), so it deletes itself when finished.
+    auto *tx = new Optimist::Transaction(&m_todos);
+    tx->setAutoDelete(true);
+    tx->run([&] {
         for (const QString &id : std::as_const(ids))
             m_todos.remove(id);
     });
