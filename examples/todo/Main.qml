@@ -20,11 +20,13 @@ ApplicationWindow {
 
     SyncClient {
         id: sync
+        objectName: "sync"
         url: window.serverUrl
     }
 
     OptimisticListModel {
         id: todos
+        objectName: "todos"
         collection: "todos"
         client: sync
         sortField: "created"
@@ -133,6 +135,7 @@ ApplicationWindow {
             ScrollBar.vertical: ScrollBar {}
 
             Label {
+                objectName: "emptyHint"
                 anchors.centerIn: parent
                 visible: list.count === 0 && !todos.loading
                 text: todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")

@@ -59,6 +59,7 @@ ItemDelegate {
         }
         Label {
             id: titleLabel
+            objectName: "titleLabel"
             Layout.fillWidth: true
             visible: !root.editing
             text: root.title
