@@ -700,7 +700,7 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
             bool ok = false;
             const double bytes = out.mid(out.lastIndexOf(' ') + 1).toDouble(&ok);
             if (child.exitCode() == 0 && ok)
-                perRow[size_t(c)] = bytes / rows;
+                perRow[size_t(c)] = bytes;
             std::fprintf(stderr, "   memory %s: %s\n", ContenderNames[c], out.constData());
         }
     }
@@ -715,7 +715,24 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
 int memoryChild(const QString &contender, int rows, const QUrl &url)
 {
     auto view = makeView();
-    waitForFrame(view.get());
+    // Warm-up of what does not depend on the rows: a screenful of delegates
+    // and their glyphs, rendered from a throwaway model.
+    {
+        QStandardItemModel warm;
+        warm.setItemRoleNames(
+            { { Qt::UserRole + 1, "title" }, { Qt::UserRole + 2, "done" }, { Qt::UserRole + 3, "priority" } });
+        for (int i = 0; i < 40; ++i) {
+            auto *item = new QStandardItem;
+            item->setData(recordTitle(i), Qt::UserRole + 1);
+            item->setData(false, Qt::UserRole + 2);
+            item->setData(i % 5, Qt::UserRole + 3);
+            warm.appendRow(item);
+        }
+        setViewModel(view.get(), &warm);
+        waitForFrame(view.get());
+        setViewModel(view.get(), nullptr);
+        waitForFrame(view.get());
+    }
     // Warm-up of what every contender pays once (network stack, delegates).
     std::unique_ptr<OptimistPeer> peer;
     std::unique_ptr<ResetListModel> reset;
@@ -795,19 +812,37 @@ void printTables(const Results &results, const std::vector<int> &sizes, int repe
         "\n### Workload 4 — resident memory per loaded row (bytes; ×JSON = against the raw JSON bytes per row)\n\n");
     std::printf("| rows | JSON/row | Optimist | ×JSON | reset model | ×JSON | QML ListModel | ×JSON | QtRO replica | "
                 "×JSON |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (int size : sizes) {
-        if (!results.memory.count(size))
-            continue;
-        const double json = results.jsonBytesPerRow.at(size);
-        QString line = u"| %1 | %2 "_s.arg(size).arg(json, 0, 'f', 0);
-        for (double bytes : results.memory.at(size)) {
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    auto printRow = [](const QString &label, double json, const std::vector<double> &perRow) {
+        QString line = u"| %1 | %2 "_s.arg(label).arg(json, 0, 'f', 0);
+        for (double bytes : perRow) {
             if (bytes < 0)
                 line += u"| n/m | "_s;
             else
                 line += u"| %1 | %2× "_s.arg(bytes, 0, 'f', 0).arg(bytes / json, 0, 'f', 1);
         }
         std::printf("%s|\n", qPrintable(line));
+    };
+    std::vector<int> measured;
+    for (int size : sizes) {
+        if (!results.memory.count(size))
+            continue;
+        measured.push_back(size);
+        std::vector<double> perRow;
+        for (double bytes : results.memory.at(size))
+            perRow.push_back(bytes < 0 ? -1 : bytes / size);
+        printRow(QString::number(size), results.jsonBytesPerRow.at(size), perRow);
+    }
+    if (measured.size() >= 2) {
+        // The slope between the smallest and the largest size: the cost of
+        // one more row, without what a load costs once (connection, caches).
+        const int lo = measured.front(), hi = measured.back();
+        std::vector<double> slope;
+        for (int c = 0; c < ContenderCount; ++c) {
+            const double a = results.memory.at(lo)[size_t(c)], b = results.memory.at(hi)[size_t(c)];
+            slope.push_back(a < 0 || b < 0 ? -1 : (b - a) / (hi - lo));
+        }
+        printRow(u"slope %1→%2"_s.arg(lo).arg(hi), results.jsonBytesPerRow.at(hi), slope);
     }
     std::printf("\n%d repetition(s) per figure; ratios are contender ÷ Optimist from the same run.\n", repeat);
 }
