@@ -43,6 +43,13 @@ ItemDelegate {
             opacity: 0.3
         }
     }
+    // Double-click the row to edit its title in place.
+    onDoubleClicked: {
+        editor.text = root.title
+        root.editing = true
+        editor.forceActiveFocus()
+    }
+
     onFailedChanged: if (failed) flashAnimation.restart()
     SequentialAnimation {
         id: flashAnimation
@@ -66,13 +73,6 @@ ItemDelegate {
             elide: Text.ElideRight
             font.strikeout: root.done
             opacity: root.done ? 0.55 : 1
-            TapHandler {
-                onDoubleTapped: {
-                    editor.text = root.title
-                    root.editing = true
-                    editor.forceActiveFocus()
-                }
-            }
         }
         TextField {
             id: editor
