@@ -20,6 +20,10 @@ Q_LOGGING_CATEGORY(lcServer, "optimist.server", QtInfoMsg)
 // each): fewer commits under load, bounded latency for the first of them.
 static constexpr qsizetype MaxBatch = 512;
 
+// Records kept in memory per collection (ServerPrivate::Collection::cache);
+// past it, new records are read from the database each time.
+static constexpr qsizetype MaxCachedRecords = 200000;
+
 struct ServerPrivate::Outcome {
     enum class Kind { Applied, AppliedBefore, Rejected };
     struct Delta {
@@ -197,6 +201,7 @@ void ServerPrivate::processQueue()
         const qint64 savedLastSeq = lastSeq;
         undoHeads.clear();
         undoLastTx.clear();
+        batchLastTx.clear();
         databaseFailed = !storage.begin();
 
         QList<Outcome> outcomes;
@@ -206,6 +211,8 @@ void ServerPrivate::processQueue()
                 break;
             outcomes.append(process(pending));
         }
+        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it)
+            databaseFailed = !storage.setLastTx(it.key(), it.value());
         const qint64 retention = config.limits().changeLogRetention;
         if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
             databaseFailed = !storage.trimLog(lastSeq - retention);
@@ -217,6 +224,9 @@ void ServerPrivate::processQueue()
                                 << "transactions:" << storage.errorString();
             storage.rollback();
             lastSeq = savedLastSeq;
+            // The cache may hold what the batch wrote: read again from the database.
+            for (Collection &c : collections)
+                c.cache.clear();
             for (auto it = undoHeads.cbegin(); it != undoHeads.cend(); ++it)
                 collections[it.key()].head = it.value();
             for (auto it = undoLastTx.cbegin(); it != undoLastTx.cend(); ++it)
@@ -252,10 +262,14 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
         }
     }
 
-    if (!storage.savepoint()) {
+    // A rejected mutation has written nothing, so a transaction of one
+    // mutation needs no savepoint to be undone.
+    const bool useSavepoint = pending.mutations.size() > 1;
+    if (useSavepoint && !storage.savepoint()) {
         databaseFailed = true;
         return {};
     }
+    txCached.clear();
     const qint64 seq = lastSeq + 1;
     int index = 0;
     QLatin1StringView code = pending.rejectCode;
@@ -275,13 +289,17 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
     if (!undoLastTx.contains(pending.clientId))
         undoLastTx.insert(pending.clientId, last);
     lastTxByClient.insert(pending.clientId, pending.tx);
+    batchLastTx.insert(pending.clientId, pending.tx);
     if (!code.isEmpty()) {
-        storage.rollbackToSavepoint();
+        if (useSavepoint) {
+            storage.rollbackToSavepoint();
+            forgetCached(txCached);
+        }
         databaseFailed = !storage.addRejection(pending.clientId, pending.tx, code, message)
-            || !storage.setLastTx(pending.clientId, pending.tx) || !storage.releaseSavepoint();
+            || (useSavepoint && !storage.releaseSavepoint());
         return Outcome::rejected(code, message);
     }
-    if (!storage.setLastTx(pending.clientId, pending.tx) || !storage.releaseSavepoint()) {
+    if (useSavepoint && !storage.releaseSavepoint()) {
         databaseFailed = true;
         return {};
     }
@@ -305,7 +323,7 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
 QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
     QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched)
 {
-    const Collection *c = collection(mutation.collection);
+    Collection *c = collection(mutation.collection);
     if (!c) {
         *code = ErrorCode::UnknownCollection;
         return u"unknown collection '%1'"_s.arg(mutation.collection);
@@ -344,11 +362,19 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         }
     }
 
-    QByteArray data;
-    const Storage::Lookup lookup = storage.readRecord(mutation.collection, mutation.id, &data);
-    if (lookup == Storage::Lookup::Failed) {
-        *code = ErrorCode::Internal;
-        return storage.errorString();
+    QJsonObject record;
+    Storage::Lookup lookup = Storage::Lookup::Found;
+    if (const auto cached = c->cache.constFind(mutation.id); cached != c->cache.constEnd()) {
+        record = cached.value();
+    } else {
+        QByteArray data;
+        lookup = storage.readRecord(mutation.collection, mutation.id, &data);
+        if (lookup == Storage::Lookup::Failed) {
+            *code = ErrorCode::Internal;
+            return storage.errorString();
+        }
+        if (lookup == Storage::Lookup::Found)
+            record = QJsonDocument::fromJson(data).object();
     }
     if (mutation.kind == Mutation::Kind::Insert && lookup == Storage::Lookup::Found) {
         *code = ErrorCode::Conflict;
@@ -358,8 +384,8 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         *code = ErrorCode::Conflict;
         return u"no record '%1' in '%2'"_s.arg(mutation.id, mutation.collection);
     }
-    QJsonObject record = data.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(data).object();
-    const QString problem = authorizer()->validate(checked, record.toVariantMap());
+    // The default authorizer accepts everything: spare it the conversion.
+    const QString problem = customAuthorizer ? customAuthorizer->validate(checked, record.toVariantMap()) : QString();
     if (!problem.isEmpty()) {
         *code = ErrorCode::ValidationFailed;
         return problem;
@@ -383,10 +409,24 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         *code = ErrorCode::Internal;
         return storage.errorString();
     }
+    if (mutation.kind == Mutation::Kind::Remove) {
+        c->cache.remove(mutation.id);
+    } else if (c->cache.size() < MaxCachedRecords || c->cache.contains(mutation.id)) {
+        c->cache.insert(mutation.id, record);
+        txCached.append({ mutation.collection, mutation.id });
+    }
     if (!changes->contains(mutation.collection))
         touched->append(mutation.collection);
     (*changes)[mutation.collection].append(change);
     return {};
+}
+
+void ServerPrivate::forgetCached(const QList<std::pair<QString, QString>> &records)
+{
+    for (const auto &[name, id] : records) {
+        if (Collection *c = collection(name))
+            c->cache.remove(id);
+    }
 }
 
 void ServerPrivate::deliver(const PendingTransaction &pending, const Outcome &outcome)

@@ -44,6 +44,11 @@ public:
         //! The cursor of the latest change.
         qint64 head = 0;
         QList<Session *> subscribers;
+        //! Records read or written since listen(), so that an update needs
+        //! neither a SELECT nor a JSON parse. Only what is in the database
+        //! (or in the open batch); dropped whenever a rollback could make it
+        //! disagree.
+        QHash<QString, QJsonObject> cache;
     };
 
     explicit ServerPrivate(Server *q);
@@ -86,6 +91,7 @@ private:
     Outcome process(const PendingTransaction &pending);
     QString applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
         QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched);
+    void forgetCached(const QList<std::pair<QString, QString>> &records);
     void deliver(const PendingTransaction &pending, const Outcome &outcome);
     void sendSnapshot(Session *session, const QString &name, const Collection &collection);
     void checkHeartbeats();
@@ -95,6 +101,11 @@ private:
     bool databaseFailed = false;
     QHash<QString, qint64> undoHeads;
     QHash<QString, qint64> undoLastTx;
+    //! lastTx per client to write before the batch commits: one row per
+    //! client and batch instead of one per transaction.
+    QHash<QString, qint64> batchLastTx;
+    //! Records the current transaction wrote to the cache.
+    QList<std::pair<QString, QString>> txCached;
 };
 
 } // namespace Optimist
