@@ -311,7 +311,23 @@ void SyncClientPrivate::settle(quint64 wireTx)
         return;
     outbox.erase(it);
     Q_EMIT q->outboxCountChanged();
-    pushPending();
+    // Acks arrive in bursts: refill the window once per burst, so that the
+    // waiting transactions travel in one push instead of one push each.
+    schedulePush();
+}
+
+void SyncClientPrivate::schedulePush()
+{
+    if (pushScheduled)
+        return;
+    pushScheduled = true;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            pushScheduled = false;
+            pushPending();
+        },
+        Qt::QueuedConnection);
 }
 
 void SyncClientPrivate::handleAck(const QJsonObject &message)
@@ -379,7 +395,8 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
     }
     outbox.push_back(std::move(entry));
     Q_EMIT q->outboxCountChanged();
-    pushPending();
+    // Edits committed in one event-loop pass travel in one push.
+    schedulePush();
 }
 
 void SyncClientPrivate::pushPending()

@@ -48,6 +48,8 @@ public:
     void send(const QJsonObject &message);
     void subscribe(const QString &collection);
     void pushPending();
+    //! pushPending() on the next event-loop pass, once however often asked.
+    void schedulePush();
     void ensureClientId();
 
     void onConnected();
@@ -89,6 +91,7 @@ public:
     QTimer heartbeatTimer;
     QElapsedTimer sinceLastMessage;
     quint64 lastTx = 0; //!< highest transaction number assigned
+    bool pushScheduled = false;
 
     QHash<QString, Binding> bindings; //!< by collection
     std::deque<OutboxEntry> outbox; //!< in commit order
