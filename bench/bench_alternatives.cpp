@@ -40,6 +40,7 @@
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QStandardItemModel>
+#include <QtQml/QQmlEngine>
 #include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickView>
 #include <QtRemoteObjects/QAbstractItemModelReplica>
@@ -51,6 +52,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <malloc.h>
 #include <map>
 #include <memory>
 #include <random>
@@ -482,6 +484,7 @@ struct Results {
     // workload → size → contender → samples (ms)
     std::map<int, std::map<int, std::vector<std::vector<double>>>> ms;
     std::map<int, std::vector<double>> memory; // size → bytes/row per contender (-1: not measured)
+    std::map<int, std::vector<double>> memoryTrimmed; // the same after GC and malloc_trim()
     std::map<int, double> jsonBytesPerRow;
 
     void add(int workload, int size, int contender, double value)
@@ -686,6 +689,7 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
 
     // ---- workload 4: memory, one child process per contender
     std::vector<double> perRow(ContenderCount, -1);
+    std::vector<double> trimmedRow(ContenderCount, -1);
     if (memory) {
         for (int c = 0; c < ContenderCount; ++c) {
             QProcess child;
@@ -697,14 +701,16 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
             if (!waitUntil([&] { return child.state() == QProcess::NotRunning; }))
                 child.kill();
             const QByteArray out = child.readAllStandardOutput().trimmed();
-            bool ok = false;
-            const double bytes = out.mid(out.lastIndexOf(' ') + 1).toDouble(&ok);
-            if (child.exitCode() == 0 && ok)
-                perRow[size_t(c)] = bytes;
+            const QList<QByteArray> parts = out.split(' ');
+            if (child.exitCode() == 0 && parts.size() == 3) {
+                perRow[size_t(c)] = parts.at(1).toDouble();
+                trimmedRow[size_t(c)] = parts.at(2).toDouble();
+            }
             std::fprintf(stderr, "   memory %s: %s\n", ContenderNames[c], out.constData());
         }
     }
     results.memory[rows] = perRow;
+    results.memoryTrimmed[rows] = trimmedRow;
     setViewModel(views[Optimist].get(), nullptr);
     setViewModel(views[Reset].get(), nullptr);
     setViewModel(views[QtRO].get(), nullptr);
@@ -772,7 +778,14 @@ int memoryChild(const QString &contender, int rows, const QUrl &url)
         return 2;
     waitForFrame(view.get());
     const qint64 after = residentBytes();
-    std::printf("resident-delta %lld\n", static_cast<long long>(after - before));
+    // What the rows hold once the garbage of loading (JSON text, parsed
+    // documents, JS objects) is collected and freed pages go back.
+    view->engine()->collectGarbage();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    malloc_trim(0);
+    const qint64 trimmed = residentBytes();
+    std::printf(
+        "resident-delta %lld %lld\n", static_cast<long long>(after - before), static_cast<long long>(trimmed - before));
     return 0;
 }
 
@@ -781,6 +794,46 @@ int memoryChild(const QString &contender, int rows, const QUrl &url)
 QString formatMs(double ms)
 {
     return ms >= 100 ? QString::number(ms, 'f', 0) : QString::number(ms, 'f', ms >= 10 ? 1 : 2);
+}
+
+void printMemory(const std::map<int, std::vector<double>> &memory, const std::map<int, double> &jsonBytesPerRow,
+    const std::vector<int> &sizes, const char *title)
+{
+    std::printf("\n### %s\n\n", title);
+    std::printf("| rows | JSON/row | Optimist | ×JSON | reset model | ×JSON | QML ListModel | ×JSON | QtRO replica | "
+                "×JSON |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    auto printRow = [](const QString &label, double json, const std::vector<double> &perRow) {
+        QString line = u"| %1 | %2 "_s.arg(label).arg(json, 0, 'f', 0);
+        for (double bytes : perRow) {
+            if (bytes < 0)
+                line += u"| n/m | "_s;
+            else
+                line += u"| %1 | %2× "_s.arg(bytes, 0, 'f', 0).arg(bytes / json, 0, 'f', 1);
+        }
+        std::printf("%s|\n", qPrintable(line));
+    };
+    std::vector<int> measured;
+    for (int size : sizes) {
+        if (!memory.count(size))
+            continue;
+        measured.push_back(size);
+        std::vector<double> perRow;
+        for (double bytes : memory.at(size))
+            perRow.push_back(bytes < 0 ? -1 : bytes / size);
+        printRow(QString::number(size), jsonBytesPerRow.at(size), perRow);
+    }
+    if (measured.size() >= 2) {
+        // The slope between the smallest and the largest size: the cost of
+        // one more row, without what a load costs once (connection, caches).
+        const int lo = measured.front(), hi = measured.back();
+        std::vector<double> slope;
+        for (int c = 0; c < ContenderCount; ++c) {
+            const double a = memory.at(lo)[size_t(c)], b = memory.at(hi)[size_t(c)];
+            slope.push_back(a < 0 || b < 0 ? -1 : (b - a) / (hi - lo));
+        }
+        printRow(u"slope %1→%2"_s.arg(lo).arg(hi), jsonBytesPerRow.at(hi), slope);
+    }
 }
 
 void printTables(const Results &results, const std::vector<int> &sizes, int repeat)
@@ -808,42 +861,10 @@ void printTables(const Results &results, const std::vector<int> &sizes, int repe
             std::printf("%s|\n", qPrintable(line));
         }
     }
-    std::printf(
-        "\n### Workload 4 — resident memory per loaded row (bytes; ×JSON = against the raw JSON bytes per row)\n\n");
-    std::printf("| rows | JSON/row | Optimist | ×JSON | reset model | ×JSON | QML ListModel | ×JSON | QtRO replica | "
-                "×JSON |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    auto printRow = [](const QString &label, double json, const std::vector<double> &perRow) {
-        QString line = u"| %1 | %2 "_s.arg(label).arg(json, 0, 'f', 0);
-        for (double bytes : perRow) {
-            if (bytes < 0)
-                line += u"| n/m | "_s;
-            else
-                line += u"| %1 | %2× "_s.arg(bytes, 0, 'f', 0).arg(bytes / json, 0, 'f', 1);
-        }
-        std::printf("%s|\n", qPrintable(line));
-    };
-    std::vector<int> measured;
-    for (int size : sizes) {
-        if (!results.memory.count(size))
-            continue;
-        measured.push_back(size);
-        std::vector<double> perRow;
-        for (double bytes : results.memory.at(size))
-            perRow.push_back(bytes < 0 ? -1 : bytes / size);
-        printRow(QString::number(size), results.jsonBytesPerRow.at(size), perRow);
-    }
-    if (measured.size() >= 2) {
-        // The slope between the smallest and the largest size: the cost of
-        // one more row, without what a load costs once (connection, caches).
-        const int lo = measured.front(), hi = measured.back();
-        std::vector<double> slope;
-        for (int c = 0; c < ContenderCount; ++c) {
-            const double a = results.memory.at(lo)[size_t(c)], b = results.memory.at(hi)[size_t(c)];
-            slope.push_back(a < 0 || b < 0 ? -1 : (b - a) / (hi - lo));
-        }
-        printRow(u"slope %1→%2"_s.arg(lo).arg(hi), results.jsonBytesPerRow.at(hi), slope);
-    }
+    printMemory(results.memory, results.jsonBytesPerRow, sizes,
+        "Workload 4 — resident memory per loaded row, as loaded (bytes; ×JSON = against the raw JSON bytes per row)");
+    printMemory(results.memoryTrimmed, results.jsonBytesPerRow, sizes,
+        "Workload 4b — the same after QML garbage collection and malloc_trim(0): what the rows keep");
     std::printf("\n%d repetition(s) per figure; ratios are contender ÷ Optimist from the same run.\n", repeat);
 }
 
