@@ -7,6 +7,7 @@
 #include "transaction_p.h"
 #include "transport.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QUuid>
 #include <QtCore/QVarLengthArray>
 
@@ -18,12 +19,49 @@ namespace Optimist {
 
 namespace {
 
-int compareValues(const QVariant &x, const QVariant &y)
+template<typename T> int threeWay(const QVariant &x, const QVariant &y)
+{
+    const T &a = *static_cast<const T *>(x.constData());
+    const T &b = *static_cast<const T *>(y.constData());
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+//! Orders two values of one field, nulls first. Sorting and every row lookup
+//! go through here, so values of the field's own type are compared directly
+//! rather than through QVariant::compare's metatype dispatch.
+int compareValues(Field::Type type, const QVariant &x, const QVariant &y)
 {
     const bool xNull = x.isNull();
     const bool yNull = y.isNull();
     if (xNull || yNull)
         return xNull == yNull ? 0 : (xNull ? -1 : 1);
+    if (x.metaType() == y.metaType()) {
+        switch (type) {
+        case Field::Type::String:
+            if (x.metaType() == QMetaType::fromType<QString>())
+                return static_cast<const QString *>(x.constData())
+                    ->compare(*static_cast<const QString *>(y.constData()));
+            break;
+        case Field::Type::Int:
+            if (x.metaType() == QMetaType::fromType<qint64>())
+                return threeWay<qint64>(x, y);
+            break;
+        case Field::Type::Double:
+            if (x.metaType() == QMetaType::fromType<double>())
+                return threeWay<double>(x, y);
+            break;
+        case Field::Type::Bool:
+            if (x.metaType() == QMetaType::fromType<bool>())
+                return threeWay<bool>(x, y);
+            break;
+        case Field::Type::DateTime:
+            if (x.metaType() == QMetaType::fromType<QDateTime>())
+                return threeWay<QDateTime>(x, y);
+            break;
+        case Field::Type::Json:
+            break;
+        }
+    }
     const QPartialOrdering order = QVariant::compare(x, y);
     if (order == QPartialOrdering::Less)
         return -1;
@@ -172,6 +210,7 @@ void ListModelPrivate::rebuildFieldIndexes()
         fieldIndexes.insert(fields.at(i).name, i);
     displayIndex = displayFieldName.isEmpty() ? 0 : std::max(0, fieldIndex(displayFieldName));
     sortIndex = sortFieldName.isEmpty() ? -1 : fieldIndex(sortFieldName);
+    sortType = sortIndex >= 0 ? fields.at(sortIndex).type : Field::Type::String;
 }
 
 // ---------------------------------------------------------------- ordering
@@ -180,7 +219,7 @@ int ListModelPrivate::compare(const QVariantList &values, quint64 seq, const QSt
 {
     int c;
     if (sortIndex >= 0) {
-        c = compareValues(values.at(sortIndex), b->values.at(sortIndex));
+        c = compareValues(sortType, values.at(sortIndex), b->values.at(sortIndex));
         if (c == 0)
             c = id.compare(b->id);
     } else {
@@ -316,7 +355,7 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
     if (roles.isEmpty())
         return;
     int row = rowOf(entry);
-    if (sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0) {
+    if (sortIndex >= 0 && compareValues(sortType, entry->values.at(sortIndex), now.values.at(sortIndex)) != 0) {
         // The sort key changed: the row moves rather than leaving and coming back.
         const int dest = lowerBound(now.values, entry->seq, entry->id);
         if (dest != row && dest != row + 1) {
@@ -357,7 +396,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
             if (roles.isEmpty())
                 continue;
             const bool keyChanged
-                = sortIndex >= 0 && compareValues(entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
+                = sortIndex >= 0 && compareValues(sortType, entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
             (keyChanged ? moves : inPlace).push_back({ entry, std::move(now), std::move(roles) });
         }
     }

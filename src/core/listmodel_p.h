@@ -117,6 +117,7 @@ public:
     QString displayFieldName;
     QString sortFieldName;
     int sortIndex = -1;
+    Field::Type sortType = Field::Type::String; //!< the type of the sort field
     Qt::SortOrder sortOrder = Qt::AscendingOrder;
 
     QHash<QString, Entry *> entries;
