@@ -542,7 +542,6 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
     for (auto &view : views)
         waitForFrame(view.get());
 
-    const int priorityRole = viewer.model->roleForField(u"priority"_s);
     const int replicaPriority = roleOf(replica.get(), "priority");
     auto optimistPriority = [&](int row) { return viewer.model->get(recordId(row)).value(u"priority"_s).toInt(); };
     auto shown = [&](int contender, int row) -> int {
@@ -557,7 +556,6 @@ void runSize(int rows, int sizeIndex, int repeat, bool memory, Results &results)
             return replica->data(replica->index(row, 0), replicaPriority).toInt();
         }
     };
-    Q_UNUSED(priorityRole);
 
     std::mt19937 rng { quint32(rows) };
     int marker = 1000;
