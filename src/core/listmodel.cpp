@@ -19,6 +19,14 @@ namespace Optimist {
 
 namespace {
 
+//! QVariant::isNull() without its out-of-line call and pointer-type check:
+//! field values are never pointers, and this runs for every value of every
+//! snapshot record and in every comparison.
+inline bool isNullValue(const QVariant &v)
+{
+    return v.data_ptr().is_null || !v.metaType().isValid();
+}
+
 template<typename T> int threeWay(const QVariant &x, const QVariant &y)
 {
     const T &a = *static_cast<const T *>(x.constData());
@@ -31,8 +39,8 @@ template<typename T> int threeWay(const QVariant &x, const QVariant &y)
 //! rather than through QVariant::compare's metatype dispatch.
 int compareValues(Field::Type type, const QVariant &x, const QVariant &y)
 {
-    const bool xNull = x.isNull();
-    const bool yNull = y.isNull();
+    const bool xNull = isNullValue(x);
+    const bool yNull = isNullValue(y);
     if (xNull || yNull)
         return xNull == yNull ? 0 : (xNull ? -1 : 1);
     if (x.metaType() == y.metaType()) {
@@ -74,8 +82,23 @@ int compareValues(Field::Type type, const QVariant &x, const QVariant &y)
 //! to "": for a record those are different values.
 bool sameValue(const QVariant &x, const QVariant &y)
 {
-    if (x.isNull() || y.isNull())
-        return x.isNull() == y.isNull();
+    const bool xNull = isNullValue(x);
+    const bool yNull = isNullValue(y);
+    if (xNull || yNull)
+        return xNull == yNull;
+    // The common cases without QVariant::operator=='s metatype dispatch.
+    if (x.metaType() == y.metaType()) {
+        switch (x.metaType().id()) {
+        case QMetaType::QString:
+            return *static_cast<const QString *>(x.constData()) == *static_cast<const QString *>(y.constData());
+        case QMetaType::LongLong:
+            return *static_cast<const qint64 *>(x.constData()) == *static_cast<const qint64 *>(y.constData());
+        case QMetaType::Bool:
+            return *static_cast<const bool *>(x.constData()) == *static_cast<const bool *>(y.constData());
+        default:
+            break;
+        }
+    }
     return x == y;
 }
 
@@ -494,6 +517,7 @@ void ListModelPrivate::dropIfUnused(Entry *entry)
         return;
     entries.remove(entry->id);
     delete entry;
+    ++entryDeletions;
 }
 
 void ListModelPrivate::emitStatusChanges(int oldCount, int oldPending)
@@ -1034,12 +1058,20 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
         d->entries.reserve(records.size());
     ListModelPrivate::SnapshotReader reader(*d);
     QString id;
+    static const std::vector<Entry *> noOrder;
+    const std::vector<Entry *> &previousOrder
+        = d->snapshotOrderDeletions == d->entryDeletions ? d->snapshotOrder : noOrder;
+    std::vector<Entry *> order;
+    order.reserve(records.size());
     for (const QVariantMap &record : records) {
         if (!reader.read(record, &id)) {
             qCWarning(lcCore) << d->collection << "snapshot record without an id; skipped";
             continue;
         }
-        Entry *entry = d->ensureEntry(id);
+        const size_t position = order.size();
+        Entry *entry = position < previousOrder.size() && previousOrder[position]->id == id ? previousOrder[position]
+                                                                                            : d->ensureEntry(id);
+        order.push_back(entry);
         entry->snapshotGeneration = generation;
         if (entry->hasConfirmed && reader.sameAs(entry->confirmed))
             continue; // the common case: cheap, and nothing is built
@@ -1092,6 +1124,9 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
         d->commitTouched(touched);
     }
     d->loaded = true;
+    // Entries named by this snapshot are confirmed, so none was deleted above.
+    d->snapshotOrder = std::move(order);
+    d->snapshotOrderDeletions = d->entryDeletions;
     d->emitStatusChanges(oldCount, oldPending);
     for (const auto &tx : settledTransactions) {
         if (tx)

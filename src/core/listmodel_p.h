@@ -124,6 +124,13 @@ public:
     std::vector<Entry *> rows;
     quint64 nextSeq = 1;
     quint64 snapshotGeneration = 0;
+    //! The entries of the last snapshot in its order: servers send records
+    //! in a stable order, so the next snapshot finds most entries here with
+    //! one id comparison instead of a hash lookup. Valid while no entry was
+    //! deleted since (entryDeletions).
+    std::vector<Entry *> snapshotOrder;
+    quint64 snapshotOrderDeletions = 0;
+    quint64 entryDeletions = 0;
     QList<PendingTransaction> pending;
     QHash<QString, QList<quint64>> acksAwaitingCursor;
     //! Cursors the model moved past while transactions were pending.

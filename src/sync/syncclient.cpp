@@ -244,7 +244,6 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     }
     ++binding.nextChunk;
     const QJsonArray records = message.value("records"_L1).toArray();
-    binding.snapshotRecords.reserve(binding.snapshotRecords.size() + records.size());
     for (const QJsonValue &record : records)
         binding.snapshotRecords.append(record.toObject().toVariantMap());
     if (!message.value("last"_L1).toBool())
