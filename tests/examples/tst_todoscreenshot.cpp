@@ -4,8 +4,8 @@
 // state and writes a screenshot: what tools/make-screenshot and the README
 // rely on.
 
+#include <QtCore/QFile>
 #include <QtCore/QProcess>
-#include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImage>
 #include <QtTest/QTest>
@@ -28,6 +28,9 @@ private Q_SLOTS:
         todo.setProgram(QStringLiteral(OPTIMIST_TODO_EXE));
         todo.setArguments({ u"--data-dir"_s, dir.path(), u"--demo"_s, u"--screenshot"_s, file });
         todo.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s)); // its settings (client id) too
+        todo.setProcessEnvironment(environment);
         todo.start();
         QVERIFY2(todo.waitForStarted(), qPrintable(todo.errorString()));
         QVERIFY(todo.waitForFinished(120000));
