@@ -109,7 +109,7 @@ bool sameValues(const QVariantList &x, const QVariantList &y)
 
 bool isPendingState(ListModel::SyncState state)
 {
-    return state == ListModel::PendingInsert || state == ListModel::PendingUpdate;
+    return state == ListModel::PendingInsert || state == ListModel::PendingUpdate || state == ListModel::PendingRemove;
 }
 
 } // namespace
@@ -288,11 +288,14 @@ Entry *ListModelPrivate::ensureEntry(const QString &id)
 ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
 {
     Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError };
+    bool removedLocally = false; // visible until a pending remove took it away
+    QVariantList beforeRemove;
     for (const PendingOp &op : entry->ops) {
         switch (op.kind) {
         case Mutation::Kind::Insert:
             now.visible = true;
             now.values = op.values;
+            removedLocally = false;
             break;
         case Mutation::Kind::Update:
             if (now.visible) {
@@ -301,11 +304,19 @@ ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
             }
             break;
         case Mutation::Kind::Remove:
+            if (now.visible) {
+                removedLocally = true;
+                beforeRemove = now.values;
+            }
             now.visible = false;
             break;
         }
     }
-    if (!entry->ops.isEmpty())
+    if (removedLocally && !now.visible && showPendingRemovals) {
+        now.visible = true;
+        now.values = std::move(beforeRemove);
+        now.state = ListModel::PendingRemove;
+    } else if (!entry->ops.isEmpty())
         now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
     else if (!entry->lastError.isEmpty())
         now.state = ListModel::Failed;
@@ -847,6 +858,27 @@ void ListModel::setSortOrder(Qt::SortOrder order)
     Q_EMIT sortChanged();
 }
 
+bool ListModel::showPendingRemovals() const
+{
+    return d->showPendingRemovals;
+}
+
+void ListModel::setShowPendingRemovals(bool show)
+{
+    if (d->showPendingRemovals == show)
+        return;
+    d->showPendingRemovals = show;
+    QList<Entry *> touched;
+    for (Entry *entry : std::as_const(d->entries)) {
+        if (!entry->ops.isEmpty())
+            touched.append(entry);
+    }
+    const int oldCount = count();
+    d->commitTouched(touched);
+    d->emitStatusChanges(oldCount, pendingCount());
+    Q_EMIT showPendingRemovalsChanged();
+}
+
 int ListModel::count() const
 {
     return int(d->rows.size());
@@ -902,7 +934,7 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     QString id = record.value(u"id"_s).toString();
     if (id.isEmpty())
         id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (contains(id)) {
+    if (d->editableEntry(id)) {
         d->refuse(tx, created, ErrorCode::Conflict, u"a record with id '%1' exists already"_s.arg(id));
         return finishEdit();
     }
@@ -957,8 +989,8 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
         return tx;
     };
 
-    Entry *entry = d->entry(id);
-    if (!entry || !entry->visible) {
+    Entry *entry = d->editableEntry(id);
+    if (!entry) {
         d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
         return finishEdit();
     }
@@ -1004,8 +1036,8 @@ Transaction *ListModel::remove(const QString &id, Transaction *transaction)
         d->setError(refusal);
         return tx;
     }
-    Entry *entry = d->entry(id);
-    if (!entry || !entry->visible) {
+    Entry *entry = d->editableEntry(id);
+    if (!entry) {
         d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
     } else {
         const int oldCount = count();

@@ -76,6 +76,12 @@ public:
 
     // --- state
     Entry *entry(const QString &id) const { return entries.value(id); }
+    //! Shown, and not waiting for its removal: local edits may touch it.
+    Entry *editableEntry(const QString &id) const
+    {
+        Entry *e = entry(id);
+        return e && e->visible && e->shownState != ListModel::PendingRemove ? e : nullptr;
+    }
     Entry *ensureEntry(const QString &id);
     struct Computed {
         bool visible;
@@ -119,6 +125,7 @@ public:
     int sortIndex = -1;
     Field::Type sortType = Field::Type::String; //!< the type of the sort field
     Qt::SortOrder sortOrder = Qt::AscendingOrder;
+    bool showPendingRemovals = false;
 
     QHash<QString, Entry *> entries;
     std::vector<Entry *> rows;

@@ -965,6 +965,72 @@ private Q_SLOTS:
         VERIFY_REPLAY(h);
     }
 
+    void shouldKeepRowPendingRemoveUntilConfirmedWhenAsked_data()
+    {
+        QTest::addColumn<bool>("serverAccepts");
+        QTest::newRow("server accepts the removal") << true;
+        QTest::newRow("server refuses the removal") << false;
+    }
+
+    void shouldKeepRowPendingRemoveUntilConfirmedWhenAsked()
+    {
+        QFETCH(bool, serverAccepts);
+        // Given a model that shows removals in progress
+        Harness h;
+        h.model.setShowPendingRemovals(true);
+        h.load(fiveTodos());
+
+        // When a row is removed locally, it stays, marked PendingRemove
+        Transaction *tx = h.model.remove(u"b"_s);
+        QCOMPARE(h.model.count(), 5);
+        QCOMPARE(value(h.model, u"b"_s, ListModel::SyncStateRole), QVariant(int(ListModel::PendingRemove)));
+        QCOMPARE(value(h.model, u"b"_s, ListModel::PendingRole), QVariant(true));
+        QCOMPARE(h.recorder->take(), QStringList { dataChanged(1, 1, pendingRoles) });
+        // and it cannot be edited or removed again
+        QCOMPARE(h.model.update(u"b"_s, { { u"title"_s, u"x"_s } })->errorCode(), u"not_found"_s);
+        QCOMPARE(h.model.remove(u"b"_s)->errorCode(), u"not_found"_s);
+        QCOMPARE(h.recorder->take(), QStringList {});
+        VERIFY_REPLAY(h);
+
+        if (serverAccepts) {
+            // Then the server's removal takes it away, in the same step as the ack
+            QVERIFY(h.delta({ RecordChange::remove(u"b"_s) }, { tx->id() }));
+            QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(1,1)"_s });
+            QCOMPARE(h.model.contains(u"b"_s), false);
+        } else {
+            // Then a refusal brings it back as it was, marked failed
+            tx->reject(u"forbidden"_s, u"keep it"_s);
+            QCOMPARE(h.model.count(), 5);
+            QCOMPARE(value(h.model, u"b"_s, TitleRole), QVariant(u"B"_s));
+            QCOMPARE(value(h.model, u"b"_s, ListModel::SyncStateRole), QVariant(int(ListModel::Failed)));
+            QCOMPARE(h.recorder->take(),
+                QStringList { dataChanged(
+                    1, 1, { ListModel::PendingRole, ListModel::SyncStateRole, ListModel::LastErrorRole }) });
+        }
+        QCOMPARE(h.model.pendingCount(), 0);
+        VERIFY_REPLAY(h);
+    }
+
+    void shouldHideOrShowPendingRemovalsWhenTheSettingChanges()
+    {
+        // Given a pending removal, hidden by default
+        Harness h;
+        h.load(fiveTodos());
+        h.model.remove(u"c"_s);
+        QCOMPARE(h.model.count(), 4);
+        h.recorder->clear();
+
+        // When the model is asked to show pending removals, the row comes back in place
+        h.model.setShowPendingRemovals(true);
+        QCOMPARE(h.recorder->take(), QStringList { u"rowsInserted(2,2)"_s });
+        QCOMPARE(value(h.model, u"c"_s, ListModel::SyncStateRole), QVariant(int(ListModel::PendingRemove)));
+
+        // and when it is not, the row goes again
+        h.model.setShowPendingRemovals(false);
+        QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(2,2)"_s });
+        VERIFY_REPLAY(h);
+    }
+
     void shouldRefuseSchemaChangeOnceItHoldsRecords()
     {
         // Given a loaded model

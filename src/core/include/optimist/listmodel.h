@@ -34,6 +34,8 @@ class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_PROPERTY(QString displayField READ displayField WRITE setDisplayField NOTIFY displayFieldChanged)
     Q_PROPERTY(QString sortField READ sortField WRITE setSortField NOTIFY sortChanged)
     Q_PROPERTY(Qt::SortOrder sortOrder READ sortOrder WRITE setSortOrder NOTIFY sortChanged)
+    Q_PROPERTY(bool showPendingRemovals READ showPendingRemovals WRITE setShowPendingRemovals NOTIFY
+            showPendingRemovalsChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
     Q_PROPERTY(bool hasPendingChanges READ hasPendingChanges NOTIFY pendingCountChanged)
@@ -55,6 +57,7 @@ public:
         Synced, //!< the row is what the server confirmed
         PendingInsert, //!< inserted locally, not yet confirmed
         PendingUpdate, //!< changed locally, not yet confirmed
+        PendingRemove, //!< removed locally, not yet confirmed (see showPendingRemovals)
         Failed, //!< the last edit of this row was rejected (see lastError)
     };
     Q_ENUM(SyncState)
@@ -89,6 +92,13 @@ public:
     void setSortField(const QString &field);
     Qt::SortOrder sortOrder() const;
     void setSortOrder(Qt::SortOrder order);
+
+    //! By default a local remove() takes the row away at once. With this set,
+    //! the row stays, in state PendingRemove, until the server confirms the
+    //! removal (or comes back as it was if the server refuses it), for UIs
+    //! that show a deletion in progress. Such a row cannot be edited.
+    bool showPendingRemovals() const;
+    void setShowPendingRemovals(bool show);
 
     int count() const;
     int pendingCount() const;
@@ -157,6 +167,7 @@ Q_SIGNALS:
     void fieldsChanged();
     void displayFieldChanged();
     void sortChanged();
+    void showPendingRemovalsChanged();
     void countChanged();
     void pendingCountChanged();
     void loadingChanged();
