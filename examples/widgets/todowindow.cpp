@@ -29,6 +29,8 @@ public:
         case ListModel::PendingInsert:
         case ListModel::PendingUpdate:
             return TodoWindow::tr("saving…");
+        case ListModel::PendingRemove:
+            return TodoWindow::tr("deleting…");
         case ListModel::Failed:
             return TodoWindow::tr("not saved");
         default:
