@@ -25,14 +25,13 @@ Transaction *TransactionScope::transaction(const QJSValue &edits)
     tx->setAutoDelete(true);
     // QML must not garbage-collect it while a transport still needs it.
     QQmlEngine::setObjectOwnership(tx, QQmlEngine::CppOwnership);
-    QString thrown;
     tx->run([&] {
         const QJSValue result = edits.call();
         if (result.isError())
-            thrown = result.toString();
+            tx->reject(ErrorCode::Aborted, result.toString());
     });
-    if (!thrown.isEmpty())
-        tx->reject(ErrorCode::Aborted, thrown);
+    if (!tx->isCommitted())
+        tx->commit(); // nested in another transaction, which took the edits
     return tx;
 }
 

@@ -108,9 +108,8 @@ void TodoWindow::addTodo()
 void TodoWindow::removeSelected()
 {
     QStringList ids;
-    // The table shows only its columns' roles: read the id from the list model.
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
-        ids.append(m_table.mapToSource(m_sorted.mapToSource(index)).data(ListModel::IdRole).toString());
+        ids.append(index.data(ListModel::IdRole).toString());
     if (ids.isEmpty())
         return;
     // One transaction: the selection goes as a whole, or not at all. It must

@@ -14,15 +14,6 @@ class QLineEdit;
 class QTableView;
 QT_END_NAMESPACE
 
-//! Sorts the table; each cell is its own buddy. (TableProxyModel maps every
-//! cell's buddy to the row's first column, so the view would send a click on
-//! the Done check box, or Space, to the Title cell instead.)
-class TodoSortModel : public QSortFilterProxyModel {
-public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
-    QModelIndex buddy(const QModelIndex &index) const override { return index; }
-};
-
 //! The todo collection in a QTableView: title, done and sync state columns,
 //! sortable, editable in place, with the connection in the status bar.
 class TodoWindow : public QMainWindow {
@@ -41,7 +32,7 @@ private:
     Optimist::SyncClient m_client;
     Optimist::ListModel m_todos;
     Optimist::TableProxyModel m_table;
-    TodoSortModel m_sorted;
+    QSortFilterProxyModel m_sorted;
     QTableView *m_view = nullptr;
     QLineEdit *m_newTitle = nullptr;
     QLabel *m_status = nullptr;

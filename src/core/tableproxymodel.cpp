@@ -86,6 +86,11 @@ QModelIndex TableProxyModel::sibling(int row, int column, const QModelIndex &) c
     return index(row, column);
 }
 
+QModelIndex TableProxyModel::buddy(const QModelIndex &index) const
+{
+    return index;
+}
+
 QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
 {
     if (!proxyIndex.isValid() || !sourceModel())
@@ -109,6 +114,8 @@ bool TableProxyModel::isBoolColumn(int column) const
 QVariant TableProxyModel::data(const QModelIndex &index, int role) const
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    if (role >= Qt::UserRole)
+        return mapToSource(index).data(role);
     const int sourceRole = roleOfColumn(index.column());
     if (sourceRole < 0)
         return {};

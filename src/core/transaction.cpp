@@ -10,6 +10,7 @@
 #include <QtCore/QTimer>
 
 #include <atomic>
+#include <utility>
 
 namespace Optimist {
 
@@ -183,10 +184,14 @@ void Transaction::run(const std::function<void()> &edits)
         edits();
         return;
     }
+    // The caller sees the transaction only once run() returns: if it
+    // finishes in here (an edit refused, an empty commit), say so later.
+    const bool wasBuilding = std::exchange(d->inCreatingCall, true);
     s_current = this;
     edits();
     s_current = nullptr;
     commit();
+    d->inCreatingCall = wasBuilding;
 }
 
 Transaction *Transaction::current()

@@ -33,7 +33,9 @@ public:
     Transaction::State state = Transaction::Pending;
     bool committed = false;
     bool autoDelete = false;
-    //! Set while the model call that created this transaction runs.
+    //! Set while the call that builds the transaction runs (the model edit
+    //! that created it, or run()): its caller cannot have connected yet, so
+    //! finishing then queues the signals.
     bool inCreatingCall = false;
     QString errorCode;
     QString errorMessage;

@@ -262,9 +262,12 @@ private Q_SLOTS:
             model->update(u"a"_s, { { u"rank"_s, u"high"_s } });
             afterFailure = model->insert(todo(u"c"_s, u"C"_s));
         });
-        // Then the whole transaction is rejected and its earlier edits are rolled back
+        // Then the whole transaction is rejected and its earlier edits are rolled back;
+        // the signals come on the next turn, so a caller of run() can still connect
         QCOMPARE(tx.state(), Transaction::Rejected);
         QCOMPARE(tx.errorCode(), u"validation_failed"_s);
+        QCOMPARE(spies.rejected.size(), 0);
+        QVERIFY(spies.rejected.wait());
         QCOMPARE(spies.rejected.size(), 1);
         QCOMPARE(spies.finished.size(), 1);
         QCOMPARE(spies.accepted.size(), 0);
@@ -399,11 +402,13 @@ private Q_SLOTS:
         QCOMPARE(spies.finished.size(), 1);
         QCOMPARE(tx->state(), Transaction::Accepted);
         QCOMPARE(model->pendingCount(), 0);
-        // And an empty user transaction is accepted at once
+        // And an empty user transaction is accepted at once, its signals on the next turn
         Transaction empty;
         TransactionSpies emptySpies(&empty);
         empty.run([] {});
         QCOMPARE(empty.state(), Transaction::Accepted);
+        QCOMPARE(emptySpies.accepted.size(), 0);
+        QVERIFY(emptySpies.accepted.wait());
         QCOMPARE(emptySpies.accepted.size(), 1);
         QCOMPARE(emptySpies.committed.size(), 0);
     }

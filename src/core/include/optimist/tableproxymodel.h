@@ -16,8 +16,10 @@ namespace Optimist {
 //!
 //! Column c shows role columns()[c] as Qt::DisplayRole/EditRole (a bool
 //! role as a check box), and setData() on it writes that role, so an
-//! Optimist::ListModel stays editable in place. Row signals pass through
-//! unchanged; a dataChanged covers the columns of its roles.
+//! Optimist::ListModel stays editable in place. Roles from Qt::UserRole on
+//! (id, pending, syncState, the fields…) read the source row as they are,
+//! in any column. Row signals pass through unchanged; a dataChanged covers
+//! the columns of its roles.
 class OPTIMIST_CORE_EXPORT TableProxyModel : public QIdentityProxyModel {
     Q_OBJECT
 public:
@@ -38,6 +40,9 @@ public:
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
     QModelIndex sibling(int row, int column, const QModelIndex &idx) const override;
+    //! Every cell is its own buddy (the identity proxy would send them all
+    //! to column 0, so a check box in column 2 would edit column 0).
+    QModelIndex buddy(const QModelIndex &index) const override;
     QModelIndex mapToSource(const QModelIndex &proxyIndex) const override;
     QModelIndex mapFromSource(const QModelIndex &sourceIndex) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
