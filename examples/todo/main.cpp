@@ -28,6 +28,36 @@ static int fail(const QString &message)
     return 1;
 }
 
+//! Grabs the window while the scene graph still runs (after the event loop
+//! has ended, a threaded GL renderer may not render any more), then quits.
+class Screenshot : public QObject {
+    Q_OBJECT
+public:
+    Screenshot(QQuickWindow *window, const QString &file)
+        : m_window(window)
+        , m_file(file)
+    {
+    }
+    int status = 1;
+
+public Q_SLOTS:
+    void take()
+    {
+        const QImage image = m_window->grabWindow();
+        if (image.isNull() || !image.save(m_file)) {
+            fail(u"could not write %1"_s.arg(m_file));
+        } else {
+            std::printf("optimist-todo: wrote %s (%dx%d)\n", qPrintable(m_file), image.width(), image.height());
+            status = 0;
+        }
+        QCoreApplication::quit();
+    }
+
+private:
+    QQuickWindow *m_window;
+    QString m_file;
+};
+
 int main(int argc, char *argv[])
 {
     QGuiApplication app(argc, argv);
@@ -69,17 +99,15 @@ int main(int argc, char *argv[])
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
 
     if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
         // Main.qml says ready() once the list has loaded (and, with --demo,
         // once the demo states are on screen).
-        QObject::connect(window, SIGNAL(ready()), &app, SLOT(quit()));
+        Screenshot screenshot(window, parser.value(screenshotOption));
+        QObject::connect(window, SIGNAL(ready()), &screenshot, SLOT(take()));
         QTimer::singleShot(30000, &app, [] { std::exit(fail(u"the list did not load within 30 s"_s)); });
         app.exec();
-        const QImage image = window->grabWindow();
-        if (image.isNull() || !image.save(file))
-            return fail(u"could not write %1"_s.arg(file));
-        std::printf("optimist-todo: wrote %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
-        return 0;
+        return screenshot.status;
     }
     return app.exec();
 }
+
+#include "main.moc"
