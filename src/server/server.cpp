@@ -7,6 +7,8 @@
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonDocument>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
 
@@ -235,8 +237,7 @@ void ServerPrivate::processQueue()
             for (qsizetype i = 0; i < batch.size(); ++i)
                 outcomes.append(Outcome::rejected(ErrorCode::Internal, u"the server's database failed"_s));
         }
-        for (qsizetype i = 0; i < batch.size(); ++i)
-            deliver(batch.at(i), outcomes.at(i));
+        deliver(batch, outcomes);
     }
 }
 
@@ -429,44 +430,82 @@ void ServerPrivate::forgetCached(const QList<std::pair<QString, QString>> &recor
     }
 }
 
-void ServerPrivate::deliver(const PendingTransaction &pending, const Outcome &outcome)
+void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes)
 {
-    Session *pusher = pending.session;
-    if (pusher)
-        pusher->transactionDone();
-    if (outcome.kind == Outcome::Kind::Rejected) {
-        if (pusher) {
-            pusher->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Reject) }, { u"tx"_s, pending.tx },
-                { u"code"_s, outcome.code }, { u"message"_s, outcome.message },
-                { u"retryable"_s, ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) } });
+    // One delta per collection for the whole batch: its changes in order,
+    // from the collection's cursor before the batch to its cursor after, and
+    // for each pusher the acks of its transactions in it. Subscribers get one
+    // frame per batch instead of one per transaction.
+    struct Merged {
+        qint64 prevCursor = -1;
+        qint64 cursor = 0;
+        QJsonArray changes;
+        QHash<Session *, QJsonArray> acks;
+    };
+    QMap<QString, Merged> merged;
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const PendingTransaction &pending = batch.at(i);
+        const Outcome &outcome = outcomes.at(i);
+        if (pending.session)
+            pending.session->transactionDone();
+        for (const Outcome::Delta &delta : outcome.deltas) {
+            Merged &m = merged[delta.collection];
+            if (m.prevCursor < 0)
+                m.prevCursor = delta.prevCursor;
+            m.cursor = outcome.seq;
+            for (const QJsonValue &change : delta.changes)
+                m.changes.append(change);
+            if (pending.session)
+                m.acks[pending.session].append(pending.tx);
         }
-        Q_EMIT q->transactionRejected(pending.clientId, pending.tx, outcome.code);
-        return;
     }
 
-    for (const Outcome::Delta &delta : outcome.deltas) {
-        const Collection &c = collections[delta.collection];
+    for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
+        const Collection &c = collections[it.key()];
         if (c.subscribers.isEmpty())
             continue;
-        // Encoded once for every subscriber; the pusher's copy only gains acks.
+        // Encoded once for every subscriber; a pusher's copy only gains acks.
         const QString frame = Protocol::encode(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) },
-            { u"collection"_s, delta.collection }, { u"prevCursor"_s, QString::number(delta.prevCursor) },
-            { u"cursor"_s, QString::number(outcome.seq) }, { u"changes"_s, delta.changes } });
+            { u"collection"_s, it.key() }, { u"prevCursor"_s, QString::number(it->prevCursor) },
+            { u"cursor"_s, QString::number(it->cursor) }, { u"changes"_s, it->changes } });
         for (Session *subscriber : c.subscribers) {
-            if (subscriber == pusher)
-                subscriber->send(
-                    QStringView(frame).chopped(1) % u",\"acks\":["_s % QString::number(pending.tx) % u"]}"_s);
-            else
+            const QJsonArray acks = it->acks.value(subscriber);
+            if (acks.isEmpty())
                 subscriber->send(frame);
+            else
+                subscriber->send(QStringView(frame).chopped(1) % u",\"acks\":"_s
+                    % QString::fromUtf8(QJsonDocument(acks).toJson(QJsonDocument::Compact)) % u"}"_s);
         }
     }
-    if (pusher) {
-        pusher->send(QJsonObject {
-            { u"type"_s, QString(Protocol::Type::Ack) }, { u"tx"_s, pending.tx }, { u"cursors"_s, outcome.cursors } });
-    }
-    if (outcome.kind == Outcome::Kind::Applied) {
-        ++applied;
-        Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
+
+    // Then each transaction's answer, in order. An ack follows the delta that
+    // contains it and names the batch's cursor for each collection (a state
+    // that contains the transaction).
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const PendingTransaction &pending = batch.at(i);
+        const Outcome &outcome = outcomes.at(i);
+        if (outcome.kind == Outcome::Kind::Rejected) {
+            if (pending.session) {
+                pending.session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Reject) },
+                    { u"tx"_s, pending.tx }, { u"code"_s, outcome.code }, { u"message"_s, outcome.message },
+                    { u"retryable"_s, ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) } });
+            }
+            Q_EMIT q->transactionRejected(pending.clientId, pending.tx, outcome.code);
+            continue;
+        }
+        if (pending.session) {
+            QJsonObject cursors = outcome.cursors;
+            for (auto it = cursors.begin(); it != cursors.end(); ++it) {
+                if (const auto m = merged.constFind(it.key()); m != merged.cend())
+                    it.value() = QString::number(m->cursor);
+            }
+            pending.session->send(QJsonObject {
+                { u"type"_s, QString(Protocol::Type::Ack) }, { u"tx"_s, pending.tx }, { u"cursors"_s, cursors } });
+        }
+        if (outcome.kind == Outcome::Kind::Applied) {
+            ++applied;
+            Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
+        }
     }
 }
 
@@ -544,13 +583,23 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     d->lastSeq = d->storage.lastSeq();
     d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
 
-    d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
-    if (!d->webSocketServer->listen(address, port)) {
-        d->error = d->webSocketServer->errorString();
-        delete std::exchange(d->webSocketServer, nullptr);
+    // TCP is accepted here rather than by QWebSocketServer so that each
+    // socket gets TCP_NODELAY first: deltas and acks are small frames, which
+    // Nagle's algorithm would otherwise hold back for milliseconds.
+    d->tcpServer = new QTcpServer(this);
+    if (!d->tcpServer->listen(address, port)) {
+        d->error = d->tcpServer->errorString();
+        delete std::exchange(d->tcpServer, nullptr);
         d->storage.close();
         return false;
     }
+    d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
+    connect(d->tcpServer, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *tcp = d->tcpServer->nextPendingConnection()) {
+            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            d->webSocketServer->handleConnection(tcp);
+        }
+    });
     connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
     d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
@@ -572,6 +621,7 @@ void Server::close()
         delete session;
     }
     d->connections = 0;
+    delete std::exchange(d->tcpServer, nullptr);
     delete std::exchange(d->webSocketServer, nullptr);
     d->collections.clear();
     d->lastTxByClient.clear();
@@ -581,17 +631,23 @@ void Server::close()
 
 bool Server::isListening() const
 {
-    return d->webSocketServer != nullptr;
+    return d->tcpServer != nullptr;
 }
 
 quint16 Server::port() const
 {
-    return d->webSocketServer ? d->webSocketServer->serverPort() : 0;
+    return d->tcpServer ? d->tcpServer->serverPort() : 0;
 }
 
 QUrl Server::url() const
 {
-    return d->webSocketServer ? d->webSocketServer->serverUrl() : QUrl();
+    if (!d->tcpServer)
+        return {};
+    QUrl url;
+    url.setScheme(u"ws"_s);
+    url.setHost(d->tcpServer->serverAddress().toString());
+    url.setPort(d->tcpServer->serverPort());
+    return url;
 }
 
 QString Server::errorString() const

@@ -14,6 +14,7 @@
 #include <atomic>
 
 QT_BEGIN_NAMESPACE
+class QTcpServer;
 class QWebSocket;
 class QWebSocketServer;
 QT_END_NAMESPACE
@@ -71,6 +72,7 @@ public:
     QString databasePath;
     Authorizer *customAuthorizer = nullptr;
     std::unique_ptr<Authorizer> defaultAuthorizer;
+    QTcpServer *tcpServer = nullptr;
     QWebSocketServer *webSocketServer = nullptr;
     Storage storage;
     QString error;
@@ -92,7 +94,8 @@ private:
     QString applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
         QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched);
     void forgetCached(const QList<std::pair<QString, QString>> &records);
-    void deliver(const PendingTransaction &pending, const Outcome &outcome);
+    //! Answers a processed batch: rejects, one merged delta per collection, acks.
+    void deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes);
     void sendSnapshot(Session *session, const QString &name, const Collection &collection);
     void checkHeartbeats();
 

@@ -13,6 +13,7 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QUuid>
+#include <QtNetwork/QTcpSocket>
 
 #include <algorithm>
 #include <cmath>
@@ -122,6 +123,10 @@ void SyncClientPrivate::send(const QJsonObject &message)
 
 void SyncClientPrivate::onConnected()
 {
+    // Small frames both ways: without this, Nagle's algorithm and delayed
+    // ACKs hold a push or an answer back for milliseconds.
+    if (auto *tcp = socket->findChild<QTcpSocket *>())
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     sinceLastMessage.start();
     send({ { u"type"_s, QString(Protocol::Type::Hello) }, { u"protocol"_s, Protocol::Version },
         { u"clientId"_s, clientId }, { u"token"_s, token } });

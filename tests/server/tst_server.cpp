@@ -273,14 +273,18 @@ void tst_Server::shouldResumeFromACursorWithOnlyTheMissedDeltas()
     QVERIFY(startServer(config()));
     auto writer = connectClient(u"writer"_s);
     QVERIFY(writer);
+    // One transaction at a time, so that each has a cursor of its own (pushes
+    // that arrive together share one batch, one delta and one cursor).
     QStringList cursors;
-    writer->push(1, { insertTodo(u"a"_s, u"one"_s) });
-    writer->push(2,
+    const QList<QJsonArray> pushes {
+        { insertTodo(u"a"_s, u"one"_s) },
         { QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"notes"_s }, { u"id"_s, u"n"_s },
-            { u"fields"_s, QJsonObject { { u"text"_s, u"x"_s } } } } });
-    writer->push(3, { insertTodo(u"b"_s, u"two"_s) });
-    writer->push(4, { updateTodo(u"a"_s, { { u"done"_s, true } }), insertTodo(u"c"_s, u"three"_s) });
+            { u"fields"_s, QJsonObject { { u"text"_s, u"x"_s } } } } },
+        { insertTodo(u"b"_s, u"two"_s) },
+        { updateTodo(u"a"_s, { { u"done"_s, true } }), insertTodo(u"c"_s, u"three"_s) },
+    };
     for (int tx = 1; tx <= 4; ++tx) {
+        writer->push(tx, pushes.at(tx - 1));
         const QJsonObject ack = writer->take();
         QCOMPARE(ack.value(u"tx"_s).toInt(), tx);
         cursors.append(ack.value(u"cursors"_s).toObject().value(tx == 2 ? u"notes"_s : u"todos"_s).toString());
