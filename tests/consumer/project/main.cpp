@@ -19,9 +19,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
 
     Optimist::ListModel model;
-    model.setFields({Optimist::Field(QStringLiteral("title"), Optimist::Field::Type::String, {}, true)});
+    model.setFields({ Optimist::Field(QStringLiteral("title"), Optimist::Field::Type::String, {}, true) });
     model.applySnapshot({}, QStringLiteral("1"));
-    Optimist::Transaction *tx = model.insert({{QStringLiteral("title"), QStringLiteral("from C++")}});
+    Optimist::Transaction *tx = model.insert({ { QStringLiteral("title"), QStringLiteral("from C++") } });
     if (model.count() != 1 || tx->state() != Optimist::Transaction::Pending)
         return fail("C++ insert did not show optimistically");
 
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
             fields: [{ name: "title", type: "string" }]
             Component.onCompleted: insert({ title: "from QML" })
         })",
-                      QUrl());
+        QUrl());
     std::unique_ptr<QObject> object(component.create());
     if (!object)
         return fail(qPrintable(component.errorString()));
