@@ -667,27 +667,42 @@ void ListModelPrivate::rollback(Transaction *tx, const QString &code, const QStr
         Q_EMIT q->rolledBack(id, code, message);
 }
 
-Transaction *ListModelPrivate::beginEdit(Transaction *requested, bool *created, QString *refusal)
+static Transaction *transactionFor(Transaction *requested, ListModel *owner, bool *created)
 {
     Transaction *tx = requested ? requested : Transaction::current();
-    *created = false;
-    if (tx && tx->isCommitted()) {
-        *refusal = u"transaction %1 is committed already; start a new one"_s.arg(tx->id());
-        return tx;
-    }
+    *created = !tx;
     if (!tx) {
-        tx = TransactionPrivate::create(q);
+        tx = TransactionPrivate::create(owner);
         TransactionPrivate::get(tx)->inCreatingCall = true;
-        *created = true;
     }
     return tx;
 }
 
-Transaction *ListModelPrivate::refuse(Transaction *tx, bool created, const QString &code, const QString &message)
+ListModelPrivate::Edit::Edit(ListModelPrivate *d, Transaction *requested)
+    : d(d)
+    , tx(transactionFor(requested, d->q, &m_created))
 {
-    qCDebug(lcCore) << collection << "refused an edit:" << code << message;
-    setError(message);
-    TransactionPrivate::get(tx)->rejectEverywhere(code, message, created);
+    if (tx->isCommitted()) {
+        const QString message = u"transaction %1 is committed already; start a new one"_s.arg(tx->id());
+        qCWarning(lcCore).noquote() << message;
+        d->setError(message);
+        m_usable = false;
+    }
+}
+
+ListModelPrivate::Edit::~Edit()
+{
+    if (m_created) {
+        tx->commit();
+        TransactionPrivate::get(tx)->inCreatingCall = false;
+    }
+}
+
+Transaction *ListModelPrivate::Edit::refuse(QLatin1StringView code, const QString &message)
+{
+    qCDebug(lcCore) << d->collection << "refused an edit:" << code << message;
+    d->setError(message);
+    TransactionPrivate::get(tx)->rejectEverywhere(code, message, m_created);
     return tx;
 }
 
@@ -915,49 +930,30 @@ QString ListModel::cursor() const
 
 Transaction *ListModel::insert(const QVariantMap &record, Transaction *transaction)
 {
-    bool created = false;
-    QString refusal;
-    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
-    if (!refusal.isEmpty()) {
-        qCWarning(lcCore).noquote() << refusal;
-        d->setError(refusal);
-        return tx;
-    }
-    const auto finishEdit = [&] {
-        if (created) {
-            tx->commit();
-            TransactionPrivate::get(tx)->inCreatingCall = false;
-        }
-        return tx;
-    };
+    ListModelPrivate::Edit edit(d.get(), transaction);
+    if (!edit.usable())
+        return edit.tx;
+    Transaction *tx = edit.tx;
 
     QString id = record.value(u"id"_s).toString();
     if (id.isEmpty())
         id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (d->editableEntry(id)) {
-        d->refuse(tx, created, ErrorCode::Conflict, u"a record with id '%1' exists already"_s.arg(id));
-        return finishEdit();
-    }
+    if (d->editableEntry(id))
+        return edit.refuse(ErrorCode::Conflict, u"a record with id '%1' exists already"_s.arg(id));
     QVariantList values = d->defaultValues();
     for (auto it = record.cbegin(); it != record.cend(); ++it) {
         if (it.key() == u"id"_s)
             continue;
         const int i = d->fieldIndex(it.key());
-        if (i < 0) {
-            d->refuse(tx, created, ErrorCode::ValidationFailed, u"unknown field '%1'"_s.arg(it.key()));
-            return finishEdit();
-        }
+        if (i < 0)
+            return edit.refuse(ErrorCode::ValidationFailed, u"unknown field '%1'"_s.arg(it.key()));
         const QString problem = d->fields.at(i).checkValue(it.value(), &values[i]);
-        if (!problem.isEmpty()) {
-            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
-            return finishEdit();
-        }
+        if (!problem.isEmpty())
+            return edit.refuse(ErrorCode::ValidationFailed, problem);
     }
     for (int i = 0; i < d->fields.size(); ++i) {
-        if (d->fields.at(i).required && values.at(i).isNull()) {
-            d->refuse(tx, created, ErrorCode::ValidationFailed, u"field '%1' is required"_s.arg(d->fields.at(i).name));
-            return finishEdit();
-        }
+        if (d->fields.at(i).required && values.at(i).isNull())
+            return edit.refuse(ErrorCode::ValidationFailed, u"field '%1' is required"_s.arg(d->fields.at(i).name));
     }
 
     const int oldCount = count();
@@ -968,32 +964,19 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     d->recordOp(tx, entry, PendingOp { Mutation::Kind::Insert, tx->id(), values, {} }, mutation);
     d->commitTouched({ entry });
     d->emitStatusChanges(oldCount, oldPending);
-    return finishEdit();
+    return tx;
 }
 
 Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Transaction *transaction)
 {
-    bool created = false;
-    QString refusal;
-    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
-    if (!refusal.isEmpty()) {
-        qCWarning(lcCore).noquote() << refusal;
-        d->setError(refusal);
-        return tx;
-    }
-    const auto finishEdit = [&] {
-        if (created) {
-            tx->commit();
-            TransactionPrivate::get(tx)->inCreatingCall = false;
-        }
-        return tx;
-    };
+    ListModelPrivate::Edit edit(d.get(), transaction);
+    if (!edit.usable())
+        return edit.tx;
+    Transaction *tx = edit.tx;
 
     Entry *entry = d->editableEntry(id);
-    if (!entry) {
-        d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
-        return finishEdit();
-    }
+    if (!entry)
+        return edit.refuse(ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
     PendingOp op { Mutation::Kind::Update, tx->id(), {}, {} };
     Mutation mutation { Mutation::Kind::Update, d->collection, id, {} };
     for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
@@ -1001,15 +984,12 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
         if (i < 0) {
             const QString problem
                 = it.key() == u"id"_s ? u"the id of a record cannot change"_s : u"unknown field '%1'"_s.arg(it.key());
-            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
-            return finishEdit();
+            return edit.refuse(ErrorCode::ValidationFailed, problem);
         }
         QVariant value;
         const QString problem = d->fields.at(i).checkValue(it.value(), &value);
-        if (!problem.isEmpty()) {
-            d->refuse(tx, created, ErrorCode::ValidationFailed, problem);
-            return finishEdit();
-        }
+        if (!problem.isEmpty())
+            return edit.refuse(ErrorCode::ValidationFailed, problem);
         if (sameValue(value, entry->values.at(i)))
             continue; // setting what is shown already changes nothing
         op.fieldIndexes.append(i);
@@ -1017,40 +997,30 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
         mutation.fields.insert(it.key(), value);
     }
     if (op.fieldIndexes.isEmpty())
-        return finishEdit();
+        return tx;
 
     const int oldPending = pendingCount();
     d->recordOp(tx, entry, std::move(op), mutation);
     d->commitTouched({ entry });
     d->emitStatusChanges(count(), oldPending);
-    return finishEdit();
+    return tx;
 }
 
 Transaction *ListModel::remove(const QString &id, Transaction *transaction)
 {
-    bool created = false;
-    QString refusal;
-    Transaction *tx = d->beginEdit(transaction, &created, &refusal);
-    if (!refusal.isEmpty()) {
-        qCWarning(lcCore).noquote() << refusal;
-        d->setError(refusal);
-        return tx;
-    }
+    ListModelPrivate::Edit edit(d.get(), transaction);
+    if (!edit.usable())
+        return edit.tx;
+    Transaction *tx = edit.tx;
     Entry *entry = d->editableEntry(id);
-    if (!entry) {
-        d->refuse(tx, created, ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
-    } else {
-        const int oldCount = count();
-        const int oldPending = pendingCount();
-        d->recordOp(tx, entry, PendingOp { Mutation::Kind::Remove, tx->id(), {}, {} },
-            Mutation { Mutation::Kind::Remove, d->collection, id, {} });
-        d->commitTouched({ entry });
-        d->emitStatusChanges(oldCount, oldPending);
-    }
-    if (created) {
-        tx->commit();
-        TransactionPrivate::get(tx)->inCreatingCall = false;
-    }
+    if (!entry)
+        return edit.refuse(ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
+    const int oldCount = count();
+    const int oldPending = pendingCount();
+    d->recordOp(tx, entry, PendingOp { Mutation::Kind::Remove, tx->id(), {}, {} },
+        Mutation { Mutation::Kind::Remove, d->collection, id, {} });
+    d->commitTouched({ entry });
+    d->emitStatusChanges(oldCount, oldPending);
     return tx;
 }
 

@@ -107,8 +107,7 @@ public:
     QList<Entry *> dropTransaction(quint64 id);
     void confirm(const QList<quint64> &ids);
     void rollback(Transaction *tx, const QString &code, const QString &message);
-    Transaction *refuse(Transaction *tx, bool created, const QString &code, const QString &message);
-    Transaction *beginEdit(Transaction *requested, bool *created, QString *refusal);
+    class Edit;
     void setError(const QString &error);
     void setCursor(const QString &cursor);
     void resortAll();
@@ -147,6 +146,27 @@ public:
     bool loaded = false;
     bool loading = false;
     QString error;
+};
+
+//! One local edit call (insert, update, remove): joins the transaction it is
+//! given or the current one, or creates one and commits it when the call
+//! ends. A committed transaction cannot take more edits: usable() is false.
+class ListModelPrivate::Edit {
+    // Declared first: tx's initializer sets m_created.
+    ListModelPrivate *const d;
+    bool m_created;
+    bool m_usable = true;
+
+public:
+    Edit(ListModelPrivate *d, Transaction *requested);
+    ~Edit();
+    Q_DISABLE_COPY_MOVE(Edit)
+
+    bool usable() const { return m_usable; }
+    //! Refuses the edit: the whole transaction is rejected and rolled back.
+    Transaction *refuse(QLatin1StringView code, const QString &message);
+
+    Transaction *const tx;
 };
 
 } // namespace Optimist
