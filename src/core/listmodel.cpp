@@ -138,11 +138,10 @@ public:
             fieldTypes.append(field.type == Field::Type::Json ? QMetaType() : field.metaType());
     }
 
-    //! Splits \a record into its id and its fields; false if it has no id.
-    bool read(const QVariantMap &record, QString *id)
+    //! Reads \a record's fields (and its "id" into \a id, if given).
+    void read(const QVariantMap &record, QString *id = nullptr)
     {
         std::fill(byField.begin(), byField.end(), nullptr);
-        id->clear();
         size_t position = 0;
         for (auto it = record.cbegin(); it != record.cend(); ++it, ++position) {
             if (position == slots.size())
@@ -150,12 +149,13 @@ public:
             else if (slots[position].key != it.key())
                 slots[position] = { it.key(), slotFor(it.key()) };
             const int field = slots[position].field;
-            if (field == IdSlot)
-                *id = it.value().toString();
-            else if (field >= 0)
+            if (field == IdSlot) {
+                if (id)
+                    *id = it.value().toString();
+            } else if (field >= 0) {
                 byField[field] = &it.value();
+            }
         }
-        return !id->isEmpty();
     }
 
     //! Whether the record read last equals \a confirmed. Values that do not
@@ -212,8 +212,7 @@ private:
 QVariantList ListModelPrivate::recordValues(const QVariantMap &record) const
 {
     SnapshotReader reader(*this);
-    QString id;
-    reader.read(record, &id);
+    reader.read(record);
     return reader.values();
 }
 
@@ -283,6 +282,29 @@ Entry *ListModelPrivate::ensureEntry(const QString &id)
         slot->seq = nextSeq++;
     }
     return slot;
+}
+
+bool ListModelPrivate::setConfirmed(Entry *entry, QVariantList values, quint64 revision)
+{
+    entry->confirmedRevision = revision;
+    if (entry->hasConfirmed && sameValues(entry->confirmed, values))
+        return false;
+    if (!entry->hasConfirmed)
+        ++confirmedCount;
+    entry->hasConfirmed = true;
+    entry->confirmed = std::move(values);
+    return true;
+}
+
+bool ListModelPrivate::clearConfirmed(Entry *entry)
+{
+    if (!entry->hasConfirmed)
+        return false;
+    --confirmedCount;
+    entry->hasConfirmed = false;
+    entry->confirmed.clear();
+    entry->confirmedRevision = 0;
+    return true;
 }
 
 ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
@@ -1052,6 +1074,15 @@ bool ListModel::contains(const QString &id) const
 
 void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &cursor)
 {
+    QList<SnapshotRecord> converted;
+    converted.reserve(records.size());
+    for (const QVariantMap &record : records)
+        converted.append({ record.value(u"id"_s).toString(), 0, record }); // the reader skips "id"
+    applySnapshot(converted, cursor);
+}
+
+void ListModel::applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor)
+{
     const int oldCount = count();
     const int oldPending = pendingCount();
     QList<Entry *> touched;
@@ -1059,36 +1090,52 @@ void ListModel::applySnapshot(const QList<QVariantMap> &records, const QString &
     if (d->entries.isEmpty())
         d->entries.reserve(records.size());
     ListModelPrivate::SnapshotReader reader(*d);
-    QString id;
     static const std::vector<Entry *> noOrder;
     const std::vector<Entry *> &previousOrder
         = d->snapshotOrderDeletions == d->entryDeletions ? d->snapshotOrder : noOrder;
     std::vector<Entry *> order;
     order.reserve(records.size());
-    for (const QVariantMap &record : records) {
-        if (!reader.read(record, &id)) {
+    // Entries that held a confirmed record before and are named again: when
+    // that is all of them, no record was removed and the sweep is skipped.
+    const qsizetype confirmedBefore = d->confirmedCount;
+    qsizetype confirmedNamed = 0;
+    for (const SnapshotRecord &record : records) {
+        if (record.id.isEmpty()) {
             qCWarning(lcCore) << d->collection << "snapshot record without an id; skipped";
             continue;
         }
         const size_t position = order.size();
-        Entry *entry = position < previousOrder.size() && previousOrder[position]->id == id ? previousOrder[position]
-                                                                                            : d->ensureEntry(id);
+        Entry *entry = position < previousOrder.size() && previousOrder[position]->id == record.id
+            ? previousOrder[position]
+            : d->ensureEntry(record.id);
+        if (entry->snapshotGeneration == generation) {
+            qCWarning(lcCore) << d->collection << "snapshot names" << record.id << "twice; the first wins";
+            continue;
+        }
         order.push_back(entry);
         entry->snapshotGeneration = generation;
-        if (entry->hasConfirmed && reader.sameAs(entry->confirmed))
-            continue; // the common case: cheap, and nothing is built
-        QVariantList values = reader.values();
-        if (!entry->hasConfirmed || !sameValues(entry->confirmed, values)) {
-            entry->hasConfirmed = true;
-            entry->confirmed = std::move(values);
+        if (!entry->hasConfirmed) {
+            d->setConfirmed(entry, (reader.read(record.fields), reader.values()), record.revision);
             touched.append(entry);
+            continue;
         }
-    }
-    for (Entry *entry : std::as_const(d->entries)) {
-        if (entry->hasConfirmed && entry->snapshotGeneration != generation) {
-            entry->hasConfirmed = false;
-            entry->confirmed.clear();
+        ++confirmedNamed;
+        // The common cases, cheap and building nothing: the same revision,
+        // or (revision unknown) the same values.
+        if (record.revision != 0 && record.revision == entry->confirmedRevision)
+            continue;
+        reader.read(record.fields);
+        if (reader.sameAs(entry->confirmed)) {
+            entry->confirmedRevision = record.revision;
+            continue;
+        }
+        if (d->setConfirmed(entry, reader.values(), record.revision))
             touched.append(entry);
+    }
+    if (confirmedNamed != confirmedBefore) {
+        for (Entry *entry : std::as_const(d->entries)) {
+            if (entry->snapshotGeneration != generation && d->clearConfirmed(entry))
+                touched.append(entry);
         }
     }
     // A snapshot contains every transaction acknowledged before it.
@@ -1149,21 +1196,15 @@ bool ListModel::applyDelta(const QList<RecordChange> &changes, const QString &pr
     QList<Entry *> touched;
     for (const RecordChange &change : changes) {
         if (change.kind == RecordChange::Kind::Upsert) {
-            QVariantList values = d->recordValues(change.fields);
             Entry *entry = d->ensureEntry(change.id);
-            if (!entry->hasConfirmed || !sameValues(entry->confirmed, values)) {
-                entry->hasConfirmed = true;
-                entry->confirmed = std::move(values);
+            if (d->setConfirmed(entry, d->recordValues(change.fields), change.revision))
                 touched.append(entry);
-            }
-        } else if (Entry *entry = d->entry(change.id); entry && entry->hasConfirmed) {
-            entry->hasConfirmed = false;
-            entry->confirmed.clear();
+        } else if (Entry *entry = d->entry(change.id); entry && d->clearConfirmed(entry)) {
             touched.append(entry);
         }
     }
     d->setCursor(cursor);
-    QList<quint64> settled = acknowledged + d->acksAwaitingCursor.take(cursor);
+    QList<quint64> settled = acknowledged + (cursor.isEmpty() ? QList<quint64>() : d->acksAwaitingCursor.take(cursor));
     QList<QPointer<Transaction>> settledTransactions;
     for (quint64 id : settled) {
         if (PendingTransaction *pt = d->pendingTransaction(id)) {
@@ -1222,6 +1263,28 @@ void ListModel::renameRecord(const QString &oldId, const QString &newId)
         row = dest;
     }
     Q_EMIT dataChanged(index(row), index(row), { IdRole });
+}
+
+quint64 ListModel::confirmedRevision(const QString &id) const
+{
+    const Entry *entry = d->entry(id);
+    return entry && entry->hasConfirmed ? entry->confirmedRevision : 0;
+}
+
+void ListModel::forgetCursor()
+{
+    for (Entry *entry : std::as_const(d->entries))
+        entry->confirmedRevision = 0;
+    // Acks waiting for a cursor of the old history: no delta will name it,
+    // the next snapshot settles them (under a key no delta has).
+    QList<quint64> waiting;
+    for (const auto &ids : std::as_const(d->acksAwaitingCursor))
+        waiting += ids;
+    d->acksAwaitingCursor.clear();
+    if (!waiting.isEmpty())
+        d->acksAwaitingCursor.insert(QString(), waiting);
+    d->passedCursors.clear();
+    d->setCursor({});
 }
 
 QVariantMap ListModel::confirmedRecord(const QString &id) const

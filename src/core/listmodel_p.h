@@ -28,6 +28,7 @@ struct Entry {
     quint64 seq = 0; //!< creation order: the default sort key
     bool hasConfirmed = false;
     QVariantList confirmed;
+    quint64 confirmedRevision = 0; //!< 0: unknown
     QList<PendingOp> ops; //!< in the order they were made
 
     // What the rows show right now; rows[] is sorted by these values.
@@ -83,6 +84,10 @@ public:
         return e && e->visible && e->shownState != ListModel::PendingRemove ? e : nullptr;
     }
     Entry *ensureEntry(const QString &id);
+    //! Sets what the server confirmed for \a entry; false if nothing changed.
+    bool setConfirmed(Entry *entry, QVariantList values, quint64 revision);
+    //! The server removed \a entry's record; false if it had none.
+    bool clearConfirmed(Entry *entry);
     struct Computed {
         bool visible;
         QVariantList values;
@@ -127,6 +132,7 @@ public:
     bool showPendingRemovals = false;
 
     QHash<QString, Entry *> entries;
+    qsizetype confirmedCount = 0; //!< entries with hasConfirmed
     std::vector<Entry *> rows;
     quint64 nextSeq = 1;
     quint64 snapshotGeneration = 0;

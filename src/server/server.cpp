@@ -137,8 +137,8 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
         if (data.isEmpty())
             changes.append(Protocol::toJson(RecordChange::remove(id)));
         else
-            changes.append(QJsonObject {
-                { u"op"_s, u"upsert"_s }, { u"id"_s, id }, { u"fields"_s, QJsonDocument::fromJson(data).object() } });
+            changes.append(QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, id }, { u"rev"_s, rowSeq },
+                { u"fields"_s, QJsonDocument::fromJson(data).object() } });
     });
     if (!ok) {
         qCWarning(lcServer) << "replaying" << name << "failed:" << storage.errorString();
@@ -160,11 +160,12 @@ void ServerPrivate::sendSnapshot(Session *session, const QString &name, const Co
             { u"cursor"_s, cursor }, { u"chunk"_s, chunk++ }, { u"last"_s, last }, { u"records"_s, records } });
         records = {};
     };
-    const bool ok = storage.forEachRecord(name, [&](const QString &id, const QByteArray &data) {
+    const bool ok = storage.forEachRecord(name, [&](const QString &id, qint64 revision, const QByteArray &data) {
         if (records.size() == chunkSize)
             flush(false);
-        QJsonObject record = QJsonDocument::fromJson(data).object();
-        record.insert(u"id"_s, id);
+        QJsonObject record { { u"id"_s, id }, { u"fields"_s, QJsonDocument::fromJson(data).object() } };
+        if (revision > 0) // 0: written before revisions existed
+            record.insert(u"rev"_s, revision);
         records.append(record);
     });
     if (!ok) {
@@ -402,8 +403,9 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
             record.insert(it.key(), Protocol::toJson(it.value()));
         const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
-        change = QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, mutation.id }, { u"fields"_s, record } };
-        written = storage.writeRecord(mutation.collection, mutation.id, json)
+        change = QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, mutation.id }, { u"rev"_s, seq },
+            { u"fields"_s, record } };
+        written = storage.writeRecord(mutation.collection, mutation.id, json, seq)
             && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, json);
     }
     if (!written) {

@@ -80,8 +80,9 @@ bool Storage::open(const QString &path)
         "PRAGMA synchronous=NORMAL",
         "PRAGMA busy_timeout=5000",
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        // rev: the seq of the transaction that last wrote the record.
         "CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
-        " PRIMARY KEY (collection, id)) WITHOUT ROWID",
+        " rev INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (collection, id)) WITHOUT ROWID",
         // One seq (the cursor) per applied transaction, shared by its changes.
         "CREATE TABLE IF NOT EXISTS changes (seq INTEGER NOT NULL, idx INTEGER NOT NULL, collection TEXT NOT NULL,"
         " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, PRIMARY KEY (seq, idx)) WITHOUT ROWID",
@@ -97,6 +98,11 @@ bool Storage::open(const QString &path)
         }
     }
 
+    if (!addRevisionColumn()) {
+        close();
+        return false;
+    }
+
     const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     m_statements = std::make_unique<Statements>(db);
     Statements &s = *m_statements;
@@ -108,7 +114,7 @@ bool Storage::open(const QString &path)
         { &s.release, "RELEASE tx" },
         { &s.rollbackTo, "ROLLBACK TO tx" },
         { &s.readRecord, "SELECT data FROM records WHERE collection = ? AND id = ?" },
-        { &s.writeRecord, "INSERT OR REPLACE INTO records (collection, id, data) VALUES (?, ?, ?)" },
+        { &s.writeRecord, "INSERT OR REPLACE INTO records (collection, id, data, rev) VALUES (?, ?, ?, ?)" },
         { &s.removeRecord, "DELETE FROM records WHERE collection = ? AND id = ?" },
         { &s.appendChange,
             "INSERT INTO changes (seq, idx, collection, record_id, op, data) VALUES (?, ?, ?, ?, ?, ?)" },
@@ -118,7 +124,7 @@ bool Storage::open(const QString &path)
         { &s.setLastTx, "INSERT OR REPLACE INTO clients (client_id, last_tx) VALUES (?, ?)" },
         { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
         { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
-        { &s.records, "SELECT id, data FROM records WHERE collection = ? ORDER BY id" },
+        { &s.records, "SELECT id, rev, data FROM records WHERE collection = ? ORDER BY id" },
         { &s.changes, "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? ORDER BY seq, idx" },
     };
     for (const auto &[query, sql] : prepared) {
@@ -133,6 +139,20 @@ bool Storage::open(const QString &path)
         return false;
     }
     return true;
+}
+
+bool Storage::addRevisionColumn()
+{
+    // Databases from before revisions: their records get rev 0 ("unknown"),
+    // which clients compare field by field.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(u"SELECT name FROM pragma_table_info('records')"_s))
+        return fail(u"reading the records table"_s, query.lastError().text());
+    while (query.next()) {
+        if (query.value(0).toString() == "rev"_L1)
+            return true;
+    }
+    return exec(u"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0"_s);
 }
 
 bool Storage::loadState()
@@ -235,12 +255,13 @@ Storage::Lookup Storage::readRecord(const QString &collection, const QString &id
     return found ? Lookup::Found : Lookup::Missing;
 }
 
-bool Storage::writeRecord(const QString &collection, const QString &id, const QByteArray &data)
+bool Storage::writeRecord(const QString &collection, const QString &id, const QByteArray &data, qint64 revision)
 {
     QSqlQuery &q = m_statements->writeRecord;
     q.bindValue(0, collection);
     q.bindValue(1, id);
     q.bindValue(2, QString::fromUtf8(data));
+    q.bindValue(3, revision);
     return run(q, &m_error);
 }
 
@@ -320,14 +341,14 @@ Storage::Lookup Storage::findRejection(const QString &clientId, qint64 tx, QStri
 }
 
 bool Storage::forEachRecord(
-    const QString &collection, const std::function<void(const QString &, const QByteArray &)> &row)
+    const QString &collection, const std::function<void(const QString &, qint64, const QByteArray &)> &row)
 {
     QSqlQuery &q = m_statements->records;
     q.bindValue(0, collection);
     if (!run(q, &m_error))
         return false;
     while (q.next())
-        row(q.value(0).toString(), q.value(1).toString().toUtf8());
+        row(q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString().toUtf8());
     q.finish();
     return true;
 }

@@ -43,7 +43,8 @@ public:
     void rollbackToSavepoint();
 
     Lookup readRecord(const QString &collection, const QString &id, QByteArray *data);
-    bool writeRecord(const QString &collection, const QString &id, const QByteArray &data);
+    //! Writes a record as of \a revision (the seq of the transaction writing it).
+    bool writeRecord(const QString &collection, const QString &id, const QByteArray &data, qint64 revision);
     bool removeRecord(const QString &collection, const QString &id);
     //! One row of the change log; \a data is empty for a remove.
     bool appendChange(qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data);
@@ -55,8 +56,9 @@ public:
     bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message);
     Lookup findRejection(const QString &clientId, qint64 tx, QString *code, QString *message);
 
-    //! Calls \a row for each record of \a collection, ordered by id.
-    bool forEachRecord(const QString &collection, const std::function<void(const QString &, const QByteArray &)> &row);
+    //! Calls \a row (id, revision, data) for each record of \a collection, ordered by id.
+    bool forEachRecord(
+        const QString &collection, const std::function<void(const QString &, qint64, const QByteArray &)> &row);
     //! Calls \a row for each change of \a collection after \a seq, in log order.
     bool forEachChange(const QString &collection, qint64 seq,
         const std::function<void(qint64, const QString &, const QByteArray &)> &row);
@@ -66,6 +68,7 @@ private:
 
     bool exec(const QString &sql);
     bool fail(const QString &what, const QString &error);
+    bool addRevisionColumn();
     bool loadState();
 
     QString m_connectionName;

@@ -5,6 +5,8 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace Optimist::Protocol {
@@ -104,7 +106,44 @@ QJsonObject toJson(const RecordChange &change)
 {
     if (change.kind == RecordChange::Kind::Remove)
         return { { u"op"_s, u"remove"_s }, { u"id"_s, change.id } };
-    return { { u"op"_s, u"upsert"_s }, { u"id"_s, change.id }, { u"fields"_s, toJson(change.fields) } };
+    QJsonObject object { { u"op"_s, u"upsert"_s }, { u"id"_s, change.id }, { u"fields"_s, toJson(change.fields) } };
+    if (change.revision != 0)
+        object.insert(u"rev"_s, qint64(change.revision));
+    return object;
+}
+
+//! Reads the optional "rev" of a record: a positive integer, or absent (0).
+static bool readRevision(const QJsonObject &object, quint64 *revision, QString *error)
+{
+    const QJsonValue rev = object.value("rev"_L1);
+    *revision = 0;
+    if (rev.isUndefined() || rev.isNull())
+        return true;
+    const double number = rev.toDouble(-1);
+    if (!rev.isDouble() || number < 1 || number != std::floor(number) || number > 9007199254740992.0) {
+        *error = u"field 'rev' must be a positive integer"_s;
+        return false;
+    }
+    *revision = quint64(number);
+    return true;
+}
+
+bool snapshotRecordFromJson(const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error)
+{
+    if (!json.isObject()) {
+        *error = u"a snapshot record must be an object"_s;
+        return false;
+    }
+    const QJsonObject object = json.toObject();
+    if (!requireString(object, "id"_L1, &record->id, error) || !readRevision(object, &record->revision, error))
+        return false;
+    const QJsonValue fieldsJson = object.value("fields"_L1);
+    if (!fieldsJson.isObject()) {
+        *error = u"a snapshot record is {id, rev, fields}"_s;
+        return false;
+    }
+    *fields = fieldsJson.toObject();
+    return true;
 }
 
 bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error)
@@ -120,12 +159,15 @@ bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString 
     if (op == u"remove"_s) {
         change->kind = RecordChange::Kind::Remove;
         change->fields.clear();
+        change->revision = 0;
         return true;
     }
     if (op != u"upsert"_s || !object.value("fields"_L1).isObject()) {
         *error = u"a change is {op: upsert, id, fields} or {op: remove, id}"_s;
         return false;
     }
+    if (!readRevision(object, &change->revision, error))
+        return false;
     change->kind = RecordChange::Kind::Upsert;
     change->fields = object.value("fields"_L1).toObject().toVariantMap();
     return true;

@@ -51,6 +51,11 @@ OPTIMIST_SYNC_EXPORT bool mutationFromJson(const QJsonValue &json, Mutation *mut
 
 OPTIMIST_SYNC_EXPORT QJsonObject toJson(const RecordChange &change);
 OPTIMIST_SYNC_EXPORT bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error);
+//! Reads a snapshot record {id, rev, fields}: its id and revision into
+//! \a record, its fields into \a fields, left as JSON (a client converts only
+//! the records its model does not hold at that revision).
+OPTIMIST_SYNC_EXPORT bool snapshotRecordFromJson(
+    const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
 
 //! One compact JSON text frame.
 OPTIMIST_SYNC_EXPORT QString encode(const QJsonObject &message);

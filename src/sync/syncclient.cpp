@@ -215,6 +215,17 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
             entry.json.insert(u"tx"_s, qint64(entry.wireTx));
         }
     }
+    // Another database: the cursors and revisions of the old one mean
+    // nothing here (the same cursor may name another state).
+    const QString newServerId = message.value("serverId"_L1).toString();
+    if (!serverId.isEmpty() && newServerId != serverId) {
+        qCInfo(lcSync) << "the server's database changed; reloading every collection";
+        for (const Binding &binding : std::as_const(bindings)) {
+            if (binding.model)
+                binding.model->forgetCursor();
+        }
+    }
+    serverId = newServerId;
     setState(SyncClient::Connected);
     for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
         subscribe(it.key());
@@ -249,11 +260,24 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     }
     ++binding.nextChunk;
     const QJsonArray records = message.value("records"_L1).toArray();
-    for (const QJsonValue &record : records)
-        binding.snapshotRecords.append(record.toObject().toVariantMap());
+    binding.snapshotRecords.reserve(binding.snapshotRecords.size() + records.size());
+    for (const QJsonValue &json : records) {
+        SnapshotRecord record;
+        QJsonObject fields;
+        QString problem;
+        if (!Protocol::snapshotRecordFromJson(json, &record, &fields, &problem)) {
+            qCWarning(lcSync) << collection << "ignoring a malformed snapshot record:" << problem;
+            continue;
+        }
+        // The model skips a record it holds at this revision unread, so
+        // spare the conversion: most of a resync's records are unchanged.
+        if (record.revision == 0 || binding.model->confirmedRevision(record.id) != record.revision)
+            record.fields = fields.toVariantMap();
+        binding.snapshotRecords.append(std::move(record));
+    }
     if (!message.value("last"_L1).toBool())
         return;
-    const QList<QVariantMap> all = std::exchange(binding.snapshotRecords, {});
+    const QList<SnapshotRecord> all = std::exchange(binding.snapshotRecords, {});
     binding.nextChunk = 0;
     binding.resubscribing = false;
     binding.model->applySnapshot(all, message.value("cursor"_L1).toString());

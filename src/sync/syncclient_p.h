@@ -24,7 +24,7 @@ struct Binding {
     QPointer<ListModel> model;
     QList<QMetaObject::Connection> connections;
     bool resubscribing = false; //!< waiting for the answer to a resubscribe
-    QList<QVariantMap> snapshotRecords; //!< chunks received so far
+    QList<SnapshotRecord> snapshotRecords; //!< chunks received so far
     int nextChunk = 0;
 };
 
@@ -83,6 +83,7 @@ public:
 
     QWebSocket *socket = nullptr;
     bool welcomed = false;
+    QString serverId; //!< of the last welcome: a new one means a replaced database
     bool stopForGood = false; //!< refused by the server: do not retry
     int attempt = 0;
     int heartbeatMs = 15000;

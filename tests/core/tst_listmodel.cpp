@@ -7,6 +7,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QPointer>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QTimeZone>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -1028,6 +1029,106 @@ private Q_SLOTS:
         // and when it is not, the row goes again
         h.model.setShowPendingRemovals(false);
         QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(2,2)"_s });
+        VERIFY_REPLAY(h);
+    }
+
+    // ------------------------------------------------------------ revisions
+
+    void shouldSkipSnapshotRecordsWhoseRevisionItHolds()
+    {
+        // Given a model loaded with revisions
+        Harness h;
+        h.model.applySnapshot(
+            QList<SnapshotRecord> { { u"a"_s, 5, todo(u"a"_s, u"A"_s) }, { u"b"_s, 7, todo(u"b"_s, u"B"_s) } },
+            u"c1"_s);
+        h.recorder->clear();
+        QCOMPARE(h.model.confirmedRevision(u"a"_s), 5u);
+        // When a snapshot names a's revision again with no fields (a
+        // transport leaves them out), and b at a new revision
+        h.model.applySnapshot(
+            QList<SnapshotRecord> { { u"a"_s, 5, {} }, { u"b"_s, 8, todo(u"b"_s, u"B2"_s) } }, u"c2"_s);
+        // Then a is kept unread, b changes
+        QCOMPARE(h.recorder->take(), QStringList { dataChanged(1, 1, titleRoles) });
+        QCOMPARE(h.model.get(u"a"_s).value(u"title"_s), u"A"_s);
+        QCOMPARE(h.model.confirmedRevision(u"b"_s), 8u);
+        VERIFY_REPLAY(h);
+    }
+
+    void shouldCompareFieldsWhenRevisionIsUnknown_data()
+    {
+        QTest::addColumn<quint64>("before");
+        QTest::addColumn<quint64>("after");
+        QTest::newRow("none before") << quint64(0) << quint64(3);
+        QTest::newRow("none after") << quint64(3) << quint64(0);
+        QTest::newRow("neither") << quint64(0) << quint64(0);
+    }
+
+    void shouldCompareFieldsWhenRevisionIsUnknown()
+    {
+        QFETCH(quint64, before);
+        QFETCH(quint64, after);
+        // Given a record confirmed with revision `before`
+        Harness h;
+        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, before, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        h.recorder->clear();
+        // When a snapshot brings other fields with revision `after`
+        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, after, todo(u"a"_s, u"A2"_s) } }, u"c2"_s);
+        // Then the fields were compared, and the change shows
+        QCOMPARE(h.recorder->take(), QStringList { dataChanged(0, 0, titleRoles) });
+        QCOMPARE(h.model.confirmedRevision(u"a"_s), after);
+    }
+
+    void shouldTakeRevisionsFromDeltas()
+    {
+        // Given a record at revision 1
+        Harness h;
+        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 1, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        // When a delta writes it at revision 2, then removes and re-adds it without one
+        QVERIFY(h.delta({ RecordChange::upsert(u"a"_s, todo(u"a"_s, u"A2"_s), 2) }));
+        QCOMPARE(h.model.confirmedRevision(u"a"_s), 2u);
+        QVERIFY(h.delta({ RecordChange::remove(u"a"_s), RecordChange::upsert(u"a"_s, todo(u"a"_s, u"A3"_s)) }));
+        // Then the revision follows, and an unknown one is 0
+        QCOMPARE(h.model.confirmedRevision(u"a"_s), 0u);
+        QCOMPARE(h.model.confirmedRevision(u"nope"_s), 0u);
+    }
+
+    void shouldRemoveRecordsAbsentFromSnapshotWhenOthersAreSkipped()
+    {
+        // Given three records with revisions
+        Harness h;
+        const QList<SnapshotRecord> three { { u"a"_s, 1, todo(u"a"_s, u"A"_s) }, { u"b"_s, 2, todo(u"b"_s, u"B"_s) },
+            { u"c"_s, 3, todo(u"c"_s, u"C"_s) } };
+        h.model.applySnapshot(three, u"c1"_s);
+        h.recorder->clear();
+        // When the next snapshot names a twice and leaves b out
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"names .*a.* twice"_s));
+        h.model.applySnapshot(QList<SnapshotRecord> { three[0], three[0], three[2] }, u"c2"_s);
+        // Then b goes, and nothing else changes
+        QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(1,1)"_s });
+        QCOMPARE(h.model.count(), 2);
+        VERIFY_REPLAY(h);
+    }
+
+    void shouldCompareFieldsAfterForgettingTheCursor()
+    {
+        // Given a record at revision 4 and an acknowledged edit waiting for a cursor
+        Harness h;
+        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        QPointer<Transaction> tx = h.model.update(u"a"_s, { { u"done"_s, true } });
+        h.model.acknowledge(tx->id(), u"c9"_s);
+        // When the server's database is replaced: its revision 4 is another record
+        h.model.forgetCursor();
+        QCOMPARE(h.model.cursor(), QString());
+        QCOMPARE(h.model.confirmedRevision(u"a"_s), 0u);
+        // A delta with the old awaited cursor settles nothing
+        QVERIFY(h.model.applyDelta({}, QString(), u"c9"_s));
+        QVERIFY(tx && !tx->isFinished());
+        h.recorder->clear();
+        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"Other"_s) } }, u"n1"_s);
+        // Then the snapshot is compared field by field, and settles the ack
+        QCOMPARE(h.model.get(u"a"_s).value(u"title"_s), u"Other"_s);
+        QVERIFY(!tx || tx->isFinished());
+        QCOMPARE(h.model.pendingCount(), 0);
         VERIFY_REPLAY(h);
     }
 

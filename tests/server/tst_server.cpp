@@ -8,6 +8,8 @@
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
 
 #include <memory>
@@ -33,6 +35,8 @@ private Q_SLOTS:
     void shouldApplyATransactionExactlyOnce();
     void shouldRejectAResentRejectedTransactionAgain();
     void shouldKeepRecordsCursorsAndLastTxAcrossRestart();
+    void shouldGiveEveryRecordTheRevisionOfItsLastWrite();
+    void shouldOpenADatabaseFromBeforeRevisions();
     void shouldAnswerBadInputWithDocumentedError_data();
     void shouldAnswerBadInputWithDocumentedError();
     void shouldCloseAFrameFarOverTheLimit();
@@ -237,6 +241,7 @@ void tst_Server::shouldSendDeltaWithAcksThenAckAndFanOut()
     QVERIFY(!newCursor.isEmpty() && newCursor != cursor);
     QCOMPARE(delta.value(u"acks"_s).toArray(), QJsonArray { 1 });
     const QJsonObject expectedChange { { u"op"_s, u"upsert"_s }, { u"id"_s, u"a1"_s },
+        { u"rev"_s, newCursor.toLongLong() },
         { u"fields"_s,
             QJsonObject { { u"title"_s, u"Buy milk"_s }, { u"done"_s, false }, { u"created"_s, QJsonValue() } } } };
     QCOMPARE(delta.value(u"changes"_s).toArray(), QJsonArray { expectedChange });
@@ -432,6 +437,72 @@ void tst_Server::shouldKeepRecordsCursorsAndLastTxAcrossRestart()
     QVERIFY(fresh.open(m_server->url()));
     fresh.hello(u"fresh"_s);
     QCOMPARE(fresh.snapshot(u"todos"_s), QJsonArray { records.at(1) });
+}
+
+void tst_Server::shouldGiveEveryRecordTheRevisionOfItsLastWrite()
+{
+    // Given two records written by two transactions
+    QVERIFY(startServer(config()));
+    auto pusher = connectClient(u"pusher"_s);
+    QVERIFY(pusher);
+    pusher->push(1, { insertTodo(u"a"_s, u"one"_s) });
+    const QString first = pusher->take().value(u"cursors"_s).toObject().value(u"todos"_s).toString();
+    pusher->push(2, { insertTodo(u"b"_s, u"two"_s) });
+    QVERIFY(!pusher->take().isEmpty());
+    QString cursor;
+    const QJsonArray before = pusher->snapshot(u"todos"_s, &cursor);
+    // Then each record's rev is the cursor of its transaction, beside its fields
+    QCOMPARE(before.size(), 2);
+    QCOMPARE(before.at(0).toObject().value(u"rev"_s).toInteger(), first.toLongLong());
+    QCOMPARE(before.at(0).toObject().value(u"fields"_s).toObject().value(u"title"_s).toString(), u"one"_s);
+    QCOMPARE(before.at(1).toObject().value(u"rev"_s).toInteger(), cursor.toLongLong());
+
+    // When a is updated
+    pusher->push(3, { updateTodo(u"a"_s, { { u"done"_s, true } }) });
+    const QJsonObject delta = pusher->take();
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    const qint64 updated = delta.value(u"cursor"_s).toString().toLongLong();
+    // Then the delta and the next snapshot carry its new rev; b keeps its own
+    QCOMPARE(delta.value(u"changes"_s).toArray().at(0).toObject().value(u"rev"_s).toInteger(), updated);
+    RawClient reader;
+    QVERIFY(reader.open(m_server->url()));
+    reader.hello(u"reader"_s);
+    const QJsonArray after = reader.snapshot(u"todos"_s);
+    QCOMPARE(after.at(0).toObject().value(u"rev"_s).toInteger(), updated);
+    QCOMPARE(after.at(1), before.at(1));
+    // And a replayed delta carries the rev too
+    reader.send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"cursor"_s, cursor } });
+    const QJsonObject replayed = reader.take();
+    QCOMPARE(replayed.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(replayed.value(u"changes"_s).toArray().at(0).toObject().value(u"rev"_s).toInteger(), updated);
+}
+
+void tst_Server::shouldOpenADatabaseFromBeforeRevisions()
+{
+    // Given a database written before records had a revision
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old"_s);
+        db.setDatabaseName(dbPath());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"CREATE TABLE records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
+                           " PRIMARY KEY (collection, id)) WITHOUT ROWID"_s));
+        QVERIFY(query.exec(u"INSERT INTO records VALUES ('todos', 'old', '{\"title\":\"kept\",\"done\":false}')"_s));
+    }
+    QSqlDatabase::removeDatabase(u"old"_s);
+    // When the server opens it
+    QVERIFY(startServer(config()));
+    auto client = connectClient();
+    QVERIFY(client);
+    // Then the old record has no rev (clients compare its fields), and a new write gets one
+    const QJsonArray records = client->snapshot(u"todos"_s);
+    QCOMPARE(records.size(), 1);
+    QVERIFY(!records.at(0).toObject().contains(u"rev"_s));
+    QCOMPARE(records.at(0).toObject().value(u"fields"_s).toObject().value(u"title"_s).toString(), u"kept"_s);
+    client->push(1, { updateTodo(u"old"_s, { { u"done"_s, true } }) });
+    const QJsonObject delta = client->take();
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QVERIFY(delta.value(u"changes"_s).toArray().at(0).toObject().value(u"rev"_s).toInteger() > 0);
 }
 
 void tst_Server::shouldAnswerBadInputWithDocumentedError_data()

@@ -226,6 +226,46 @@ private Q_SLOTS:
         QTRY_COMPARE(m_alice.client->outboxCount(), 0);
     }
 
+    void shouldReloadWhenTheServersDatabaseIsReplaced()
+    {
+        // Given Bob at cursor 3 of the first database
+        for (int i = 0; i < 3; ++i)
+            m_alice.model->insert({ { u"id"_s, u"r%1"_s.arg(i) }, { u"title"_s, u"old %1"_s.arg(i) } });
+        QTRY_COMPARE(m_bob.model->count(), 3);
+        QTRY_COMPARE(m_bob.model->cursor(), u"3"_s);
+        const quint16 port = m_server->server->port();
+        m_server->server.reset();
+        QTRY_COMPARE(m_bob.client->state(), SyncClient::Reconnecting);
+
+        // and another database whose history also passes cursor 3 (written
+        // on another port while Bob cannot reach it)
+        TestServer replacement;
+        QVERIFY(replacement.start());
+        {
+            Peer seeder = makePeer(replacement.server->url(), u"seeder"_s);
+            QTRY_VERIFY(isLive(seeder));
+            for (int i = 0; i < 4; ++i)
+                seeder.model->insert({ { u"id"_s, u"n%1"_s.arg(i) }, { u"title"_s, u"new %1"_s.arg(i) } });
+            QTRY_COMPARE(seeder.model->pendingCount(), 0);
+        }
+        replacement.server.reset();
+
+        // When the replacement comes up where the first server was
+        QSignalSpy bobSnapshots(m_bob.client.get(), &SyncClient::snapshotReceived);
+        replacement.server = std::make_unique<Optimist::Server>();
+        QString error;
+        replacement.server->setConfig(Optimist::ServerConfig::fromJson(todoServerConfig(), &error));
+        replacement.server->setDatabasePath(replacement.databasePath());
+        QVERIFY(replacement.server->listen(QHostAddress::LocalHost, port));
+
+        // Then Bob reloads it whole instead of resuming from his old cursor
+        QTRY_COMPARE(bobSnapshots.size(), 1);
+        QCOMPARE(m_bob.model->count(), 4);
+        QCOMPARE(m_bob.model->cursor(), u"4"_s);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(m_bob.model->at(i).value(u"title"_s).toString(), u"new %1"_s.arg(i));
+    }
+
     void shouldGroupEditsOfOneTransaction()
     {
         m_alice.model->insert({ { u"id"_s, u"a"_s }, { u"title"_s, u"A"_s } });

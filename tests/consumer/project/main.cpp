@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 
     Optimist::ListModel model;
     model.setFields({ Optimist::Field(QStringLiteral("title"), Optimist::Field::Type::String, {}, true) });
-    model.applySnapshot({}, QStringLiteral("1"));
+    model.applySnapshot(QList<Optimist::SnapshotRecord>(), QStringLiteral("1"));
     Optimist::Transaction *tx = model.insert({ { QStringLiteral("title"), QStringLiteral("from C++") } });
     if (model.count() != 1 || tx->state() != Optimist::Transaction::Pending)
         return fail("C++ insert did not show optimistically");

@@ -16,9 +16,28 @@ struct RecordChange {
     //! All of the record's fields for an Upsert (missing ones take their
     //! default); empty for a Remove.
     QVariantMap fields;
+    //! Upsert: the record's revision after this change (see
+    //! SnapshotRecord::revision), or 0 if the server does not tell.
+    quint64 revision = 0;
 
-    static RecordChange upsert(const QString &id, const QVariantMap &fields) { return { Kind::Upsert, id, fields }; }
-    static RecordChange remove(const QString &id) { return { Kind::Remove, id, {} }; }
+    static RecordChange upsert(const QString &id, const QVariantMap &fields, quint64 revision = 0)
+    {
+        return { Kind::Upsert, id, fields, revision };
+    }
+    static RecordChange remove(const QString &id) { return { Kind::Remove, id, {}, 0 }; }
+};
+
+//! One record of a server snapshot.
+struct SnapshotRecord {
+    QString id;
+    //! The server's revision of the record: a number that changes whenever
+    //! the record does, the same for the same content from the same server.
+    //! A model that already holds this revision of the record skips it
+    //! without reading \a fields (they may be left empty then). 0: unknown;
+    //! the fields are compared instead.
+    quint64 revision = 0;
+    //! All of the record's fields; missing ones take their default.
+    QVariantMap fields;
 };
 
 //! One local edit inside a Transaction, as the transport sends it.

@@ -132,6 +132,9 @@ public:
     //! empty model is a reset. Acknowledgements waiting for a later state
     //! are settled: a snapshot contains every transaction acknowledged
     //! before it.
+    void applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor);
+    //! The same for records that carry their id as the field "id" and no
+    //! revision.
     void applySnapshot(const QList<QVariantMap> &records, const QString &cursor);
     //! Applies \a changes made between \a prevCursor and \a cursor, and drops
     //! the pending transactions in \a acknowledged, whose effects the changes
@@ -148,6 +151,15 @@ public:
     //! The server renamed a record: the row keeps its place (unless the sort
     //! order says otherwise) and only its id role changes.
     void renameRecord(const QString &oldId, const QString &newId);
+
+    //! The revision of the confirmed record \a id, or 0 (none, or unknown).
+    //! A transport can leave a snapshot record's fields empty when the model
+    //! holds its revision already.
+    quint64 confirmedRevision(const QString &id) const;
+    //! The server's history is no longer the one the cursor and revisions
+    //! came from (its database was replaced): forgets both, so that the next
+    //! snapshot is compared field by field and nothing is resumed.
+    void forgetCursor();
 
     //! The confirmed (server) record with \a id, or an empty map.
     QVariantMap confirmedRecord(const QString &id) const;
