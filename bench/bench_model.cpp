@@ -9,9 +9,9 @@
 //      rowsInserted, per edit (median, p99).
 //  (b) a server snapshot that differs from the model in 1% of the rows
 //      (field changes; then a variant with 0.5% removed + 0.5% inserted),
-//      reconciled by applySnapshot() versus converted and reset by the
-//      baseline: bare, with a QListView shown, and with a QML ListView shown
-//      (timed to the next frame). Same data, interleaved repetitions.
+//      with record revisions (--without-revisions: none), reconciled by
+//      applySnapshot() versus converted and reset by the baseline: bare, with a QListView shown, and with a QML
+//      ListView shown (timed to the next frame). Same data, interleaved repetitions.
 //
 // Prints Markdown tables on stdout; progress goes to stderr. See
 // docs/benchmarks.md for how to read the figures.
@@ -54,6 +54,7 @@ class ServerData {
 public:
     struct Record {
         QString id;
+        quint64 revision = 0; //!< the server's seq of the record's last write
         qint64 key = 0;
         bool done = false;
         int priority = 0;
@@ -67,7 +68,7 @@ public:
         m_records.reserve(rows);
         for (int i = 0; i < rows; ++i) {
             const qint64 key = qint64(i) * 100;
-            m_records.push_back({ newId(), key, (i % 3) == 0, i % 5, start.addSecs(i * 60) });
+            m_records.push_back({ newId(), ++m_lastRevision, key, (i % 3) == 0, i % 5, start.addSecs(i * 60) });
             m_keys.insert(key);
         }
     }
@@ -78,16 +79,18 @@ public:
 
     static QVariantMap toMap(const Record &record)
     {
-        return { { u"id"_s, record.id }, { u"title"_s, title(record.key) }, { u"done"_s, record.done },
-            { u"priority"_s, record.priority }, { u"updated"_s, record.updated } };
+        return { { u"title"_s, title(record.key) }, { u"done"_s, record.done }, { u"priority"_s, record.priority },
+            { u"updated"_s, record.updated } };
     }
 
-    QList<QVariantMap> snapshot() const
+    //! Every record; with their revisions unless \a withRevisions is false
+    //! (then Optimist compares the fields of every record).
+    QList<Optimist::SnapshotRecord> snapshot(bool withRevisions = true) const
     {
-        QList<QVariantMap> list;
+        QList<Optimist::SnapshotRecord> list;
         list.reserve(qsizetype(m_records.size()));
         for (const Record &record : m_records)
-            list.append(toMap(record));
+            list.append({ record.id, withRevisions ? record.revision : 0, toMap(record) });
         return list;
     }
 
@@ -101,6 +104,7 @@ public:
             r.done = !r.done;
             r.priority = (r.priority + 1) % 5;
             r.updated = r.updated.addSecs(3600);
+            r.revision = ++m_lastRevision;
         }
         ++m_version;
     }
@@ -133,7 +137,8 @@ public:
             key = base + 1 + qint64(m_rng() % 99);
         } while (m_keys.contains(key));
         m_keys.insert(key);
-        return { newId(), key, false, int(m_rng() % 5), QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC) };
+        return { newId(), ++m_lastRevision, key, false, int(m_rng() % 5),
+            QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC) };
     }
 
     int randomRow() { return int(m_rng() % quint32(m_records.size())); }
@@ -156,6 +161,7 @@ private:
     std::mt19937 m_rng;
     int m_nextId = 0;
     int m_version = 0;
+    quint64 m_lastRevision = 0;
 };
 
 Optimist::Fields todoFields()
@@ -166,7 +172,8 @@ Optimist::Fields todoFields()
 }
 
 //! A loaded Optimist model, sorted by title like the server's list.
-std::unique_ptr<Optimist::ListModel> makeOptimistModel(const QList<QVariantMap> &snapshot, const QString &cursor)
+std::unique_ptr<Optimist::ListModel> makeOptimistModel(
+    const QList<Optimist::SnapshotRecord> &snapshot, const QString &cursor)
 {
     auto model = std::make_unique<Optimist::ListModel>();
     model->setCollection(u"todos"_s);
@@ -176,7 +183,7 @@ std::unique_ptr<Optimist::ListModel> makeOptimistModel(const QList<QVariantMap> 
     return model;
 }
 
-std::unique_ptr<ResetListModel> makeResetModel(const QList<QVariantMap> &snapshot)
+std::unique_ptr<ResetListModel> makeResetModel(const QList<Optimist::SnapshotRecord> &snapshot)
 {
     auto model = std::make_unique<ResetListModel>();
     model->setRecords(snapshot);
@@ -428,10 +435,10 @@ struct SnapshotTimes {
 //! Reconciles \a repeat server snapshots, each produced by \a step from the
 //! last, into an Optimist model and a reset model per host, alternating
 //! which of the two goes first.
-SnapshotTimes measureSnapshots(ServerData &server, int repeat, const QUrl &qml,
+SnapshotTimes measureSnapshots(ServerData &server, int repeat, bool withRevisions, const QUrl &qml,
     const std::function<void(ServerData &)> &step, const QString &label)
 {
-    const QList<QVariantMap> initial = server.snapshot();
+    const QList<Optimist::SnapshotRecord> initial = server.snapshot(withRevisions);
     struct Pair {
         std::unique_ptr<Optimist::ListModel> optimist;
         std::unique_ptr<ResetListModel> reset;
@@ -450,7 +457,7 @@ SnapshotTimes measureSnapshots(ServerData &server, int repeat, const QUrl &qml,
     SnapshotTimes times;
     for (int rep = 0; rep < repeat; ++rep) {
         step(server);
-        const QList<QVariantMap> snapshot = server.snapshot();
+        const QList<Optimist::SnapshotRecord> snapshot = server.snapshot(withRevisions);
         const QString cursor = server.cursor();
         for (Host host : allHosts) {
             Pair &pair = pairs[host];
@@ -517,7 +524,9 @@ int main(int argc, char *argv[])
         u"ack-every"_s, u"The server confirms local edits after every N of them (default 100)."_s, u"N"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed (default 1)."_s, u"N"_s);
     const QCommandLineOption quickOption(u"quick"_s, u"A few seconds' smoke run (2000 rows, 3 repetitions)."_s);
-    parser.addOptions({ rowsOption, repeatOption, editsOption, ackOption, seedOption, quickOption });
+    const QCommandLineOption noRevisionsOption(u"without-revisions"_s,
+        u"Snapshots carry no record revisions: Optimist compares the fields of every record."_s);
+    parser.addOptions({ rowsOption, repeatOption, editsOption, ackOption, seedOption, quickOption, noRevisionsOption });
     parser.process(app);
 
     const bool quick = parser.isSet(quickOption);
@@ -538,14 +547,16 @@ int main(int argc, char *argv[])
     const int ackEvery = intOption(ackOption, 100);
     const auto seed = quint32(intOption(seedOption, 1));
     const int onePercent = std::max(2, rows / 100);
+    const bool withRevisions = !parser.isSet(noRevisionsOption);
     const QUrl qml(u"qrc:/bench/qml/BenchList.qml"_s);
 
     print(u"# optimist-bench-model\n\n"_s);
     print(u"%1 rows; fields title (string, the sort key), done (bool), priority (int), updated (datetime); "
-          "%2 snapshot repetitions; %3 local edits, confirmed by the server every %4.\n\n"_s.arg(rows)
+          "%2 snapshot repetitions; %3 local edits, confirmed by the server every %4; snapshots %5.\n\n"_s.arg(rows)
               .arg(repeat)
               .arg(edits)
-              .arg(ackEvery));
+              .arg(ackEvery)
+              .arg(withRevisions ? u"carry record revisions"_s : u"without revisions (fields compared)"_s));
 
     // (a)
     progress(u"local edits…"_s);
@@ -565,7 +576,7 @@ int main(int argc, char *argv[])
         progress(u"snapshots, 1% of rows changed…"_s);
         ServerData server(rows, seed + 1);
         const SnapshotTimes times = measureSnapshots(
-            server, repeat, qml, [&](ServerData &s) { s.changeFields(onePercent); }, u"fields"_s);
+            server, repeat, withRevisions, qml, [&](ServerData &s) { s.changeFields(onePercent); }, u"fields"_s);
         print(u"## Snapshot with %1 rows (1%) changed, median of %2\n\n"_s.arg(onePercent).arg(repeat));
         print(snapshotTable(times) + u'\n');
     }
@@ -573,7 +584,7 @@ int main(int argc, char *argv[])
         progress(u"snapshots, nothing changed…"_s);
         ServerData server(rows, seed + 3);
         const SnapshotTimes times = measureSnapshots(
-            server, repeat, qml, [](ServerData &) {}, u"unchanged"_s);
+            server, repeat, withRevisions, qml, [](ServerData &) {}, u"unchanged"_s);
         print(u"## Snapshot identical to the model (the fixed cost of diffing), median of %1\n\n"_s.arg(repeat));
         print(snapshotTable(times) + u'\n');
     }
@@ -581,7 +592,7 @@ int main(int argc, char *argv[])
         progress(u"snapshots, 1% of rows inserted/removed…"_s);
         ServerData server(rows, seed + 2);
         const SnapshotTimes times = measureSnapshots(
-            server, repeat, qml, [&](ServerData &s) { s.insertRemove(onePercent / 2, onePercent / 2); },
+            server, repeat, withRevisions, qml, [&](ServerData &s) { s.insertRemove(onePercent / 2, onePercent / 2); },
             u"insert/remove"_s);
         print(u"## Snapshot with %1 rows removed and %1 inserted (1%), median of %2\n\n"_s.arg(onePercent / 2)
                   .arg(repeat));

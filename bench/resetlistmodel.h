@@ -10,6 +10,7 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QList>
 #include <QtCore/QVariantMap>
+#include <optimist/change.h>
 
 class ResetListModel : public QAbstractListModel {
     Q_OBJECT
@@ -36,6 +37,23 @@ public:
             converted.append({ map.value(QStringLiteral("id")).toString(),
                 map.value(QStringLiteral("title")).toString(), map.value(QStringLiteral("done")).toBool(),
                 map.value(QStringLiteral("priority")).toInt(), map.value(QStringLiteral("updated")).toDateTime() });
+        }
+        beginResetModel();
+        m_records = std::move(converted);
+        endResetModel();
+    }
+
+    //! The same for a snapshot as Optimist takes it: every record is
+    //! converted and the rows are reset (the revisions are not used).
+    void setRecords(const QList<Optimist::SnapshotRecord> &records)
+    {
+        QList<Record> converted;
+        converted.reserve(records.size());
+        for (const Optimist::SnapshotRecord &record : records) {
+            const QVariantMap &map = record.fields;
+            converted.append(
+                { record.id, map.value(QStringLiteral("title")).toString(), map.value(QStringLiteral("done")).toBool(),
+                    map.value(QStringLiteral("priority")).toInt(), map.value(QStringLiteral("updated")).toDateTime() });
         }
         beginResetModel();
         m_records = std::move(converted);
