@@ -27,9 +27,19 @@ inline const QCommandLineOption &serverOption()
 inline const QCommandLineOption &dataDirOption()
 {
     static const QCommandLineOption option(QStringLiteral("data-dir"),
-        QStringLiteral("Where the embedded server keeps its database (default: the app's data directory)."),
+        QStringLiteral("Where the embedded server keeps its database and the client its unsent edits (default: "
+                       "the app's data directory)."),
         QStringLiteral("dir"));
     return option;
+}
+
+//! --data-dir, or the app's data directory; created. Empty if it cannot be.
+inline QString dataDir(const QCommandLineParser &parser)
+{
+    const QString dir = parser.isSet(dataDirOption())
+        ? parser.value(dataDirOption())
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir().mkpath(dir) ? dir : QString();
 }
 
 //! The url to sync with, or an empty url and \a error.
@@ -44,11 +54,9 @@ inline QUrl serverUrl(const QCommandLineParser &parser, Optimist::ServerThread &
         }
         return url;
     }
-    const QString dataDir = parser.isSet(dataDirOption())
-        ? parser.value(dataDirOption())
-        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (!QDir().mkpath(dataDir)) {
-        *error = u"cannot create %1"_s.arg(dataDir);
+    const QString dir = dataDir(parser);
+    if (dir.isEmpty()) {
+        *error = u"cannot create the data directory"_s;
         return {};
     }
     QFile configFile(u":/todo/todos.json"_s);
@@ -60,7 +68,7 @@ inline QUrl serverUrl(const QCommandLineParser &parser, Optimist::ServerThread &
     if (!error->isEmpty())
         return {};
     embedded.setConfig(config);
-    embedded.setDatabasePath(QDir(dataDir).filePath(u"todos.sqlite"_s));
+    embedded.setDatabasePath(QDir(dir).filePath(u"todos.sqlite"_s));
     const QUrl url = embedded.start();
     if (url.isEmpty())
         *error = u"the embedded server did not start: %1"_s.arg(embedded.errorString());

@@ -10,6 +10,8 @@ ApplicationWindow {
     required property url serverUrl
     property bool embedded: true
     property bool demo: false
+    //! Where unsent edits are kept across restarts; empty: in memory only.
+    property string outboxDirectory
     //! The list has loaded (and, in demo mode, the demo states are on screen).
     signal ready()
 
@@ -22,6 +24,7 @@ ApplicationWindow {
         id: sync
         objectName: "sync"
         url: window.serverUrl
+        outboxDirectory: window.outboxDirectory
     }
 
     OptimisticListModel {

@@ -31,7 +31,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "optimist-widgets: %s\n", qPrintable(error));
         return 1;
     }
-    TodoWindow window(url);
+    TodoWindow window(url, OptimistExample::dataDir(parser));
     window.show();
     return app.exec();
 }

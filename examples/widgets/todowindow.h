@@ -19,7 +19,9 @@ QT_END_NAMESPACE
 class TodoWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit TodoWindow(const QUrl &serverUrl, QWidget *parent = nullptr);
+    //! Syncs with \a serverUrl; unsent edits are kept in \a outboxDirectory
+    //! across restarts (empty: in memory only).
+    explicit TodoWindow(const QUrl &serverUrl, const QString &outboxDirectory = {}, QWidget *parent = nullptr);
 
     Optimist::ListModel *todos() { return &m_todos; }
     QTableView *view() const { return m_view; }

@@ -80,6 +80,7 @@ void SyncClientPrivate::connectNow()
     if (!active || !url.isValid() || stopForGood)
         return;
     ensureClientId();
+    restoreOutbox();
     if (nextRetryAt.isValid()) {
         nextRetryAt = {};
         Q_EMIT q->nextRetryAtChanged();
@@ -207,6 +208,9 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     heartbeatMs = std::max(100, message.value("heartbeatMs"_L1).toInt(15000));
     maxInFlight = std::max(1, message.value("limits"_L1).toObject().value("maxPendingPushes"_L1).toInt(256));
     heartbeatTimer.start(heartbeatMs);
+    // What an earlier run left goes first, with its own numbers.
+    restoreOutbox();
+    everWelcomed = true;
     // Number what has never been sent above anything the server has seen.
     lastTx = std::max<quint64>(lastTx, quint64(message.value("lastTx"_L1).toInteger()));
     for (OutboxEntry &entry : outbox) {
@@ -215,6 +219,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
             entry.json.insert(u"tx"_s, qint64(entry.wireTx));
         }
     }
+    scheduleSave();
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
     const QString newServerId = message.value("serverId"_L1).toString();
@@ -306,7 +311,7 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
     }
     QList<quint64> acknowledged;
     for (const QJsonValue &tx : message.value("acks"_L1).toArray()) {
-        if (const OutboxEntry *entry = outboxEntry(quint64(tx.toInteger())))
+        if (const OutboxEntry *entry = outboxEntry(quint64(tx.toInteger())); entry && entry->localId != 0)
             acknowledged.append(entry->localId);
     }
     const bool applied = binding.model->applyDelta(
@@ -319,6 +324,65 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
         // will not fit either; they are ignored until the answer arrives.
         binding.resubscribing = true;
         subscribe(collection);
+    }
+}
+
+void SyncClientPrivate::restoreOutbox()
+{
+    if (outboxDirectory.isEmpty() || outboxStore)
+        return;
+    ensureClientId();
+    outboxStore = std::make_unique<OutboxStore>(outboxDirectory, clientId);
+    QList<QJsonObject> stored;
+    quint64 storedLastTx = 0;
+    QString problem;
+    if (!outboxStore->load(&stored, &storedLastTx, &problem)) {
+        qCWarning(lcSync) << "cannot restore the outbox:" << problem;
+        setLastError(problem);
+    }
+    if (stored.isEmpty())
+        return;
+    qCInfo(lcSync) << "restoring" << stored.size() << "unsettled transactions from" << outboxStore->filePath();
+    lastTx = std::max(lastTx, storedLastTx);
+    // Older than anything committed in this run: they go first.
+    for (auto it = stored.crbegin(); it != stored.crend(); ++it) {
+        OutboxEntry entry;
+        entry.json = *it;
+        entry.wireTx = quint64(it->value("tx"_L1).toInteger());
+        lastTx = std::max(lastTx, entry.wireTx);
+        outbox.push_front(std::move(entry));
+    }
+    Q_EMIT q->outboxCountChanged();
+    scheduleSave(); // numbers given to this run's edits before the restore
+}
+
+void SyncClientPrivate::scheduleSave()
+{
+    if (outboxDirectory.isEmpty() || saveScheduled)
+        return;
+    saveScheduled = true;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            if (saveScheduled)
+                saveOutbox();
+        },
+        Qt::QueuedConnection);
+}
+
+void SyncClientPrivate::saveOutbox()
+{
+    saveScheduled = false;
+    if (outboxDirectory.isEmpty())
+        return;
+    restoreOutbox(); // never overwrite what an earlier run left unread
+    QList<QJsonObject> transactions;
+    for (const OutboxEntry &entry : outbox)
+        transactions.append(entry.json);
+    QString problem;
+    if (!outboxStore->save(transactions, lastTx, &problem)) {
+        qCWarning(lcSync) << "cannot save the outbox:" << problem;
+        setLastError(problem);
     }
 }
 
@@ -339,6 +403,7 @@ void SyncClientPrivate::settle(quint64 wireTx)
         return;
     outbox.erase(it);
     Q_EMIT q->outboxCountChanged();
+    scheduleSave();
     // Acks arrive in bursts: refill the window once per burst, so that the
     // waiting transactions travel in one push instead of one push each.
     schedulePush();
@@ -381,8 +446,12 @@ void SyncClientPrivate::handleReject(const QJsonObject &message)
     const QString code = message.value("code"_L1).toString();
     const QString text = message.value("message"_L1).toString();
     qCDebug(lcSync) << "transaction" << wireTx << "rejected:" << code << text;
-    if (Transaction *tx = entry->transaction)
+    if (Transaction *tx = entry->transaction) {
         tx->reject(code, text);
+    } else if (entry->localId == 0) {
+        qCWarning(lcSync) << "a restored transaction was rejected:" << code << text;
+        Q_EMIT q->restoredTransactionRejected(code, text);
+    }
     settle(wireTx);
 }
 
@@ -423,6 +492,7 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
     }
     outbox.push_back(std::move(entry));
     Q_EMIT q->outboxCountChanged();
+    scheduleSave();
     // Edits committed in one event-loop pass travel in one push.
     schedulePush();
 }
@@ -458,6 +528,8 @@ SyncClient::SyncClient(QObject *parent)
 
 SyncClient::~SyncClient()
 {
+    if (d->saveScheduled)
+        d->saveOutbox(); // edits committed in the last event-loop pass
     const auto bindings = std::exchange(d->bindings, {});
     for (const Binding &binding : bindings) {
         for (const auto &connection : binding.connections)
@@ -551,6 +623,25 @@ QString SyncClient::lastError() const
 int SyncClient::outboxCount() const
 {
     return int(d->outbox.size());
+}
+
+QString SyncClient::outboxDirectory() const
+{
+    return d->outboxDirectory;
+}
+
+void SyncClient::setOutboxDirectory(const QString &directory)
+{
+    if (d->outboxDirectory == directory)
+        return;
+    if (d->outboxStore || d->everWelcomed) {
+        // Transactions numbered since could clash with the stored ones.
+        qCWarning(lcSync) << "set the outbox directory before the client connects; ignored";
+        return;
+    }
+    d->outboxDirectory = directory;
+    Q_EMIT outboxDirectoryChanged();
+    d->scheduleSave();
 }
 QDateTime SyncClient::nextRetryAt() const
 {

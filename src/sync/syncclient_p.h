@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #pragma once
 
+#include "outboxstore_p.h"
 #include "syncclient.h"
 
 #include <optimist/change.h>
@@ -65,6 +66,12 @@ public:
     void handleReject(const QJsonObject &message);
     void handleError(const QJsonObject &message);
 
+    //! Reads back what an earlier run left in the outbox directory, once.
+    void restoreOutbox();
+    //! Writes the outbox on the next event-loop pass, once however often asked.
+    void scheduleSave();
+    void saveOutbox();
+
     OutboxEntry *outboxEntry(quint64 wireTx);
     void settle(quint64 wireTx);
 
@@ -96,6 +103,10 @@ public:
 
     QHash<QString, Binding> bindings; //!< by collection
     std::deque<OutboxEntry> outbox; //!< in commit order
+    QString outboxDirectory;
+    std::unique_ptr<OutboxStore> outboxStore; //!< set once restored
+    bool saveScheduled = false;
+    bool everWelcomed = false; //!< the outbox directory is fixed from then on
 };
 
 } // namespace Optimist

@@ -8,6 +8,10 @@
 #include <optimist/errorcodes.h>
 #include <optimist/transaction.h>
 
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -27,6 +31,31 @@ private:
     std::unique_ptr<TestServer> m_server; // a fresh server and database per test
     Peer m_alice;
     Peer m_bob;
+
+    //! A peer "carol" that keeps its outbox in \a directory (set before it connects).
+    static Peer makeStoringPeer(const QUrl &url, const QString &directory)
+    {
+        Peer peer = makePeer({}, u"carol"_s);
+        peer.client->setOutboxDirectory(directory);
+        peer.client->setUrl(url);
+        return peer;
+    }
+
+    static void writeOutbox(const QString &path, const QByteArray &content)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+
+    bool restartServer(quint16 port)
+    {
+        m_server->server = std::make_unique<Optimist::Server>();
+        QString error;
+        m_server->server->setConfig(Optimist::ServerConfig::fromJson(todoServerConfig(), &error));
+        m_server->server->setDatabasePath(m_server->databasePath());
+        return m_server->server->listen(QHostAddress::LocalHost, port);
+    }
 
     QString titleOf(const Peer &peer, const QString &id) const
     {
@@ -264,6 +293,103 @@ private Q_SLOTS:
         QCOMPARE(m_bob.model->cursor(), u"4"_s);
         for (int i = 0; i < 4; ++i)
             QCOMPARE(m_bob.model->at(i).value(u"title"_s).toString(), u"new %1"_s.arg(i));
+    }
+
+    void shouldKeepOfflineEditsAcrossARestart()
+    {
+        // Given Carol, offline, with an outbox directory
+        QTemporaryDir outbox;
+        const quint16 port = m_server->server->port();
+        const QUrl url = m_server->server->url();
+        m_server->server.reset();
+        {
+            Peer carol = makeStoringPeer(url, outbox.path());
+            // When she edits, and the app quits before it could send anything
+            carol.model->insert({ { u"id"_s, u"c1"_s }, { u"title"_s, u"written offline"_s } });
+            carol.model->insert({ { u"id"_s, u"c2"_s }, { u"title"_s, u"also offline"_s } });
+            carol.model->update(u"c1"_s, { { u"done"_s, true } });
+            QCOMPARE(carol.client->outboxCount(), 3);
+        }
+        QVERIFY(QFile::exists(outbox.filePath(u"outbox-carol.json"_s)));
+
+        // Then the next run sends them once the server is back, each applied once
+        QVERIFY(restartServer(port));
+        Peer carol = makeStoringPeer(url, outbox.path());
+        QTRY_COMPARE(m_bob.model->count(), 2);
+        QTRY_COMPARE(carol.client->outboxCount(), 0);
+        QCOMPARE(m_server->server->appliedTransactionCount(), 3);
+        QCOMPARE(m_bob.model->get(u"c1"_s).value(u"done"_s), QVariant(true));
+        QTRY_COMPARE(carol.model->count(), 2);
+        QTRY_VERIFY(!QFile::exists(outbox.filePath(u"outbox-carol.json"_s)));
+    }
+
+    void shouldApplyARestoredTransactionOnlyOnce()
+    {
+        // Given a transaction the server applied, whose ack the last run missed
+        QTemporaryDir outbox;
+        const QUrl url = m_server->server->url();
+        {
+            Peer carol = makeStoringPeer(url, outbox.path());
+            QTRY_VERIFY(isLive(carol));
+            carol.model->insert({ { u"id"_s, u"once"_s }, { u"title"_s, u"applied once"_s } });
+            QTRY_COMPARE(carol.client->outboxCount(), 0);
+        }
+        QCOMPARE(m_server->server->appliedTransactionCount(), 1);
+        writeOutbox(outbox.filePath(u"outbox-carol.json"_s),
+            R"({"clientId": "carol", "lastTx": 1, "transactions": [{"tx": 1, "mutations": [
+                 {"op": "insert", "collection": "todos", "id": "once", "fields": {"title": "applied once"}}]}]})");
+
+        // When the next run restores and resends it
+        Peer carol = makeStoringPeer(url, outbox.path());
+        QTRY_VERIFY(isLive(carol));
+        QTRY_COMPARE(carol.client->outboxCount(), 0);
+
+        // Then the server acknowledges it again without applying it twice
+        QCOMPARE(m_server->server->appliedTransactionCount(), 1);
+        QCOMPARE(m_bob.model->count(), 1);
+        QCOMPARE(carol.client->lastError(), QString());
+    }
+
+    void shouldReportARestoredTransactionTheServerRefuses()
+    {
+        QTemporaryDir outbox;
+        writeOutbox(outbox.filePath(u"outbox-carol.json"_s),
+            R"({"clientId": "carol", "lastTx": 0, "transactions": [{"mutations": [
+                 {"op": "update", "collection": "todos", "id": "missing", "fields": {"done": true}}]}]})");
+        Peer carol = makeStoringPeer(m_server->server->url(), outbox.path());
+        QSignalSpy refused(carol.client.get(), &SyncClient::restoredTransactionRejected);
+        QTRY_COMPARE(refused.size(), 1);
+        QCOMPARE(refused.at(0).at(0).toString(), u"conflict"_s);
+        QCOMPARE(carol.client->outboxCount(), 0);
+        QVERIFY(isLive(carol));
+    }
+
+    void shouldSetAsideAnUnreadableOutboxAndGoOn_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("not JSON") << QByteArray("{ nope");
+        QTest::newRow("another client") << QByteArray(R"({"clientId": "dave", "transactions": []})");
+        QTest::newRow("bad transaction") << QByteArray(
+            R"({"clientId": "carol", "transactions": [{"tx": -3, "mutations": []}]})");
+    }
+
+    void shouldSetAsideAnUnreadableOutboxAndGoOn()
+    {
+        QFETCH(QByteArray, content);
+        QTemporaryDir outbox;
+        const QString file = outbox.filePath(u"outbox-carol.json"_s);
+        writeOutbox(file, content);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"cannot restore the outbox"_s));
+        Peer carol = makeStoringPeer(m_server->server->url(), outbox.path());
+        QTRY_VERIFY(isLive(carol));
+        // The file is kept aside, not lost, and the client syncs as usual
+        const QStringList aside = QDir(outbox.path()).entryList({ u"outbox-carol.json.bad-*"_s });
+        QCOMPARE(aside.size(), 1);
+        QFile kept(outbox.filePath(aside.first()));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), content);
+        carol.model->insert({ { u"id"_s, u"after"_s }, { u"title"_s, u"still works"_s } });
+        QTRY_COMPARE(m_bob.model->count(), 1);
     }
 
     void shouldGroupEditsOfOneTransaction()

@@ -31,6 +31,7 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Transport {
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged)
+    Q_PROPERTY(QString outboxDirectory READ outboxDirectory WRITE setOutboxDirectory NOTIFY outboxDirectoryChanged)
     Q_PROPERTY(QDateTime nextRetryAt READ nextRetryAt NOTIFY nextRetryAtChanged)
     Q_PROPERTY(int initialBackoffMs READ initialBackoffMs WRITE setInitialBackoffMs NOTIFY backoffChanged)
     Q_PROPERTY(int maxBackoffMs READ maxBackoffMs WRITE setMaxBackoffMs NOTIFY backoffChanged)
@@ -71,6 +72,17 @@ public:
     QString lastError() const;
     //! Committed transactions the server has not settled yet.
     int outboxCount() const;
+
+    //! Where the outbox is kept across restarts (a file per client id in this
+    //! directory, written after each change). Empty (the default): in memory
+    //! only, lost when the process ends. On the first connection attempt the
+    //! client reads back what an earlier run left and sends it before
+    //! anything new, with its original transaction numbers, so the server
+    //! applies each once. Those restored edits are not shown optimistically
+    //! (no model holds them any more): they appear when the server confirms
+    //! them, and a refusal is reported by restoredTransactionRejected().
+    QString outboxDirectory() const;
+    void setOutboxDirectory(const QString &directory);
     //! When the next reconnection attempt is due, while Reconnecting.
     QDateTime nextRetryAt() const;
 
@@ -88,6 +100,10 @@ public:
     void detachModel(ListModel *model) override;
 
 Q_SIGNALS:
+    void outboxDirectoryChanged();
+    //! The server refused a transaction restored from the outbox directory
+    //! (see outboxDirectory): no model shows it, so nothing rolls back.
+    void restoredTransactionRejected(const QString &code, const QString &message);
     void urlChanged();
     void tokenChanged();
     void clientIdChanged();

@@ -1,0 +1,85 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "outboxstore_p.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+OutboxStore::OutboxStore(const QString &directory, const QString &clientId)
+    : m_path(QDir(directory).filePath(u"outbox-"_s + clientId + u".json"_s))
+    , m_clientId(clientId)
+{
+}
+
+bool OutboxStore::moveAside(const QString &reason, QString *error)
+{
+    const QString aside = m_path + u".bad-"_s + QDateTime::currentDateTimeUtc().toString(u"yyyyMMddThhmmsszzz"_s);
+    *error = reason + (QFile::rename(m_path, aside) ? u"; kept as "_s + aside : u"; left in place"_s);
+    return false;
+}
+
+bool OutboxStore::load(QList<QJsonObject> *transactions, quint64 *lastTx, QString *error)
+{
+    transactions->clear();
+    *lastTx = 0;
+    QFile file(m_path);
+    if (!file.exists())
+        return true;
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1: %2"_s.arg(m_path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    file.close();
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+        return moveAside(u"%1 is not a JSON object"_s.arg(m_path), error);
+    const QJsonObject root = doc.object();
+    if (root.value("clientId"_L1).toString() != m_clientId)
+        return moveAside(u"%1 belongs to another client id"_s.arg(m_path), error);
+    const QJsonArray list = root.value("transactions"_L1).toArray();
+    for (const QJsonValue &value : list) {
+        const QJsonObject transaction = value.toObject();
+        const QJsonValue tx = transaction.value("tx"_L1);
+        if (!transaction.value("mutations"_L1).isArray() || !(tx.isUndefined() || tx.toInteger() > 0)) {
+            transactions->clear();
+            return moveAside(u"%1 holds a malformed transaction"_s.arg(m_path), error);
+        }
+        transactions->append(transaction);
+    }
+    *lastTx = quint64(std::max<qint64>(0, root.value("lastTx"_L1).toInteger()));
+    return true;
+}
+
+bool OutboxStore::save(const QList<QJsonObject> &transactions, quint64 lastTx, QString *error)
+{
+    if (transactions.isEmpty()) {
+        if (!QFile::exists(m_path) || QFile::remove(m_path))
+            return true;
+        *error = u"cannot remove %1"_s.arg(m_path);
+        return false;
+    }
+    QJsonArray list;
+    for (const QJsonObject &transaction : transactions)
+        list.append(transaction);
+    const QJsonObject root { { u"clientId"_s, m_clientId }, { u"lastTx"_s, qint64(lastTx) },
+        { u"transactions"_s, list } };
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0
+        || !file.commit()) {
+        *error = u"cannot write %1: %2"_s.arg(m_path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace Optimist
