@@ -7,6 +7,8 @@
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonDocument>
+#include <QtNetwork/QSslServer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
@@ -588,7 +590,17 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     // TCP is accepted here rather than by QWebSocketServer so that each
     // socket gets TCP_NODELAY first: deltas and acks are small frames, which
     // Nagle's algorithm would otherwise hold back for milliseconds.
-    d->tcpServer = new QTcpServer(this);
+    if (d->sslConfiguration.isNull()) {
+        d->tcpServer = new QTcpServer(this);
+    } else {
+        // TLS first; the WebSocket upgrade then runs over the encrypted socket.
+        auto *ssl = new QSslServer(this);
+        ssl->setSslConfiguration(d->sslConfiguration);
+        connect(ssl, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
+            qCInfo(lcServer) << "TLS handshake failed:" << socket->errorString();
+        });
+        d->tcpServer = ssl;
+    }
     if (!d->tcpServer->listen(address, port)) {
         d->error = d->tcpServer->errorString();
         delete std::exchange(d->tcpServer, nullptr);
@@ -596,12 +608,16 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
-    connect(d->tcpServer, &QTcpServer::newConnection, this, [this] {
+    // A QSslServer queues a socket once its handshake is done, which
+    // newConnection does not announce; draining on both signals covers both.
+    const auto takeConnections = [this] {
         while (QTcpSocket *tcp = d->tcpServer->nextPendingConnection()) {
             tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             d->webSocketServer->handleConnection(tcp);
         }
-    });
+    };
+    connect(d->tcpServer, &QTcpServer::newConnection, this, takeConnections);
+    connect(d->tcpServer, &QTcpServer::pendingConnectionAvailable, this, takeConnections);
     connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
     d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
@@ -646,10 +662,20 @@ QUrl Server::url() const
     if (!d->tcpServer)
         return {};
     QUrl url;
-    url.setScheme(u"ws"_s);
+    url.setScheme(d->sslConfiguration.isNull() ? u"ws"_s : u"wss"_s);
     url.setHost(d->tcpServer->serverAddress().toString());
     url.setPort(d->tcpServer->serverPort());
     return url;
+}
+
+QSslConfiguration Server::sslConfiguration() const
+{
+    return d->sslConfiguration;
+}
+
+void Server::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    d->sslConfiguration = configuration;
 }
 
 QString Server::errorString() const

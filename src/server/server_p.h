@@ -70,6 +70,7 @@ public:
     Server *q;
     ServerConfig config;
     QString databasePath;
+    QSslConfiguration sslConfiguration; //!< null: plain ws://
     Authorizer *customAuthorizer = nullptr;
     std::unique_ptr<Authorizer> defaultAuthorizer;
     QTcpServer *tcpServer = nullptr;

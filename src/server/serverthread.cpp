@@ -29,6 +29,11 @@ void ServerThread::setDatabasePath(const QString &path)
     m_databasePath = path;
 }
 
+void ServerThread::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    m_sslConfiguration = configuration;
+}
+
 void ServerThread::setAuthorizer(Authorizer *authorizer)
 {
     m_authorizer = authorizer;
@@ -51,6 +56,7 @@ QUrl ServerThread::start(const QHostAddress &address, quint16 port)
             auto server = std::make_unique<Server>();
             server->setConfig(m_config);
             server->setDatabasePath(m_databasePath);
+            server->setSslConfiguration(m_sslConfiguration);
             server->setAuthorizer(m_authorizer);
             if (server->listen(address, port)) {
                 m_url = server->url();

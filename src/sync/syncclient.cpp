@@ -91,6 +91,17 @@ void SyncClientPrivate::connectNow()
         socket->deleteLater();
     }
     socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
+    if (!sslConfiguration.isNull())
+        socket->setSslConfiguration(sslConfiguration);
+    // Why a connection failed, for lastError (the welcome clears it).
+    QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+        [this](QAbstractSocket::SocketError error) {
+            // A close by the server is explained by its error frame or close code.
+            if (!socket || error == QAbstractSocket::RemoteHostClosedError)
+                return;
+            const QString reason = socket->errorString();
+            setLastError(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
+        });
     QObject::connect(socket, &QWebSocket::connected, q, [this] { onConnected(); });
     QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onDisconnected(); });
     QObject::connect(
@@ -139,6 +150,8 @@ void SyncClientPrivate::onDisconnected()
     const QString reason = socket ? socket->closeReason() : QString();
     qCDebug(lcSync) << "disconnected" << closeCode << reason;
     heartbeatTimer.stop();
+    if (!welcomed && lastError.isEmpty()) // e.g. plain ws:// to a TLS port
+        setLastError(reason.isEmpty() ? u"the connection closed before the server's welcome"_s : reason);
     welcomed = false;
     for (OutboxEntry &entry : outbox)
         entry.inFlight = false;
@@ -623,6 +636,16 @@ QString SyncClient::lastError() const
 int SyncClient::outboxCount() const
 {
     return int(d->outbox.size());
+}
+
+QSslConfiguration SyncClient::sslConfiguration() const
+{
+    return d->sslConfiguration;
+}
+
+void SyncClient::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    d->sslConfiguration = configuration;
 }
 
 QString SyncClient::outboxDirectory() const

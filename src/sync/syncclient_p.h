@@ -103,6 +103,7 @@ public:
 
     QHash<QString, Binding> bindings; //!< by collection
     std::deque<OutboxEntry> outbox; //!< in commit order
+    QSslConfiguration sslConfiguration; //!< null: Qt's default
     QString outboxDirectory;
     std::unique_ptr<OutboxStore> outboxStore; //!< set once restored
     bool saveScheduled = false;

@@ -6,7 +6,10 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
 #include <QtCore/QSocketNotifier>
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
 
 #include <csignal>
 #include <cstdio>
@@ -61,7 +64,11 @@ int main(int argc, char *argv[])
         u"db"_s, u"The SQLite database file, created when missing (required)."_s, u"file"_s);
     const QCommandLineOption configOption(u"config"_s,
         u"The JSON config: collections, limits, tokens (required; see examples/config/todos.json)."_s, u"file"_s);
-    parser.addOptions({ listenOption, dbOption, configOption });
+    const QCommandLineOption certOption(
+        u"cert"_s, u"Serve wss:// (TLS) with this PEM certificate (chain); needs --key."_s, u"file"_s);
+    const QCommandLineOption keyOption(
+        u"key"_s, u"The PEM private key (RSA or EC, unencrypted) of --cert."_s, u"file"_s);
+    parser.addOptions({ listenOption, dbOption, configOption, certOption, keyOption });
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -78,6 +85,27 @@ int main(int argc, char *argv[])
     const Optimist::ServerConfig config = Optimist::ServerConfig::fromFile(parser.value(configOption), &error);
     if (!error.isEmpty())
         return fail(u"config %1: %2"_s.arg(parser.value(configOption), error));
+
+    QSslConfiguration tls;
+    if (parser.isSet(certOption) != parser.isSet(keyOption))
+        return fail(u"--cert and --key go together"_s);
+    if (parser.isSet(certOption)) {
+        const auto chain = QSslCertificate::fromPath(parser.value(certOption), QSsl::Pem);
+        if (chain.isEmpty())
+            return fail(u"--cert %1: no PEM certificate there"_s.arg(parser.value(certOption)));
+        QFile keyFile(parser.value(keyOption));
+        if (!keyFile.open(QIODevice::ReadOnly))
+            return fail(u"--key %1: %2"_s.arg(parser.value(keyOption), keyFile.errorString()));
+        const QByteArray pem = keyFile.readAll();
+        QSslKey key(pem, QSsl::Rsa);
+        if (key.isNull())
+            key = QSslKey(pem, QSsl::Ec);
+        if (key.isNull())
+            return fail(u"--key %1: not an unencrypted RSA or EC PEM key"_s.arg(parser.value(keyOption)));
+        tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificateChain(chain);
+        tls.setPrivateKey(key);
+    }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalFds) != 0)
         return fail(u"cannot set up signal handling"_s);
@@ -98,6 +126,7 @@ int main(int argc, char *argv[])
     Optimist::Server server;
     server.setConfig(config);
     server.setDatabasePath(parser.value(dbOption));
+    server.setSslConfiguration(tls);
     if (!server.listen(address, port))
         return fail(u"cannot listen on %1: %2"_s.arg(parser.value(listenOption), server.errorString()));
     const int status = QCoreApplication::exec();

@@ -7,6 +7,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
 
 #include <memory>
 
@@ -33,6 +34,12 @@ public:
     //! The SQLite file, created when missing. Takes effect at the next listen().
     void setDatabasePath(const QString &path);
 
+    QSslConfiguration sslConfiguration() const;
+    //! Serves wss:// (TLS) with this configuration's local certificate and
+    //! private key; a null configuration (the default) serves plain ws://.
+    //! Takes effect at the next listen().
+    void setSslConfiguration(const QSslConfiguration &configuration);
+
     //! Hooks for authentication, authorization and validation; not owned,
     //! must outlive the server. nullptr (the default) uses an Authorizer
     //! accepting the config's tokens.
@@ -46,7 +53,7 @@ public:
     bool isListening() const;
 
     quint16 port() const;
-    //! ws://host:port of a listening server.
+    //! ws://host:port (wss:// with TLS) of a listening server.
     QUrl url() const;
     QString errorString() const;
 

@@ -7,6 +7,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
 
 QT_BEGIN_NAMESPACE
 class QThread;
@@ -31,6 +32,7 @@ public:
     //! Take effect at the next start().
     void setConfig(const ServerConfig &config);
     void setDatabasePath(const QString &path);
+    void setSslConfiguration(const QSslConfiguration &configuration);
     //! Not owned; called on the server's thread, must outlive the server.
     void setAuthorizer(Authorizer *authorizer);
 
@@ -51,6 +53,7 @@ public:
 private:
     ServerConfig m_config;
     QString m_databasePath;
+    QSslConfiguration m_sslConfiguration;
     Authorizer *m_authorizer = nullptr;
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr;

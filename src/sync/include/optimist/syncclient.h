@@ -6,6 +6,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QUrl>
+#include <QtNetwork/QSslConfiguration>
 
 #include <memory>
 
@@ -81,6 +82,13 @@ public:
     //! applies each once. Those restored edits are not shown optimistically
     //! (no model holds them any more): they appear when the server confirms
     //! them, and a refusal is reported by restoredTransactionRejected().
+    //! TLS settings for wss:// urls, e.g. the CA certificates to trust (the
+    //! system's by default). A certificate that does not verify fails the
+    //! connection, with the reason in lastError; the client keeps retrying.
+    //! Takes effect at the next connection.
+    QSslConfiguration sslConfiguration() const;
+    void setSslConfiguration(const QSslConfiguration &configuration);
+
     QString outboxDirectory() const;
     void setOutboxDirectory(const QString &directory);
     //! When the next reconnection attempt is due, while Reconnecting.
