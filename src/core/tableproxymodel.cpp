@@ -1,6 +1,8 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "tableproxymodel.h"
 
+#include "listmodel.h"
+
 namespace Optimist {
 
 TableProxyModel::TableProxyModel(QObject *parent)
@@ -24,9 +26,17 @@ int TableProxyModel::roleOfColumn(int column) const
 void TableProxyModel::resolveRoles()
 {
     m_roles.clear();
+    m_boolColumns.clear();
     const auto names = sourceModel() ? sourceModel()->roleNames() : QHash<int, QByteArray>();
-    for (const Column &column : std::as_const(m_columns))
+    // An Optimist model says which fields are bools even while it is empty.
+    const auto *list = qobject_cast<const ListModel *>(sourceModel());
+    const Fields fields = list ? list->fields() : Fields();
+    for (const Column &column : std::as_const(m_columns)) {
         m_roles.append(names.key(column.role, -1));
+        const auto field = std::find_if(
+            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name == QLatin1StringView(column.role); });
+        m_boolColumns.append(field != fields.cend() && field->type == Field::Type::Bool);
+    }
 }
 
 void TableProxyModel::setSourceModel(QAbstractItemModel *source)
@@ -37,9 +47,22 @@ void TableProxyModel::setSourceModel(QAbstractItemModel *source)
     QIdentityProxyModel::setSourceModel(source);
     // QIdentityProxyModel maps a change of column 0 to column 0 only: widen
     // it to the columns whose roles changed.
+    if (m_layoutAboutToBeChanged)
+        disconnect(m_layoutAboutToBeChanged);
+    if (m_layoutChanged)
+        disconnect(m_layoutChanged);
     if (source) {
         disconnect(source, &QAbstractItemModel::dataChanged, this, nullptr);
         m_dataChanged = connect(source, &QAbstractItemModel::dataChanged, this, &TableProxyModel::forwardDataChanged);
+        // The identity proxy would map every persistent index through column
+        // 0 across a layout change (a re-sort), moving a view's current cell
+        // in column 2 to column 0: keep the columns here.
+        disconnect(source, &QAbstractItemModel::layoutAboutToBeChanged, this, nullptr);
+        disconnect(source, &QAbstractItemModel::layoutChanged, this, nullptr);
+        m_layoutAboutToBeChanged = connect(
+            source, &QAbstractItemModel::layoutAboutToBeChanged, this, &TableProxyModel::sourceLayoutAboutToBeChanged);
+        m_layoutChanged
+            = connect(source, &QAbstractItemModel::layoutChanged, this, &TableProxyModel::sourceLayoutChanged);
     }
     resolveRoles();
     endResetModel();
@@ -62,6 +85,31 @@ void TableProxyModel::forwardDataChanged(
     const QList<int> proxyRoles
         = roles.isEmpty() ? QList<int>() : QList<int> { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
     Q_EMIT dataChanged(index(topLeft.row(), first), index(bottomRight.row(), last), proxyRoles);
+}
+
+void TableProxyModel::sourceLayoutAboutToBeChanged(
+    const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint)
+{
+    Q_EMIT layoutAboutToBeChanged({}, hint);
+    m_layoutProxyIndexes = persistentIndexList();
+    m_layoutSourceRows.clear();
+    for (const QModelIndex &proxy : std::as_const(m_layoutProxyIndexes))
+        m_layoutSourceRows.append(QPersistentModelIndex(mapToSource(proxy)));
+}
+
+void TableProxyModel::sourceLayoutChanged(
+    const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint)
+{
+    QModelIndexList moved;
+    moved.reserve(m_layoutProxyIndexes.size());
+    for (qsizetype i = 0; i < m_layoutProxyIndexes.size(); ++i) {
+        const QPersistentModelIndex &row = m_layoutSourceRows.at(i);
+        moved.append(row.isValid() ? index(row.row(), m_layoutProxyIndexes.at(i).column()) : QModelIndex());
+    }
+    changePersistentIndexList(m_layoutProxyIndexes, moved);
+    m_layoutProxyIndexes.clear();
+    m_layoutSourceRows.clear();
+    Q_EMIT layoutChanged({}, hint);
 }
 
 int TableProxyModel::columnCount(const QModelIndex &parent) const
@@ -105,10 +153,13 @@ QModelIndex TableProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
     return index(sourceIndex.row(), 0);
 }
 
-bool TableProxyModel::isBoolColumn(int column) const
+bool TableProxyModel::isBoolCell(const QModelIndex &index) const
 {
-    const int role = roleOfColumn(column);
-    return role >= 0 && rowCount() > 0 && sourceModel()->index(0, 0).data(role).metaType().id() == QMetaType::Bool;
+    if (m_boolColumns.value(index.column()))
+        return true;
+    // Another source: the cell's own value says.
+    const int role = roleOfColumn(index.column());
+    return role >= 0 && mapToSource(index).data(role).metaType().id() == QMetaType::Bool;
 }
 
 QVariant TableProxyModel::data(const QModelIndex &index, int role) const
@@ -152,7 +203,7 @@ Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
     const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "lastError";
     if (builtIn)
         flags &= ~Qt::ItemIsEditable;
-    else if (isBoolColumn(index.column()))
+    else if (isBoolCell(index))
         flags = (flags & ~Qt::ItemIsEditable) | Qt::ItemIsUserCheckable;
     return flags;
 }

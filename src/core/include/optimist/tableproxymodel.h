@@ -53,10 +53,18 @@ public:
 private:
     void resolveRoles();
     void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
-    bool isBoolColumn(int column) const;
+    bool isBoolCell(const QModelIndex &index) const;
+    void sourceLayoutAboutToBeChanged(
+        const QList<QPersistentModelIndex> &parents, QAbstractItemModel::LayoutChangeHint hint);
+    void sourceLayoutChanged(const QList<QPersistentModelIndex> &parents, QAbstractItemModel::LayoutChangeHint hint);
 
     QList<Column> m_columns;
     QList<int> m_roles; //!< source role per column
+    QList<bool> m_boolColumns; //!< per column: a bool field of an Optimist::ListModel
+    QModelIndexList m_layoutProxyIndexes; //!< during a source layout change
+    QList<QPersistentModelIndex> m_layoutSourceRows;
+    QMetaObject::Connection m_layoutAboutToBeChanged;
+    QMetaObject::Connection m_layoutChanged;
     QMetaObject::Connection m_dataChanged;
 };
 
