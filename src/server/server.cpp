@@ -216,8 +216,16 @@ void ServerPrivate::processQueue()
                 break;
             outcomes.append(process(pending));
         }
-        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it)
+        // A rejection is kept to answer a resend of its transaction. A client
+        // only resends what it has in flight, which is within its window
+        // (maxPendingPushes) of its newest transaction: older rejections are
+        // dropped, with a margin, each time a client moves on by that much.
+        const qint64 keep = 4 * qint64(config.limits().maxPendingPushes);
+        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it) {
             databaseFailed = !storage.setLastTx(it.key(), it.value());
+            if (!databaseFailed && it.value() / keep != undoLastTx.value(it.key()) / keep && it.value() > keep)
+                databaseFailed = !storage.trimRejections(it.key(), it.value() - keep);
+        }
         const qint64 retention = config.limits().changeLogRetention;
         if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
             databaseFailed = !storage.trimLog(lastSeq - retention);

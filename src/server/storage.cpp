@@ -30,6 +30,7 @@ struct Storage::Statements {
         , setLastTx(db)
         , addRejection(db)
         , findRejection(db)
+        , trimRejections(db)
         , records(db)
         , changes(db)
     {
@@ -37,7 +38,7 @@ struct Storage::Statements {
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackTo;
     QSqlQuery readRecord, writeRecord, removeRecord, appendChange, trimLog, setFloor;
-    QSqlQuery lastTx, setLastTx, addRejection, findRejection;
+    QSqlQuery lastTx, setLastTx, addRejection, findRejection, trimRejections;
     QSqlQuery records, changes;
 };
 
@@ -124,6 +125,7 @@ bool Storage::open(const QString &path)
         { &s.setLastTx, "INSERT OR REPLACE INTO clients (client_id, last_tx) VALUES (?, ?)" },
         { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
         { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
+        { &s.trimRejections, "DELETE FROM rejections WHERE client_id = ? AND tx <= ?" },
         { &s.records, "SELECT id, rev, data FROM records WHERE collection = ? ORDER BY id" },
         { &s.changes, "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? ORDER BY seq, idx" },
     };
@@ -321,6 +323,14 @@ bool Storage::addRejection(const QString &clientId, qint64 tx, const QString &co
     q.bindValue(1, tx);
     q.bindValue(2, code);
     q.bindValue(3, message);
+    return run(q, &m_error);
+}
+
+bool Storage::trimRejections(const QString &clientId, qint64 upToTx)
+{
+    QSqlQuery &q = m_statements->trimRejections;
+    q.bindValue(0, clientId);
+    q.bindValue(1, upToTx);
     return run(q, &m_error);
 }
 

@@ -55,6 +55,8 @@ public:
     bool setLastTx(const QString &clientId, qint64 tx);
     bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message);
     Lookup findRejection(const QString &clientId, qint64 tx, QString *code, QString *message);
+    //! Forgets \a clientId's rejections up to and including \a upToTx.
+    bool trimRejections(const QString &clientId, qint64 upToTx);
 
     //! Calls \a row (id, revision, data) for each record of \a collection, ordered by id.
     bool forEachRecord(

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void shouldSendASnapshotForACursorOlderThanTheLog();
     void shouldApplyATransactionExactlyOnce();
     void shouldRejectAResentRejectedTransactionAgain();
+    void shouldForgetRejectionsTheClientHasMovedPast();
     void shouldKeepRecordsCursorsAndLastTxAcrossRestart();
     void shouldGiveEveryRecordTheRevisionOfItsLastWrite();
     void shouldOpenADatabaseFromBeforeRevisions();
@@ -397,6 +398,48 @@ void tst_Server::shouldRejectAResentRejectedTransactionAgain()
     QCOMPARE(again->take(), reject);
     QCOMPARE(m_server->appliedTransactionCount(), 0);
     QCOMPARE(again->snapshot(u"todos"_s), QJsonArray());
+}
+
+void tst_Server::shouldForgetRejectionsTheClientHasMovedPast()
+{
+    // Given a window of 4 pushes (so rejections older than 16 transactions go)
+    ServerConfig small = config();
+    ServerConfig::Limits limits = small.limits();
+    limits.maxPendingPushes = 4;
+    small.setLimits(limits);
+    QVERIFY(startServer(small));
+    auto client = connectClient(u"mover"_s);
+    QVERIFY(client);
+    const auto rejectionCount = [this] {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+        db.setDatabaseName(dbPath());
+        int count = -1;
+        if (db.open()) {
+            QSqlQuery query(u"SELECT COUNT(*) FROM rejections"_s, db);
+            if (query.next())
+                count = query.value(0).toInt();
+        }
+        db = {};
+        QSqlDatabase::removeDatabase(u"peek"_s);
+        return count;
+    };
+    client->push(1, { removeTodo(u"nothing"_s) });
+    QCOMPARE(client->take().value(u"type"_s).toString(), u"reject"_s);
+    QCOMPARE(rejectionCount(), 1);
+
+    // When the client moves on by more than that
+    for (int tx = 2; tx <= 40; ++tx) {
+        client->push(tx, { insertTodo(u"r%1"_s.arg(tx), u"row"_s) });
+        QCOMPARE(client->take().value(u"type"_s).toString(), u"ack"_s); // not subscribed: no delta
+    }
+    // Then its old rejection is gone, and a recent one is still answered again
+    QCOMPARE(rejectionCount(), 0);
+    client->push(41, { removeTodo(u"nothing"_s) });
+    const QJsonObject reject = client->take();
+    QCOMPARE(reject.value(u"code"_s).toString(), u"conflict"_s);
+    client->push(41, { insertTodo(u"late"_s, u"would pass now"_s) });
+    QCOMPARE(client->take(), reject);
+    QCOMPARE(rejectionCount(), 1);
 }
 
 void tst_Server::shouldKeepRecordsCursorsAndLastTxAcrossRestart()
