@@ -394,7 +394,7 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
     if (entry->visible && !now.visible) {
         const int row = rowOf(entry);
         q->beginRemoveRows({}, row, row);
-        rows.erase(rows.begin() + row);
+        rows.erase(row);
         show(entry, std::move(now));
         q->endRemoveRows();
         return;
@@ -403,7 +403,7 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
         const int row = lowerBound(now.values, entry->seq, entry->id);
         q->beginInsertRows({}, row, row);
         show(entry, std::move(now));
-        rows.insert(rows.begin() + row, entry);
+        rows.insert(row, entry);
         q->endInsertRows();
         return;
     }
@@ -416,9 +416,9 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
         const int dest = lowerBound(now.values, entry->seq, entry->id);
         if (dest != row && dest != row + 1) {
             q->beginMoveRows({}, row, row, {}, dest);
-            rows.erase(rows.begin() + row);
+            rows.erase(row);
             row = dest > row ? dest - 1 : dest;
-            rows.insert(rows.begin() + row, entry);
+            rows.insert(row, entry);
             show(entry, std::move(now));
             q->endMoveRows();
             const QModelIndex index = q->index(row);
@@ -471,7 +471,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
                 ++j;
             const int first = removedRows[j - 1];
             q->beginRemoveRows({}, first, last);
-            rows.erase(rows.begin() + first, rows.begin() + last + 1);
+            rows.erase(first, last + 1);
             q->endRemoveRows();
             i = j;
         }
@@ -490,8 +490,8 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
         const int dest = lowerBound(p.now.values, p.entry->seq, p.entry->id);
         if (dest != row && dest != row + 1) {
             q->beginMoveRows({}, row, row, {}, dest);
-            rows.erase(rows.begin() + row);
-            rows.insert(rows.begin() + (dest > row ? dest - 1 : dest), p.entry);
+            rows.erase(row);
+            rows.insert(dest > row ? dest - 1 : dest, p.entry);
             show(p.entry, std::move(p.now));
             q->endMoveRows();
         } else {
@@ -520,7 +520,7 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
             block.reserve(end - begin);
             for (size_t k = begin; k < end; ++k)
                 block.push_back(insertions[k].entry);
-            rows.insert(rows.begin() + row, block.begin(), block.end());
+            rows.insert(row, block.data(), int(block.size()));
             q->endInsertRows();
             end = begin;
         }
@@ -593,7 +593,7 @@ void ListModelPrivate::resortAll()
     persistentEntries.reserve(persistent.size());
     for (const QModelIndex &index : persistent)
         persistentEntries.push_back(rows[index.row()]);
-    std::sort(rows.begin(), rows.end(), [this](const Entry *a, const Entry *b) { return lessThan(a, b); });
+    rows.sort([this](const Entry *a, const Entry *b) { return lessThan(a, b); });
     QHash<const Entry *, int> rowOfEntry;
     rowOfEntry.reserve(persistent.size());
     for (int row = 0; row < int(rows.size()); ++row) {
@@ -1095,6 +1095,7 @@ void ListModel::applySnapshot(const QList<SnapshotRecord> &records, const QStrin
         = d->snapshotOrderDeletions == d->entryDeletions ? d->snapshotOrder : noOrder;
     std::vector<Entry *> order;
     order.reserve(records.size());
+    size_t expected = 0; //!< where in previousOrder the next record probably is
     // Entries that held a confirmed record before and are named again: when
     // that is all of them, no record was removed and the sweep is skipped.
     const qsizetype confirmedBefore = d->confirmedCount;
@@ -1104,14 +1105,22 @@ void ListModel::applySnapshot(const QList<SnapshotRecord> &records, const QStrin
             qCWarning(lcCore) << d->collection << "snapshot record without an id; skipped";
             continue;
         }
-        const size_t position = order.size();
-        Entry *entry = position < previousOrder.size() && previousOrder[position]->id == record.id
-            ? previousOrder[position]
-            : d->ensureEntry(record.id);
+        // Walk the previous order alongside: a removed record is skipped, and
+        // after a new one the walk goes on where the next known record was.
+        Entry *entry;
+        if (expected < previousOrder.size() && previousOrder[expected]->id == record.id) {
+            entry = previousOrder[expected++];
+        } else {
+            entry = d->ensureEntry(record.id);
+            const size_t was = entry->snapshotPosition;
+            if (was < previousOrder.size() && previousOrder[was] == entry)
+                expected = was + 1;
+        }
         if (entry->snapshotGeneration == generation) {
             qCWarning(lcCore) << d->collection << "snapshot names" << record.id << "twice; the first wins";
             continue;
         }
+        entry->snapshotPosition = order.size();
         order.push_back(entry);
         entry->snapshotGeneration = generation;
         if (!entry->hasConfirmed) {
@@ -1161,7 +1170,7 @@ void ListModel::applySnapshot(const QList<SnapshotRecord> &records, const QStrin
             if (entry->visible)
                 d->rows.push_back(entry);
         }
-        std::sort(d->rows.begin(), d->rows.end(), [this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
+        d->rows.sort([this](const Entry *a, const Entry *b) { return d->lessThan(a, b); });
         endResetModel();
         // An entry can be touched twice (by the snapshot and by a settled
         // transaction, or by two settled transactions): drop it once.
@@ -1244,7 +1253,7 @@ void ListModel::renameRecord(const QString &oldId, const QString &newId)
     }
     int row = entry->visible ? d->rowOf(entry) : -1;
     if (row >= 0)
-        d->rows.erase(d->rows.begin() + row);
+        d->rows.erase(row);
     d->entries.remove(oldId);
     entry->id = newId;
     d->entries.insert(newId, entry);
@@ -1254,11 +1263,11 @@ void ListModel::renameRecord(const QString &oldId, const QString &newId)
         return;
     // The id breaks ties in a field sort, so the new id may sort elsewhere.
     const int dest = d->lowerBound(entry->values, entry->seq, entry->id);
-    d->rows.insert(d->rows.begin() + row, entry);
+    d->rows.insert(row, entry);
     if (dest != row) {
         beginMoveRows({}, row, row, {}, dest > row ? dest + 1 : dest);
-        d->rows.erase(d->rows.begin() + row);
-        d->rows.insert(d->rows.begin() + dest, entry);
+        d->rows.erase(row);
+        d->rows.insert(dest, entry);
         endMoveRows();
         row = dest;
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "listmodel.h"
+#include "rowlist_p.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
@@ -39,6 +40,7 @@ struct Entry {
 
     QString lastError; //!< message of the last rejected edit, until the next local edit
     quint64 snapshotGeneration = 0; //!< the last snapshot that named this id
+    size_t snapshotPosition = 0; //!< its index in that snapshot (see snapshotOrder)
 };
 
 //! One transaction's footprint in this model.
@@ -133,7 +135,7 @@ public:
 
     QHash<QString, Entry *> entries;
     qsizetype confirmedCount = 0; //!< entries with hasConfirmed
-    std::vector<Entry *> rows;
+    RowList rows;
     quint64 nextSeq = 1;
     quint64 snapshotGeneration = 0;
     //! The entries of the last snapshot in its order: servers send records
