@@ -228,7 +228,10 @@ public:
         if (m_cpu >= 0)
             arguments << u"--serve-cpu"_s << QString::number(m_cpu);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(QCoreApplication::applicationFilePath(), arguments);
+        // For profiling the server alone, e.g. "valgrind --tool=callgrind".
+        QStringList command = QProcess::splitCommand(qEnvironmentVariable("OPTIMIST_BENCH_SERVER_WRAPPER"));
+        command << QCoreApplication::applicationFilePath() << arguments;
+        m_process.start(command.takeFirst(), command);
         const QByteArray line = readLine();
         if (!line.startsWith("url ")) {
             qCritical("server process did not start");
@@ -256,7 +259,7 @@ private:
     {
         QElapsedTimer clock;
         clock.start();
-        while (!m_process.canReadLine() && clock.elapsed() < 10000) {
+        while (!m_process.canReadLine() && clock.elapsed() < 60000) {
             if (!m_process.waitForReadyRead(1000) && m_process.state() == QProcess::NotRunning)
                 break;
         }
