@@ -444,11 +444,15 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         QHash<Session *, QJsonArray> acks;
     };
     QMap<QString, Merged> merged;
+    // Every session this batch writes to.
+    QSet<Session *> written;
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const PendingTransaction &pending = batch.at(i);
         const Outcome &outcome = outcomes.at(i);
-        if (pending.session)
+        if (pending.session) {
             pending.session->transactionDone();
+            written.insert(pending.session);
+        }
         for (const Outcome::Delta &delta : outcome.deltas) {
             Merged &m = merged[delta.collection];
             if (m.prevCursor < 0)
@@ -470,6 +474,7 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
             { u"collection"_s, it.key() }, { u"prevCursor"_s, QString::number(it->prevCursor) },
             { u"cursor"_s, QString::number(it->cursor) }, { u"changes"_s, it->changes } });
         for (Session *subscriber : c.subscribers) {
+            written.insert(subscriber);
             const QJsonArray acks = it->acks.value(subscriber);
             if (acks.isEmpty())
                 subscriber->send(frame);
@@ -531,6 +536,12 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
             Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
         }
     }
+
+    // A QTcpSocket writes one block of its buffer per event-loop pass, and
+    // under load a pass (processQueue()) is long: subscribers fell further
+    // and further behind the acks. Write the batch's frames out now.
+    for (Session *session : std::as_const(written))
+        session->flush();
 }
 
 void ServerPrivate::checkHeartbeats()
