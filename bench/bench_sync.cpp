@@ -716,7 +716,12 @@ ThroughputResult runThroughput(const Setup &setup, double seconds, int subscribe
     const bool seeded = setup.rawPushers
         ? waitUntil([&] { return rawPushers.front()->acked == PoolSize || pushersFailed(); }, 30000) && !pushersFailed()
         : seed(pushers.front(), PoolSize, &pool);
-    if (!seeded || !waitUntil([&] { return minDelivered() >= PoolSize; }, 20000)) {
+    // Every pusher's model must have the pool before it edits it.
+    auto pushersSeeded = [&] {
+        return std::all_of(
+            pushers.begin(), pushers.end(), [](const Peer &p) { return p.model->rowCount() == PoolSize; });
+    };
+    if (!seeded || !waitUntil([&] { return minDelivered() >= PoolSize && pushersSeeded(); }, 20000)) {
         qCritical("throughput: seeding failed");
         return result;
     }
@@ -729,13 +734,19 @@ ThroughputResult runThroughput(const Setup &setup, double seconds, int subscribe
     std::vector<qint64> issued(pushers.size(), 0);
     qint64 counter = 0;
     std::vector<bool> scheduled(pushers.size(), false);
+    bool refused = false;
     std::function<void(size_t)> topUp = [&](size_t i) {
         scheduled[i] = false;
         Peer &peer = pushers[i];
-        while (running && peer.client->outboxCount() < Window) {
+        while (running && !refused && peer.client->outboxCount() < Window) {
+            const int before = peer.client->outboxCount();
             peer.model->update(pool.at(counter % PoolSize), { { u"n"_s, counter } });
             ++counter;
             ++issued[i];
+            if (peer.client->outboxCount() != before + 1) {
+                refused = true;
+                qCritical("throughput: pusher %d refused an update: %s", int(i), qPrintable(peer.model->error()));
+            }
         }
     };
     for (size_t i = 0; i < pushers.size(); ++i) {
@@ -821,7 +832,7 @@ ThroughputResult runThroughput(const Setup &setup, double seconds, int subscribe
                 [head](const Peer &p) { return p.model->cursor() == QString::number(head); });
     };
     result.ok = waitUntil([&] { return (acked() == pushed && complete()) || pushersFailed(); }, 60000)
-        && !pushersFailed() && server->sample().applied == head;
+        && !pushersFailed() && !refused && server->sample().applied == head;
     if (!result.ok) {
         qCritical("throughput %s: incomplete (acked %lld of %lld, slowest subscriber at %lld of %lld)",
             qPrintable(setup.part), qlonglong(acked()), qlonglong(pushed), qlonglong(minDelivered()), qlonglong(head));
