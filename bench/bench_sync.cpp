@@ -28,10 +28,14 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QProcess>
 #include <QtCore/QScopeGuard>
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
+#include <QtNetwork/QHostAddress>
+#include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 
 #include <algorithm>
@@ -43,6 +47,8 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <sched.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -123,12 +129,44 @@ int roleOf(const ListModel &model, const QByteArray &name)
     return -1;
 }
 
-//! The server on its own thread, with a fresh database.
-struct BenchServer {
-    QTemporaryDir dir;
-    Optimist::ServerThread thread;
+//! CPU time of the whole process (all its threads), in seconds.
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
-    QUrl start()
+//! Restricts the calling thread, and the threads it starts from now on, to
+//! one CPU.
+bool pinToCpu(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) == 0)
+        return true;
+    std::perror("sched_setaffinity");
+    return false;
+}
+
+//! The reference server with a fresh database, wherever it runs.
+class BenchServer {
+public:
+    struct Sample {
+        qint64 applied = 0;
+        //! CPU seconds the server has used so far.
+        double cpu = 0;
+    };
+    virtual ~BenchServer() = default;
+    virtual QUrl start() = 0;
+    virtual Sample sample() = 0;
+};
+
+//! The server on its own thread of this process.
+class ThreadServer : public BenchServer {
+public:
+    QUrl start() override
     {
         QString error;
         const auto config = Optimist::ServerConfig::fromJson(serverConfigJson(), &error);
@@ -136,22 +174,142 @@ struct BenchServer {
             qCritical("bad server config: %s", qPrintable(error));
             return {};
         }
-        thread.setConfig(config);
-        thread.setDatabasePath(dir.filePath(u"bench.sqlite"_s));
-        const QUrl url = thread.start();
+        m_thread.setConfig(config);
+        m_thread.setDatabasePath(m_dir.filePath(u"bench.sqlite"_s));
+        const QUrl url = m_thread.start();
         if (url.isEmpty())
-            qCritical("server did not start: %s", qPrintable(thread.errorString()));
+            qCritical("server did not start: %s", qPrintable(m_thread.errorString()));
         return url;
     }
 
-    double cpuSeconds()
+    Sample sample() override
     {
-        double seconds = 0;
+        Sample s;
         QMetaObject::invokeMethod(
-            thread.server(), [&] { seconds = threadCpuSeconds(); }, Qt::BlockingQueuedConnection);
-        return seconds;
+            m_thread.server(),
+            [&] {
+                s.applied = m_thread.server()->appliedTransactionCount();
+                s.cpu = threadCpuSeconds();
+            },
+            Qt::BlockingQueuedConnection);
+        return s;
     }
+
+private:
+    QTemporaryDir m_dir;
+    Optimist::ServerThread m_thread;
 };
+
+//! The server in a child process (this program with --serve), so that it
+//! does not share a process, nor with --pin a CPU, with the load generators.
+//! It reports its URL on stdout, then answers "stats" lines on stdin.
+class ProcessServer : public BenchServer {
+public:
+    explicit ProcessServer(int cpu)
+        : m_cpu(cpu)
+    {
+    }
+
+    ~ProcessServer() override
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        // End of stdin makes the child close the server and exit.
+        m_process.closeWriteChannel();
+        if (!m_process.waitForFinished(10000)) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+
+    QUrl start() override
+    {
+        QStringList arguments { u"--serve"_s };
+        if (m_cpu >= 0)
+            arguments << u"--serve-cpu"_s << QString::number(m_cpu);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        // For profiling the server alone, e.g. "valgrind --tool=callgrind".
+        QStringList command = QProcess::splitCommand(qEnvironmentVariable("OPTIMIST_BENCH_SERVER_WRAPPER"));
+        command << QCoreApplication::applicationFilePath() << arguments;
+        m_process.start(command.takeFirst(), command);
+        const QByteArray line = readLine();
+        if (!line.startsWith("url ")) {
+            qCritical("server process did not start");
+            return {};
+        }
+        return QUrl(QString::fromLatin1(line.mid(4).trimmed()));
+    }
+
+    Sample sample() override
+    {
+        Sample s;
+        m_process.write("stats\n");
+        const QList<QByteArray> words = readLine().trimmed().split(' ');
+        if (words.size() != 3 || words.at(0) != "stats") {
+            qCritical("server process: no stats");
+            return s;
+        }
+        s.applied = words.at(1).toLongLong();
+        s.cpu = words.at(2).toDouble();
+        return s;
+    }
+
+private:
+    QByteArray readLine()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (!m_process.canReadLine() && clock.elapsed() < 60000) {
+            if (!m_process.waitForReadyRead(1000) && m_process.state() == QProcess::NotRunning)
+                break;
+        }
+        return m_process.readLine();
+    }
+
+    int m_cpu = -1;
+    QProcess m_process;
+};
+
+//! --serve: the child side of ProcessServer.
+int serve(int cpu)
+{
+    if (cpu >= 0 && !pinToCpu(cpu))
+        return 1;
+    QString error;
+    const auto config = Optimist::ServerConfig::fromJson(serverConfigJson(), &error);
+    QTemporaryDir dir;
+    Optimist::Server server;
+    server.setConfig(config);
+    server.setDatabasePath(dir.filePath(u"bench.sqlite"_s));
+    if (!error.isEmpty() || !server.listen(QHostAddress::LocalHost, 0)) {
+        std::fprintf(stderr, "serve: %s\n", qPrintable(error.isEmpty() ? server.errorString() : error));
+        return 1;
+    }
+    std::printf("url %s\n", qPrintable(server.url().toString()));
+    std::fflush(stdout);
+
+    QSocketNotifier input(STDIN_FILENO, QSocketNotifier::Read);
+    QByteArray buffer;
+    QObject::connect(&input, &QSocketNotifier::activated, &input, [&] {
+        char chunk[256];
+        const ssize_t got = ::read(STDIN_FILENO, chunk, sizeof chunk);
+        if (got <= 0) {
+            input.setEnabled(false);
+            QCoreApplication::quit();
+            return;
+        }
+        buffer.append(chunk, got);
+        for (qsizetype end; (end = buffer.indexOf('\n')) >= 0; buffer.remove(0, end + 1)) {
+            if (buffer.first(end) == "stats") {
+                std::printf("stats %lld %.6f\n", qlonglong(server.appliedTransactionCount()), processCpuSeconds());
+                std::fflush(stdout);
+            }
+        }
+    });
+    const int status = QCoreApplication::exec();
+    server.close();
+    return status;
+}
 
 //! Inserts \a count records through \a peer and waits until they are acknowledged.
 bool seed(Peer &peer, int count, QStringList *ids)
@@ -188,7 +346,7 @@ Stats stats(std::vector<double> values)
 
 bool runLatency(double seconds, int rate)
 {
-    BenchServer server;
+    ThreadServer server;
     const QUrl url = server.start();
     if (url.isEmpty())
         return false;
@@ -228,7 +386,7 @@ bool runLatency(double seconds, int rate)
     qsizetype issued = 0;
     const qint64 start = clock.nsecsElapsed();
     const double mainCpu0 = threadCpuSeconds();
-    const double serverCpu0 = server.cpuSeconds();
+    const double serverCpu0 = server.sample().cpu;
     QTimer pacer;
     pacer.setTimerType(Qt::PreciseTimer);
     pacer.setInterval(1);
@@ -251,7 +409,7 @@ bool runLatency(double seconds, int rate)
         int(seconds * 1000) + 10000);
     const double elapsed = double(clock.nsecsElapsed() - start) / 1e9;
     const double mainCpu = threadCpuSeconds() - mainCpu0;
-    const double serverCpu = server.cpuSeconds() - serverCpu0;
+    const double serverCpu = server.sample().cpu - serverCpu0;
 
     std::vector<double> updates, inserts, all;
     qsizetype missing = 0;
@@ -285,13 +443,18 @@ bool runLatency(double seconds, int rate)
 
 // --------------------------------------------------------------- (b) throughput
 
-//! A subscriber that only reads: hello, subscribe, then remembers the cursor
-//! of the last delta (the reference server's cursors are its change-log
-//! sequence numbers, one per applied transaction).
+//! A subscriber that only reads: hello, subscribe, then for each frame the
+//! cursor, the number of changes and whether it follows the previous one.
+//! (The reference server's cursors are its change-log sequence numbers, one
+//! per applied transaction, and every transaction here is one change.)
 class RawSubscriber : public QObject {
 public:
     std::atomic<qint64> cursor = -1;
-    std::atomic<qint64> frames = 0;
+    std::atomic<qint64> snapshotCursor = -1;
+    std::atomic<qint64> changes = 0;
+    //! Deltas whose prevCursor was not the previous cursor, and frames that
+    //! were neither snapshot nor delta.
+    std::atomic<qint64> gaps = 0, unexpected = 0;
 
     void start(const QUrl &url, const QString &clientId)
     {
@@ -307,48 +470,201 @@ public:
     //! On the subscriber thread: the socket belongs to it.
     void stop() { delete std::exchange(m_socket, nullptr); }
 
-private:
-    void onFrame(const QString &frame)
+    //! Every change up to \a head arrived, in order, once.
+    bool complete(qint64 head) const
     {
-        ++frames;
-        // "prevCursor" has a capital C, so this finds the message's own cursor.
-        static const QString key = u"\"cursor\":\""_s;
+        return cursor == head && changes == head - snapshotCursor && gaps == 0 && unexpected == 0;
+    }
+
+private:
+    static qint64 numberAfter(QStringView frame, QStringView key)
+    {
+        // The server writes keys in sorted order, so the top-level cursors
+        // come after "changes"; "prevCursor" has a capital C.
         const qsizetype at = frame.lastIndexOf(key);
         if (at < 0)
-            return;
+            return -1;
         qint64 value = 0;
         for (qsizetype i = at + key.size(); i < frame.size() && frame.at(i).isDigit(); ++i)
             value = value * 10 + frame.at(i).digitValue();
-        cursor = value;
+        return value;
+    }
+
+    void onFrame(const QString &frame)
+    {
+        if (frame.endsWith(u"\"type\":\"delta\"}")) {
+            if (numberAfter(frame, u"\"prevCursor\":\"") != cursor)
+                ++gaps;
+            changes += QStringView(frame).count(u"\"op\":\"");
+            cursor = numberAfter(frame, u"\"cursor\":\"");
+        } else if (frame.endsWith(u"\"type\":\"snapshot\"}")) {
+            snapshotCursor = cursor = numberAfter(frame, u"\"cursor\":\"");
+        } else if (!frame.endsWith(u"\"type\":\"welcome\"}")) {
+            ++unexpected;
+            qWarning("raw subscriber: unexpected frame %s", qPrintable(frame.left(200)));
+        }
     }
 
     QWebSocket *m_socket = nullptr;
 };
 
+//! A pusher that writes its push frames itself: hello, then transactions of
+//! one mutation each, as many per push as its window has room for, and it
+//! checks that every transaction is acknowledged, in order. The cost of a
+//! load generator without a model or an outbox.
+class RawPusher : public QObject {
+public:
+    //! The mutation of transaction \a tx (from 1), as JSON.
+    std::function<QString(qint64 tx)> mutation;
+    //! Transactions to issue in all.
+    qint64 target = std::numeric_limits<qint64>::max();
+    qint64 issued = 0, acked = 0;
+    bool welcomed = false;
+    QString failure;
+
+    void start(const QUrl &url, const QString &clientId)
+    {
+        m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+        connect(m_socket, &QWebSocket::connected, this, [this, clientId] {
+            // Small frames: without it, Nagle's algorithm holds pushes back.
+            if (auto *tcp = m_socket->findChild<QTcpSocket *>())
+                tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_socket->sendTextMessage(uR"({"type":"hello","protocol":1,"clientId":")"_s % clientId % uR"("})"_s);
+        });
+        connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) { onFrame(frame); });
+        m_socket->open(url);
+    }
+
+    //! Tops the window up on the next event-loop pass: the acks read in one
+    //! pass free room for one push.
+    void schedule()
+    {
+        if (m_scheduled)
+            return;
+        m_scheduled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_scheduled = false;
+                pushMore();
+            },
+            Qt::QueuedConnection);
+    }
+
+private:
+    static constexpr qint64 Window = 256; // the server's maxPendingPushes
+
+    void fail(const QString &why)
+    {
+        if (failure.isEmpty()) {
+            failure = why;
+            qCritical("raw pusher: %s", qPrintable(why));
+        }
+    }
+
+    void onFrame(const QString &frame)
+    {
+        if (!welcomed) {
+            if (!frame.endsWith(u"\"type\":\"welcome\"}") || !frame.contains(u"\"lastTx\":0,"))
+                return fail(u"expected a fresh welcome, got "_s % frame.left(200));
+            welcomed = true;
+            schedule();
+            return;
+        }
+        if (!frame.endsWith(u"\"type\":\"ack\"}"))
+            return fail(u"expected an ack, got "_s % frame.left(200));
+        static const QString key = u"\"tx\":"_s;
+        const qsizetype at = frame.lastIndexOf(key);
+        qint64 tx = 0;
+        for (qsizetype i = at + key.size(); at >= 0 && i < frame.size() && frame.at(i).isDigit(); ++i)
+            tx = tx * 10 + frame.at(i).digitValue();
+        if (tx != acked + 1)
+            return fail(u"ack of tx %1 after %2"_s.arg(tx).arg(acked));
+        ++acked;
+        schedule();
+    }
+
+    void pushMore()
+    {
+        const qint64 room = std::min(Window - (issued - acked), target - issued);
+        if (!welcomed || !failure.isEmpty() || room <= 0)
+            return;
+        QString frame = uR"({"type":"push","transactions":[)"_s;
+        for (qint64 i = 0; i < room; ++i) {
+            ++issued;
+            frame += (i ? u"," : u"") % uR"({"tx":)"_s % QString::number(issued) % uR"(,"mutations":[)"_s
+                % mutation(issued) % u"]}"_s;
+        }
+        frame += u"]}"_s;
+        m_socket->sendTextMessage(frame);
+    }
+
+    QWebSocket *m_socket = nullptr;
+    bool m_scheduled = false;
+};
+
+//! One throughput configuration: where the server runs, and what the
+//! pushers and subscribers are.
+struct Setup {
+    QString part; //!< its name for --only
+    QString label;
+    bool serverProcess = false;
+    bool rawPushers = false;
+    bool rawSubscribers = false;
+};
+
 struct ThroughputResult {
     bool ok = false;
+    bool pinned = false;
     double seconds = 0;
     double acked = 0, applied = 0, delivered = 0;
     qint64 backlogStart = 0, backlogEnd = 0;
     double serverCpu = 0, mainCpu = 0, subscriberCpu = -1;
 };
 
-ThroughputResult runThroughput(double seconds, int subscriberCount, int pusherCount, bool raw)
+ThroughputResult runThroughput(const Setup &setup, double seconds, int subscriberCount, int pusherCount, bool pin)
 {
     ThroughputResult result;
-    BenchServer server;
-    const QUrl url = server.start();
+    // With --pin and the server in a process of its own: the server on CPU
+    // 1, this process (pushers, subscribers) on CPU 0.
+    cpu_set_t savedAffinity;
+    sched_getaffinity(0, sizeof savedAffinity, &savedAffinity);
+    result.pinned = pin && setup.serverProcess && pinToCpu(0);
+    auto restoreAffinity = qScopeGuard([&] {
+        if (result.pinned)
+            sched_setaffinity(0, sizeof savedAffinity, &savedAffinity);
+    });
+    std::unique_ptr<BenchServer> server;
+    if (setup.serverProcess)
+        server = std::make_unique<ProcessServer>(result.pinned ? 1 : -1);
+    else
+        server = std::make_unique<ThreadServer>();
+    const QUrl url = server->start();
     if (url.isEmpty())
         return result;
 
+    constexpr int PoolSize = 1000;
     std::vector<Peer> pushers;
-    for (int i = 0; i < pusherCount; ++i)
-        pushers.push_back(makePeer(url, u"pusher-%1"_s.arg(i)));
+    std::vector<std::unique_ptr<RawPusher>> rawPushers;
+    for (int i = 0; i < pusherCount; ++i) {
+        if (setup.rawPushers) {
+            rawPushers.push_back(std::make_unique<RawPusher>());
+            // Seeding: pusher 0 inserts the pool p0 … p999.
+            rawPushers.back()->mutation = [](qint64 tx) {
+                return uR"({"op":"insert","collection":"items","id":"p%1","fields":{"title":"record %1"}})"_s.arg(
+                    tx - 1);
+            };
+            rawPushers.back()->target = 0;
+            rawPushers.back()->start(url, u"raw-pusher-%1"_s.arg(i));
+        } else {
+            pushers.push_back(makePeer(url, u"pusher-%1"_s.arg(i)));
+        }
+    }
     std::vector<Peer> modelSubscribers;
     QThread subscriberThread;
     subscriberThread.setObjectName(u"subscribers"_s);
     std::vector<std::unique_ptr<RawSubscriber>> rawSubscribers;
-    if (raw) {
+    if (setup.rawSubscribers) {
         subscriberThread.start();
         for (int i = 0; i < subscriberCount; ++i) {
             auto subscriber = std::make_unique<RawSubscriber>();
@@ -378,19 +694,34 @@ ThroughputResult runThroughput(double seconds, int subscriberCount, int pusherCo
             least = std::min<qint64>(least, subscriber->cursor);
         return least;
     };
+    auto pushersFailed = [&] {
+        return std::any_of(rawPushers.begin(), rawPushers.end(), [](const auto &p) { return !p->failure.isEmpty(); });
+    };
 
     if (!waitUntil(
             [&] {
                 return std::all_of(pushers.begin(), pushers.end(), [](const Peer &p) { return p.isLive(); })
+                    && std::all_of(rawPushers.begin(), rawPushers.end(), [](const auto &p) { return p->welcomed; })
                     && minDelivered() >= 0;
             },
             20000)) {
         qCritical("throughput: peers did not connect");
         return result;
     }
-    constexpr int PoolSize = 1000;
     QStringList pool;
-    if (!seed(pushers.front(), PoolSize, &pool) || !waitUntil([&] { return minDelivered() >= PoolSize; }, 20000)) {
+    if (setup.rawPushers) {
+        rawPushers.front()->target = PoolSize;
+        rawPushers.front()->schedule();
+    }
+    const bool seeded = setup.rawPushers
+        ? waitUntil([&] { return rawPushers.front()->acked == PoolSize || pushersFailed(); }, 30000) && !pushersFailed()
+        : seed(pushers.front(), PoolSize, &pool);
+    // Every pusher's model must have the pool before it edits it.
+    auto pushersSeeded = [&] {
+        return std::all_of(
+            pushers.begin(), pushers.end(), [](const Peer &p) { return p.model->rowCount() == PoolSize; });
+    };
+    if (!seeded || !waitUntil([&] { return minDelivered() >= PoolSize && pushersSeeded(); }, 20000)) {
         qCritical("throughput: seeding failed");
         return result;
     }
@@ -403,13 +734,19 @@ ThroughputResult runThroughput(double seconds, int subscriberCount, int pusherCo
     std::vector<qint64> issued(pushers.size(), 0);
     qint64 counter = 0;
     std::vector<bool> scheduled(pushers.size(), false);
+    bool refused = false;
     std::function<void(size_t)> topUp = [&](size_t i) {
         scheduled[i] = false;
         Peer &peer = pushers[i];
-        while (running && peer.client->outboxCount() < Window) {
+        while (running && !refused && peer.client->outboxCount() < Window) {
+            const int before = peer.client->outboxCount();
             peer.model->update(pool.at(counter % PoolSize), { { u"n"_s, counter } });
             ++counter;
             ++issued[i];
+            if (peer.client->outboxCount() != before + 1) {
+                refused = true;
+                qCritical("throughput: pusher %d refused an update: %s", int(i), qPrintable(peer.model->error()));
+            }
         }
     };
     for (size_t i = 0; i < pushers.size(); ++i) {
@@ -422,15 +759,32 @@ ThroughputResult runThroughput(double seconds, int subscriberCount, int pusherCo
         });
         topUp(i);
     }
+    // Raw pushers: transaction tx of pusher i sets n = tx on one record of the
+    // pool, each pusher starting at a different record.
+    std::vector<qint64> rawBase;
+    for (size_t i = 0; i < rawPushers.size(); ++i) {
+        RawPusher &p = *rawPushers[i];
+        rawBase.push_back(p.acked);
+        const qint64 offset = qint64(i) * PoolSize / pusherCount;
+        p.mutation = [offset](qint64 tx) {
+            return uR"({"op":"update","collection":"items","id":"p%1","fields":{"n":%2}})"_s
+                .arg((tx + offset) % PoolSize)
+                .arg(tx);
+        };
+        p.target = std::numeric_limits<qint64>::max();
+        p.schedule();
+    }
     auto acked = [&] {
         qint64 sum = 0;
         for (size_t i = 0; i < pushers.size(); ++i)
             sum += issued[i] - pushers[i].client->outboxCount();
+        for (size_t i = 0; i < rawPushers.size(); ++i)
+            sum += rawPushers[i]->acked - rawBase[i];
         return sum;
     };
     auto subscriberCpu = [&] {
         double seconds = 0;
-        if (raw)
+        if (setup.rawSubscribers)
             QMetaObject::invokeMethod(
                 rawSubscribers.front().get(), [&] { seconds = threadCpuSeconds(); }, Qt::BlockingQueuedConnection);
         return seconds;
@@ -442,54 +796,75 @@ ThroughputResult runThroughput(double seconds, int subscriberCount, int pusherCo
     QElapsedTimer clock;
     clock.start();
     const qint64 acked0 = acked();
-    const qint64 applied0 = server.thread.server()->appliedTransactionCount();
+    const BenchServer::Sample server0 = server->sample();
     const qint64 delivered0 = minDelivered() - seq0;
-    const double serverCpu0 = server.cpuSeconds();
     const double mainCpu0 = threadCpuSeconds();
     const double subscriberCpu0 = subscriberCpu();
     waitUntil([] { return false; }, int(seconds * 1000));
     const double elapsed = double(clock.nsecsElapsed()) / 1e9;
     const qint64 acked1 = acked();
-    const qint64 applied1 = server.thread.server()->appliedTransactionCount();
+    const BenchServer::Sample server1 = server->sample();
     const qint64 delivered1 = minDelivered() - seq0;
-    result.serverCpu = (server.cpuSeconds() - serverCpu0) / elapsed;
+    result.serverCpu = (server1.cpu - server0.cpu) / elapsed;
     result.mainCpu = (threadCpuSeconds() - mainCpu0) / elapsed;
-    if (raw)
+    if (setup.rawSubscribers)
         result.subscriberCpu = (subscriberCpu() - subscriberCpu0) / elapsed;
     running = false;
+    for (auto &p : rawPushers)
+        p->target = p->issued;
 
     result.seconds = elapsed;
     result.acked = double(acked1 - acked0) / elapsed;
-    result.applied = double(applied1 - applied0) / elapsed;
+    result.applied = double(server1.applied - server0.applied) / elapsed;
     result.delivered = double(delivered1 - delivered0) / elapsed;
     result.backlogStart = acked0 - delivered0;
     result.backlogEnd = acked1 - delivered1;
-    // Let everything drain so that every transaction is accounted for.
-    const qint64 pushed = std::accumulate(issued.begin(), issued.end(), qint64(0));
-    result.ok = waitUntil([&] { return acked() == pushed && minDelivered() - seq0 >= pushed; }, 60000);
-    if (!result.ok)
-        qCritical("throughput: did not drain (acked %lld, delivered %lld of %lld)", qlonglong(acked()),
-            qlonglong(minDelivered() - seq0), qlonglong(pushed));
+    // Let everything drain, then check that every transaction was
+    // acknowledged and every subscriber got every change.
+    qint64 pushed = std::accumulate(issued.begin(), issued.end(), qint64(0));
+    for (size_t i = 0; i < rawPushers.size(); ++i)
+        pushed += rawPushers[i]->issued - rawBase[i];
+    const qint64 head = seq0 + pushed;
+    auto complete = [&] {
+        return std::all_of(
+                   rawSubscribers.begin(), rawSubscribers.end(), [head](const auto &s) { return s->complete(head); })
+            && std::all_of(modelSubscribers.begin(), modelSubscribers.end(),
+                [head](const Peer &p) { return p.model->cursor() == QString::number(head); });
+    };
+    result.ok = waitUntil([&] { return (acked() == pushed && complete()) || pushersFailed(); }, 60000)
+        && !pushersFailed() && !refused && server->sample().applied == head;
+    if (!result.ok) {
+        qCritical("throughput %s: incomplete (acked %lld of %lld, slowest subscriber at %lld of %lld)",
+            qPrintable(setup.part), qlonglong(acked()), qlonglong(pushed), qlonglong(minDelivered()), qlonglong(head));
+        for (const auto &s : rawSubscribers)
+            qCritical("  raw subscriber: cursor %lld, %lld changes since %lld, %lld gaps, %lld unexpected frames",
+                qlonglong(s->cursor), qlonglong(s->changes), qlonglong(s->snapshotCursor), qlonglong(s->gaps),
+                qlonglong(s->unexpected));
+    }
     return result;
 }
 
-void printThroughput(const QList<std::pair<QString, ThroughputResult>> &results, int subscribers, int pushers)
+void printThroughput(const QList<std::pair<Setup, ThroughputResult>> &results, int subscribers, int pushers)
 {
     std::printf("### (b) Throughput: %d pusher(s) with a full window, %d subscribers\n\n", pushers, subscribers);
-    std::printf("Threads: the server on `optimist-server`; the pushers (SyncClient + ListModel, %d transactions "
-                "in flight each) on the main thread; the subscribers on the main thread (SyncClient + ListModel) "
-                "or on a thread `subscribers` (raw QWebSocket, reads only the cursor). \"delivered\" counts "
-                "transactions every subscriber has received; backlog = acknowledged − delivered to the slowest "
-                "subscriber. CPU = share of one core used by that thread in the window.\n\n",
+    std::printf("Pushers keep %d transactions in flight each: SyncClient + ListModel on the main thread, or raw "
+                "(hand-written push frames, several transactions each) on the main thread. Subscribers: "
+                "SyncClient + ListModel on the main thread, or raw QWebSocket on a thread `subscribers` (they "
+                "count changes and check cursors). The server runs on a thread `optimist-server` of this process, "
+                "or in a child process (this program with --serve); \"pinned\" = server process on CPU 1, this "
+                "process on CPU 0. \"delivered\" counts transactions every subscriber has received; backlog = "
+                "acknowledged − delivered to the slowest subscriber. CPU = share of one core used in the window "
+                "(server: its thread, or its whole process).\n\n",
         256);
-    std::printf("| subscribers | window (s) | acked tx/s | applied tx/s | delivered to all tx/s | backlog start → end "
+    std::printf("| setup | window (s) | acked tx/s | applied tx/s | delivered to all tx/s | backlog start → end "
                 "| server CPU | server CPU µs/tx | main CPU | main CPU µs/tx | subscriber thread CPU |\n"
                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (const auto &[name, r] : results) {
+    for (const auto &[setup, r] : results) {
         const double perTx = r.applied > 0 ? 1e6 / r.applied : 0;
-        std::printf("| %s | %.1f | %.0f | %.0f | %.0f | %lld → %lld | %.0f%% | %.1f | %.0f%% | %.1f | %s |\n",
-            qPrintable(name), r.seconds, r.acked, r.applied, r.delivered, qlonglong(r.backlogStart),
-            qlonglong(r.backlogEnd), 100 * r.serverCpu, r.serverCpu * perTx, 100 * r.mainCpu, r.mainCpu * perTx,
+        std::printf("| %s%s%s | %.1f | %.0f | %.0f | %.0f | %lld → %lld | %.0f%% | %.1f | %.0f%% | %.1f | %s |\n",
+            qPrintable(setup.label), r.pinned ? ", pinned" : "", r.ok ? "" : " (**FAILED**)", r.seconds, r.acked,
+            r.applied, r.delivered, qlonglong(r.backlogStart), qlonglong(r.backlogEnd), 100 * r.serverCpu,
+            r.serverCpu * perTx, 100 * r.mainCpu, r.mainCpu * perTx,
             r.subscriberCpu < 0 ? "–" : qPrintable(QString::number(100 * r.subscriberCpu, 'f', 0) % u"%"_s));
     }
     std::printf("\n");
@@ -505,7 +880,7 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Optimist sync benchmark: latency and throughput over loopback."_s);
     parser.addHelpOption();
-    const QCommandLineOption quickOption(u"quick"_s, u"A short run (about two seconds), for the ctest."_s);
+    const QCommandLineOption quickOption(u"quick"_s, u"A short run (a few seconds), for the ctest."_s);
     const QCommandLineOption secondsOption(u"seconds"_s, u"Seconds per measurement (default 5)."_s, u"N"_s, u"5"_s);
     const QCommandLineOption rateOption(
         u"rate"_s, u"Edits per second in the latency run (default 1000)."_s, u"N"_s, u"1000"_s);
@@ -513,32 +888,58 @@ int main(int argc, char *argv[])
         u"subscribers"_s, u"Subscribers in the throughput run (default 10)."_s, u"N"_s, u"10"_s);
     const QCommandLineOption pushersOption(
         u"pushers"_s, u"Pushers in the throughput run (default 2)."_s, u"N"_s, u"2"_s);
-    const QCommandLineOption onlyOption(u"only"_s, u"Run only: latency, models or raw."_s, u"part"_s);
-    parser.addOptions({ quickOption, secondsOption, rateOption, subscribersOption, pushersOption, onlyOption });
+    const QCommandLineOption onlyOption(u"only"_s,
+        u"Run only these parts, comma-separated: latency, models, raw, process-models, process-raw, "
+        "process-raw-pushers."_s,
+        u"parts"_s);
+    const QCommandLineOption pinOption(
+        u"pin"_s, u"With the server in a child process: pin it to CPU 1 and this process to CPU 0."_s);
+    QCommandLineOption serveOption(u"serve"_s, u"Internal: be the server process of a throughput run."_s);
+    QCommandLineOption serveCpuOption(u"serve-cpu"_s, u"Internal: the server process's CPU."_s, u"N"_s, u"-1"_s);
+    serveOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    serveCpuOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ quickOption, secondsOption, rateOption, subscribersOption, pushersOption, onlyOption, pinOption,
+        serveOption, serveCpuOption });
     parser.process(app);
+    if (parser.isSet(serveOption))
+        return serve(parser.value(serveCpuOption).toInt());
 
     const bool quick = parser.isSet(quickOption);
     const double seconds = quick ? 0.5 : std::max(0.5, parser.value(secondsOption).toDouble());
     const int rate = std::max(1, parser.value(rateOption).toInt());
     const int subscribers = std::max(1, parser.value(subscribersOption).toInt());
     const int pusherCount = std::max(1, parser.value(pushersOption).toInt());
-    const QString only = parser.value(onlyOption);
+    const QStringList only = parser.value(onlyOption).split(u',', Qt::SkipEmptyParts);
+    const bool pin = parser.isSet(pinOption);
+
+    const QList<Setup> setups {
+        { u"models"_s, u"%1 × SyncClient + ListModel; SyncClient pushers; server thread"_s.arg(subscribers), false,
+            false, false },
+        { u"raw"_s, u"%1 × raw QWebSocket; SyncClient pushers; server thread"_s.arg(subscribers), false, false, true },
+        { u"process-models"_s, u"%1 × SyncClient + ListModel; SyncClient pushers; server process"_s.arg(subscribers),
+            true, false, false },
+        { u"process-raw"_s, u"%1 × raw QWebSocket; SyncClient pushers; server process"_s.arg(subscribers), true, false,
+            true },
+        { u"process-raw-pushers"_s, u"%1 × raw QWebSocket; raw pushers; server process"_s.arg(subscribers), true, true,
+            true },
+    };
+    // The quick run covers each kind of peer and both server placements.
+    const QStringList quickParts { u"latency"_s, u"models"_s, u"raw"_s, u"process-raw-pushers"_s };
+    auto wanted = [&](const QString &part) {
+        return only.isEmpty() ? !quick || quickParts.contains(part) : only.contains(part);
+    };
 
     std::printf("## optimist-bench-sync\n\nQt %s, %d logical CPUs, %s.\n\n", qVersion(), QThread::idealThreadCount(),
         quick ? "quick run" : "full run");
     bool ok = true;
-    if (only.isEmpty() || only == "latency"_L1)
+    if (wanted(u"latency"_s))
         ok = runLatency(seconds, rate) && ok;
-    QList<std::pair<QString, ThroughputResult>> results;
-    if (only.isEmpty() || only == "models"_L1) {
-        std::fprintf(stderr, "throughput: SyncClient + ListModel subscribers...\n");
-        results.append({ u"%1 × SyncClient + ListModel"_s.arg(subscribers),
-            runThroughput(seconds, subscribers, pusherCount, false) });
-    }
-    if (only.isEmpty() || only == "raw"_L1) {
-        std::fprintf(stderr, "throughput: raw QWebSocket subscribers...\n");
-        results.append(
-            { u"%1 × raw QWebSocket"_s.arg(subscribers), runThroughput(seconds, subscribers, pusherCount, true) });
+    QList<std::pair<Setup, ThroughputResult>> results;
+    for (const Setup &setup : setups) {
+        if (!wanted(setup.part))
+            continue;
+        std::fprintf(stderr, "throughput: %s...\n", qPrintable(setup.label));
+        results.append({ setup, runThroughput(setup, seconds, subscribers, pusherCount, pin) });
     }
     if (!results.isEmpty())
         printThroughput(results, subscribers, pusherCount);

@@ -41,6 +41,8 @@ struct ServerPrivate::Outcome {
     QString message;
     qint64 seq = 0;
     QList<Delta> deltas;
+    //! For AppliedBefore: each collection's cursor when it was answered.
+    //! (An applied transaction's ack names the cursors of its batch.)
     QJsonObject cursors;
 
     static Outcome rejected(QLatin1StringView code, const QString &message)
@@ -326,7 +328,6 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
         if (!undoHeads.contains(name))
             undoHeads.insert(name, c.head);
         outcome.deltas.append({ name, c.head, changes.value(name) });
-        outcome.cursors.insert(name, QString::number(seq));
         c.head = seq;
     }
     return outcome;
@@ -455,11 +456,15 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         QHash<Session *, QJsonArray> acks;
     };
     QMap<QString, Merged> merged;
+    // Every session this batch writes to.
+    QSet<Session *> written;
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const PendingTransaction &pending = batch.at(i);
         const Outcome &outcome = outcomes.at(i);
-        if (pending.session)
+        if (pending.session) {
             pending.session->transactionDone();
+            written.insert(pending.session);
+        }
         for (const Outcome::Delta &delta : outcome.deltas) {
             Merged &m = merged[delta.collection];
             if (m.prevCursor < 0)
@@ -481,6 +486,7 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
             { u"collection"_s, it.key() }, { u"prevCursor"_s, QString::number(it->prevCursor) },
             { u"cursor"_s, QString::number(it->cursor) }, { u"changes"_s, it->changes } });
         for (Session *subscriber : c.subscribers) {
+            written.insert(subscriber);
             const QJsonArray acks = it->acks.value(subscriber);
             if (acks.isEmpty())
                 subscriber->send(frame);
@@ -492,7 +498,31 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
 
     // Then each transaction's answer, in order. An ack follows the delta that
     // contains it and names the batch's cursor for each collection (a state
-    // that contains the transaction).
+    // that contains the transaction). The transactions applied in this batch
+    // share those cursors: each set of collections is encoded once.
+    QHash<QStringList, QString> appliedCursors;
+    auto ackCursors = [&](const Outcome &outcome) {
+        if (outcome.kind == Outcome::Kind::AppliedBefore) {
+            QJsonObject cursors = outcome.cursors;
+            for (auto it = cursors.begin(); it != cursors.end(); ++it) {
+                if (const auto m = merged.constFind(it.key()); m != merged.cend())
+                    it.value() = QString::number(m->cursor);
+            }
+            return Protocol::encode(cursors);
+        }
+        QStringList names;
+        names.reserve(outcome.deltas.size());
+        for (const Outcome::Delta &delta : outcome.deltas)
+            names.append(delta.collection);
+        auto it = appliedCursors.constFind(names);
+        if (it == appliedCursors.cend()) {
+            QJsonObject cursors;
+            for (const QString &name : std::as_const(names))
+                cursors.insert(name, QString::number(merged.constFind(name)->cursor));
+            it = appliedCursors.insert(names, Protocol::encode(cursors));
+        }
+        return it.value();
+    };
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const PendingTransaction &pending = batch.at(i);
         const Outcome &outcome = outcomes.at(i);
@@ -506,19 +536,24 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
             continue;
         }
         if (pending.session) {
-            QJsonObject cursors = outcome.cursors;
-            for (auto it = cursors.begin(); it != cursors.end(); ++it) {
-                if (const auto m = merged.constFind(it.key()); m != merged.cend())
-                    it.value() = QString::number(m->cursor);
-            }
-            pending.session->send(QJsonObject {
-                { u"type"_s, QString(Protocol::Type::Ack) }, { u"tx"_s, pending.tx }, { u"cursors"_s, cursors } });
+            // The frame Protocol::encode() would make of {type, tx, cursors}
+            // (keys in sorted order), written directly: one ack per
+            // transaction made building and encoding a QJsonObject for each a
+            // large part of the server's time.
+            pending.session->send(u"{\"cursors\":"_s % ackCursors(outcome) % u",\"tx\":"_s % QString::number(pending.tx)
+                % u",\"type\":\"ack\"}"_s);
         }
         if (outcome.kind == Outcome::Kind::Applied) {
             ++applied;
             Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
         }
     }
+
+    // A QTcpSocket writes one block of its buffer per event-loop pass, and
+    // under load a pass (processQueue()) is long: subscribers fell further
+    // and further behind the acks. Write the batch's frames out now.
+    for (Session *session : std::as_const(written))
+        session->flush();
 }
 
 void ServerPrivate::checkHeartbeats()

@@ -44,6 +44,11 @@ void Session::send(const QString &frame)
     m_socket->sendTextMessage(frame);
 }
 
+void Session::flush()
+{
+    m_socket->flush();
+}
+
 void Session::send(const QJsonObject &message)
 {
     send(Protocol::encode(message));

@@ -30,6 +30,9 @@ public:
     void send(const QString &frame);
     void send(const QJsonObject &message);
     void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
+    //! Hands what was sent to the kernel now rather than a block per
+    //! event-loop pass (see ServerPrivate::deliver()).
+    void flush();
     //! Closes with a close code; the session goes away once the socket is closed.
     void closeWith(quint16 code, const QString &reason);
     //! A queued transaction of this session was answered.
