@@ -11,7 +11,7 @@ ApplicationWindow {
     property bool embedded: true
     property bool demo: false
     //! Where unsent edits are kept across restarts; empty: in memory only.
-    property string outboxDirectory
+    property string storageDirectory
     //! The list has loaded (and, in demo mode, the demo states are on screen).
     signal ready()
 
@@ -24,7 +24,7 @@ ApplicationWindow {
         id: sync
         objectName: "sync"
         url: window.serverUrl
-        outboxDirectory: window.outboxDirectory
+        storageDirectory: window.storageDirectory
     }
 
     OptimisticListModel {

@@ -93,7 +93,7 @@ int main(int argc, char *argv[])
     }
     engine.setInitialProperties(
         { { u"serverUrl"_s, serverUrl }, { u"embedded"_s, !parser.isSet(OptimistExample::serverOption()) },
-            { u"demo"_s, parser.isSet(demoOption) }, { u"outboxDirectory"_s, OptimistExample::dataDir(parser) } });
+            { u"demo"_s, parser.isSet(demoOption) }, { u"storageDirectory"_s, OptimistExample::dataDir(parser) } });
     engine.load(QUrl(u"qrc:/qt/qml/TodoApp/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return fail(u"the user interface did not load"_s);

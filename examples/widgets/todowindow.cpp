@@ -41,7 +41,7 @@ public:
 
 } // namespace
 
-TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &outboxDirectory, QWidget *parent)
+TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &storageDirectory, QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("Optimist Todos (widgets)"));
@@ -52,7 +52,7 @@ TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &outboxDirectory, QW
         Field(u"created"_s, Field::Type::DateTime) });
     m_todos.setSortField(u"created"_s);
     m_todos.setClient(&m_client);
-    m_client.setOutboxDirectory(outboxDirectory);
+    m_client.setStorageDirectory(storageDirectory);
     m_client.setUrl(serverUrl);
 
     m_table.setSourceModel(&m_todos);

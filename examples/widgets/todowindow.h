@@ -19,9 +19,9 @@ QT_END_NAMESPACE
 class TodoWindow : public QMainWindow {
     Q_OBJECT
 public:
-    //! Syncs with \a serverUrl; unsent edits are kept in \a outboxDirectory
+    //! Syncs with \a serverUrl; unsent edits are kept in \a storageDirectory
     //! across restarts (empty: in memory only).
-    explicit TodoWindow(const QUrl &serverUrl, const QString &outboxDirectory = {}, QWidget *parent = nullptr);
+    explicit TodoWindow(const QUrl &serverUrl, const QString &storageDirectory = {}, QWidget *parent = nullptr);
 
     Optimist::ListModel *todos() { return &m_todos; }
     QTableView *view() const { return m_view; }

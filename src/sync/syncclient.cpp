@@ -80,7 +80,7 @@ void SyncClientPrivate::connectNow()
     if (!active || !url.isValid() || stopForGood)
         return;
     ensureClientId();
-    restoreOutbox();
+    restoreStorage();
     if (nextRetryAt.isValid()) {
         nextRetryAt = {};
         Q_EMIT q->nextRetryAtChanged();
@@ -222,7 +222,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     maxInFlight = std::max(1, message.value("limits"_L1).toObject().value("maxPendingPushes"_L1).toInt(256));
     heartbeatTimer.start(heartbeatMs);
     // What an earlier run left goes first, with its own numbers.
-    restoreOutbox();
+    restoreStorage();
     everWelcomed = true;
     // Number what has never been sent above anything the server has seen.
     lastTx = std::max<quint64>(lastTx, quint64(message.value("lastTx"_L1).toInteger()));
@@ -235,15 +235,14 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     scheduleSave();
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
-    const QString newServerId = message.value("serverId"_L1).toString();
-    if (!serverId.isEmpty() && newServerId != serverId) {
-        qCInfo(lcSync) << "the server's database changed; reloading every collection";
-        for (const Binding &binding : std::as_const(bindings)) {
-            if (binding.model)
-                binding.model->forgetCursor();
+    serverId = message.value("serverId"_L1).toString();
+    for (auto it = bindings.begin(); it != bindings.end(); ++it) {
+        if (it->model && !it->serverId.isEmpty() && it->serverId != serverId) {
+            qCInfo(lcSync) << it.key() << "comes from another database than the server's; reloading it";
+            it->model->forgetCursor();
         }
+        it->serverId = serverId;
     }
-    serverId = newServerId;
     setState(SyncClient::Connected);
     for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
         subscribe(it.key());
@@ -298,7 +297,20 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     const QList<SnapshotRecord> all = std::exchange(binding.snapshotRecords, {});
     binding.nextChunk = 0;
     binding.resubscribing = false;
-    binding.model->applySnapshot(all, message.value("cursor"_L1).toString());
+    const QString cursor = message.value("cursor"_L1).toString();
+    binding.model->applySnapshot(all, cursor);
+    if (cache) {
+        // The fields the model skipped (a revision it held) come from it.
+        QList<SnapshotRecord> full = all;
+        for (SnapshotRecord &record : full) {
+            if (record.fields.isEmpty()) {
+                record.fields = binding.model->confirmedRecord(record.id);
+                record.fields.remove(u"id"_s);
+            }
+        }
+        if (!cache->replace(collection, serverId, cursor, full))
+            qCWarning(lcSync) << cache->errorString();
+    }
     binding.model->setLoading(false);
     Q_EMIT q->snapshotReceived(collection, int(all.size()));
 }
@@ -329,6 +341,8 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
     }
     const bool applied = binding.model->applyDelta(
         changes, message.value("prevCursor"_L1).toString(), message.value("cursor"_L1).toString(), acknowledged);
+    if (applied && cache && !cache->apply(collection, message.value("cursor"_L1).toString(), changes))
+        qCWarning(lcSync) << cache->errorString();
     if (applied) {
         binding.resubscribing = false;
         binding.model->setLoading(false);
@@ -340,12 +354,22 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
     }
 }
 
-void SyncClientPrivate::restoreOutbox()
+void SyncClientPrivate::restoreStorage()
 {
-    if (outboxDirectory.isEmpty() || outboxStore)
+    if (storageDirectory.isEmpty() || outboxStore)
         return;
     ensureClientId();
-    outboxStore = std::make_unique<OutboxStore>(outboxDirectory, clientId);
+    cache = std::make_unique<RecordCache>(storageDirectory, clientId);
+    if (!cache->open()) {
+        qCWarning(lcSync) << "no record cache:" << cache->errorString();
+        setLastError(cache->errorString());
+        cache.reset();
+    } else if (!cache->errorString().isEmpty()) {
+        qCWarning(lcSync) << cache->errorString();
+    }
+    for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
+        loadCached(it.key());
+    outboxStore = std::make_unique<OutboxStore>(storageDirectory, clientId);
     QList<QJsonObject> stored;
     quint64 storedLastTx = 0;
     QString problem;
@@ -369,9 +393,27 @@ void SyncClientPrivate::restoreOutbox()
     scheduleSave(); // numbers given to this run's edits before the restore
 }
 
+void SyncClientPrivate::loadCached(const QString &collection)
+{
+    Binding &binding = bindings[collection];
+    if (!cache || !binding.model || !binding.model->cursor().isEmpty())
+        return;
+    RecordCache::Collection cached;
+    if (!cache->load(collection, &cached)) {
+        if (!cache->errorString().isEmpty())
+            qCWarning(lcSync) << cache->errorString();
+        return;
+    }
+    if (welcomed && cached.serverId != serverId)
+        return; // another database's state: the subscription loads this one's
+    qCDebug(lcSync) << collection << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
+    binding.model->applySnapshot(cached.records, cached.cursor);
+    binding.serverId = cached.serverId;
+}
+
 void SyncClientPrivate::scheduleSave()
 {
-    if (outboxDirectory.isEmpty() || saveScheduled)
+    if (storageDirectory.isEmpty() || saveScheduled)
         return;
     saveScheduled = true;
     QMetaObject::invokeMethod(
@@ -386,9 +428,9 @@ void SyncClientPrivate::scheduleSave()
 void SyncClientPrivate::saveOutbox()
 {
     saveScheduled = false;
-    if (outboxDirectory.isEmpty())
+    if (storageDirectory.isEmpty())
         return;
-    restoreOutbox(); // never overwrite what an earlier run left unread
+    restoreStorage(); // never overwrite what an earlier run left unread
     QList<QJsonObject> transactions;
     for (const OutboxEntry &entry : outbox)
         transactions.append(entry.json);
@@ -648,22 +690,22 @@ void SyncClient::setSslConfiguration(const QSslConfiguration &configuration)
     d->sslConfiguration = configuration;
 }
 
-QString SyncClient::outboxDirectory() const
+QString SyncClient::storageDirectory() const
 {
-    return d->outboxDirectory;
+    return d->storageDirectory;
 }
 
-void SyncClient::setOutboxDirectory(const QString &directory)
+void SyncClient::setStorageDirectory(const QString &directory)
 {
-    if (d->outboxDirectory == directory)
+    if (d->storageDirectory == directory)
         return;
     if (d->outboxStore || d->everWelcomed) {
         // Transactions numbered since could clash with the stored ones.
         qCWarning(lcSync) << "set the outbox directory before the client connects; ignored";
         return;
     }
-    d->outboxDirectory = directory;
-    Q_EMIT outboxDirectoryChanged();
+    d->storageDirectory = directory;
+    Q_EMIT storageDirectoryChanged();
     d->scheduleSave();
 }
 QDateTime SyncClient::nextRetryAt() const
@@ -739,6 +781,7 @@ void SyncClient::attachModel(ListModel *model)
         connect(model, &ListModel::transactionCommitted, this,
             [this](Transaction *transaction) { d->onCommitted(transaction); }),
     };
+    d->loadCached(collection);
     // Edits made before binding are sent too.
     for (Transaction *transaction : model->pendingTransactions()) {
         if (transaction->isCommitted())

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "outboxstore_p.h"
+#include "recordcache_p.h"
 #include "syncclient.h"
 
 #include <optimist/change.h>
@@ -27,6 +28,7 @@ struct Binding {
     bool resubscribing = false; //!< waiting for the answer to a resubscribe
     QList<SnapshotRecord> snapshotRecords; //!< chunks received so far
     int nextChunk = 0;
+    QString serverId; //!< the server the model's state came from (empty: none yet)
 };
 
 //! A committed transaction on its way to the server.
@@ -66,8 +68,11 @@ public:
     void handleReject(const QJsonObject &message);
     void handleError(const QJsonObject &message);
 
-    //! Reads back what an earlier run left in the outbox directory, once.
-    void restoreOutbox();
+    //! Reads back what an earlier run left in the storage directory, once:
+    //! the outbox, and the cached collections of the bound models.
+    void restoreStorage();
+    //! Fills \a collection's model from the cache, if it has nothing yet.
+    void loadCached(const QString &collection);
     //! Writes the outbox on the next event-loop pass, once however often asked.
     void scheduleSave();
     void saveOutbox();
@@ -90,7 +95,7 @@ public:
 
     QWebSocket *socket = nullptr;
     bool welcomed = false;
-    QString serverId; //!< of the last welcome: a new one means a replaced database
+    QString serverId; //!< of the last welcome
     bool stopForGood = false; //!< refused by the server: do not retry
     int attempt = 0;
     int heartbeatMs = 15000;
@@ -104,8 +109,9 @@ public:
     QHash<QString, Binding> bindings; //!< by collection
     std::deque<OutboxEntry> outbox; //!< in commit order
     QSslConfiguration sslConfiguration; //!< null: Qt's default
-    QString outboxDirectory;
+    QString storageDirectory;
     std::unique_ptr<OutboxStore> outboxStore; //!< set once restored
+    std::unique_ptr<RecordCache> cache; //!< open once restored (null if it cannot be)
     bool saveScheduled = false;
     bool everWelcomed = false; //!< the outbox directory is fixed from then on
 };

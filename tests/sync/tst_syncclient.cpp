@@ -36,7 +36,7 @@ private:
     static Peer makeStoringPeer(const QUrl &url, const QString &directory)
     {
         Peer peer = makePeer({}, u"carol"_s);
-        peer.client->setOutboxDirectory(directory);
+        peer.client->setStorageDirectory(directory);
         peer.client->setUrl(url);
         return peer;
     }
@@ -390,6 +390,78 @@ private Q_SLOTS:
         QCOMPARE(kept.readAll(), content);
         carol.model->insert({ { u"id"_s, u"after"_s }, { u"title"_s, u"still works"_s } });
         QTRY_COMPARE(m_bob.model->count(), 1);
+    }
+
+    void shouldStartFromTheCacheOfflineAndResume()
+    {
+        // Given Carol, storing, who synced three records and quit
+        QTemporaryDir storage;
+        const QUrl url = m_server->server->url();
+        const quint16 port = m_server->server->port();
+        {
+            Peer carol = makeStoringPeer(url, storage.path());
+            QTRY_VERIFY(isLive(carol));
+            for (int i = 0; i < 3; ++i)
+                m_alice.model->insert({ { u"id"_s, u"r%1"_s.arg(i) }, { u"title"_s, u"row %1"_s.arg(i) } });
+            QTRY_COMPARE(carol.model->count(), 3);
+        }
+        // and a fourth written while she was away, then the server went down
+        m_alice.model->insert({ { u"id"_s, u"r3"_s }, { u"title"_s, u"while away"_s } });
+        QTRY_COMPARE(m_alice.model->pendingCount(), 0);
+        m_server->server.reset();
+
+        // When she starts again, offline
+        Peer carol = makeStoringPeer(url, storage.path());
+        QSignalSpy snapshots(carol.client.get(), &SyncClient::snapshotReceived);
+        // Then her list is there at once, from the cache
+        QTRY_COMPARE(carol.model->count(), 3);
+        QCOMPARE(titleOf(carol, u"r1"_s), u"row 1"_s);
+        QVERIFY(carol.client->state() != SyncClient::Connected);
+        // and once the server is back she catches up from the cached cursor
+        QVERIFY(restartServer(port));
+        QTRY_COMPARE(carol.model->count(), 4);
+        QCOMPARE(titleOf(carol, u"r3"_s), u"while away"_s);
+        QCOMPARE(snapshots.size(), 0);
+    }
+
+    void shouldNotTrustACacheOfAnotherDatabase()
+    {
+        // Given Carol's cache of the first database
+        QTemporaryDir storage;
+        const QUrl url = m_server->server->url();
+        const quint16 port = m_server->server->port();
+        {
+            Peer carol = makeStoringPeer(url, storage.path());
+            QTRY_VERIFY(isLive(carol));
+            carol.model->insert({ { u"id"_s, u"old"_s }, { u"title"_s, u"first database"_s } });
+            QTRY_COMPARE(carol.model->pendingCount(), 0);
+        }
+        // When the server comes back on a new database with other records
+        m_server = std::make_unique<TestServer>();
+        QVERIFY(restartServer(port));
+        {
+            Peer seeder = makePeer(url, u"seeder"_s);
+            QTRY_VERIFY(isLive(seeder));
+            seeder.model->insert({ { u"id"_s, u"new"_s }, { u"title"_s, u"second database"_s } });
+            QTRY_COMPARE(seeder.model->pendingCount(), 0);
+        }
+        Peer carol = makeStoringPeer(url, storage.path());
+        // Then the cached list is replaced by the new database's
+        QTRY_VERIFY(carol.model->contains(u"new"_s));
+        QTRY_COMPARE(carol.model->count(), 1);
+        QVERIFY(!carol.model->contains(u"old"_s));
+    }
+
+    void shouldSetAsideAnUnreadableCacheAndGoOn()
+    {
+        QTemporaryDir storage;
+        writeOutbox(storage.filePath(u"cache-carol.sqlite"_s), QByteArray(4096, 'x'));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"kept as"_s));
+        Peer carol = makeStoringPeer(m_server->server->url(), storage.path());
+        QTRY_VERIFY(isLive(carol));
+        QCOMPARE(QDir(storage.path()).entryList({ u"cache-carol.sqlite.bad-*"_s }).size(), 1);
+        m_alice.model->insert({ { u"id"_s, u"a"_s }, { u"title"_s, u"still syncs"_s } });
+        QTRY_COMPARE(carol.model->count(), 1);
     }
 
     void shouldGroupEditsOfOneTransaction()

@@ -32,7 +32,7 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Transport {
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged)
-    Q_PROPERTY(QString outboxDirectory READ outboxDirectory WRITE setOutboxDirectory NOTIFY outboxDirectoryChanged)
+    Q_PROPERTY(QString storageDirectory READ storageDirectory WRITE setStorageDirectory NOTIFY storageDirectoryChanged)
     Q_PROPERTY(QDateTime nextRetryAt READ nextRetryAt NOTIFY nextRetryAtChanged)
     Q_PROPERTY(int initialBackoffMs READ initialBackoffMs WRITE setInitialBackoffMs NOTIFY backoffChanged)
     Q_PROPERTY(int maxBackoffMs READ maxBackoffMs WRITE setMaxBackoffMs NOTIFY backoffChanged)
@@ -74,14 +74,6 @@ public:
     //! Committed transactions the server has not settled yet.
     int outboxCount() const;
 
-    //! Where the outbox is kept across restarts (a file per client id in this
-    //! directory, written after each change). Empty (the default): in memory
-    //! only, lost when the process ends. On the first connection attempt the
-    //! client reads back what an earlier run left and sends it before
-    //! anything new, with its original transaction numbers, so the server
-    //! applies each once. Those restored edits are not shown optimistically
-    //! (no model holds them any more): they appear when the server confirms
-    //! them, and a refusal is reported by restoredTransactionRejected().
     //! TLS settings for wss:// urls, e.g. the CA certificates to trust (the
     //! system's by default). A certificate that does not verify fails the
     //! connection, with the reason in lastError; the client keeps retrying.
@@ -89,8 +81,22 @@ public:
     QSslConfiguration sslConfiguration() const;
     void setSslConfiguration(const QSslConfiguration &configuration);
 
-    QString outboxDirectory() const;
-    void setOutboxDirectory(const QString &directory);
+    //! Where the client keeps what must outlive the process, per client id:
+    //! the outbox (`outbox-<clientId>.json`, written after each change) and
+    //! a copy of every collection it syncs (`cache-<clientId>.sqlite`,
+    //! SQLite, written after each snapshot and delta). Empty (the default):
+    //! nothing is kept. Set it before the client connects.
+    //!
+    //! On the next run, a bound model starts from its cached records and
+    //! cursor before any connection (the app shows its data offline), and
+    //! its subscription resumes from that cursor. The outbox is sent before
+    //! anything new, with its original transaction numbers, so the server
+    //! applies each once. Restored edits are not shown optimistically: they
+    //! appear when the server confirms them, and a refusal is reported by
+    //! restoredTransactionRejected(). Files that cannot be read are moved
+    //! aside (`….bad-<time>`), never deleted.
+    QString storageDirectory() const;
+    void setStorageDirectory(const QString &directory);
     //! When the next reconnection attempt is due, while Reconnecting.
     QDateTime nextRetryAt() const;
 
@@ -108,9 +114,9 @@ public:
     void detachModel(ListModel *model) override;
 
 Q_SIGNALS:
-    void outboxDirectoryChanged();
+    void storageDirectoryChanged();
     //! The server refused a transaction restored from the outbox directory
-    //! (see outboxDirectory): no model shows it, so nothing rolls back.
+    //! (see storageDirectory): no model shows it, so nothing rolls back.
     void restoredTransactionRejected(const QString &code, const QString &message);
     void urlChanged();
     void tokenChanged();
