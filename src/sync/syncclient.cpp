@@ -701,7 +701,7 @@ void SyncClient::setStorageDirectory(const QString &directory)
         return;
     if (d->outboxStore || d->everWelcomed) {
         // Transactions numbered since could clash with the stored ones.
-        qCWarning(lcSync) << "set the outbox directory before the client connects; ignored";
+        qCWarning(lcSync) << "set the storage directory before the client connects; ignored";
         return;
     }
     d->storageDirectory = directory;

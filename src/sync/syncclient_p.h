@@ -113,7 +113,7 @@ public:
     std::unique_ptr<OutboxStore> outboxStore; //!< set once restored
     std::unique_ptr<RecordCache> cache; //!< open once restored (null if it cannot be)
     bool saveScheduled = false;
-    bool everWelcomed = false; //!< the outbox directory is fixed from then on
+    bool everWelcomed = false; //!< the storage directory is fixed from then on
 };
 
 } // namespace Optimist

@@ -297,7 +297,7 @@ private Q_SLOTS:
 
     void shouldKeepOfflineEditsAcrossARestart()
     {
-        // Given Carol, offline, with an outbox directory
+        // Given Carol, offline, with a storage directory
         QTemporaryDir outbox;
         const quint16 port = m_server->server->port();
         const QUrl url = m_server->server->url();

@@ -115,7 +115,7 @@ public:
 
 Q_SIGNALS:
     void storageDirectoryChanged();
-    //! The server refused a transaction restored from the outbox directory
+    //! The server refused a transaction restored from the storage directory
     //! (see storageDirectory): no model shows it, so nothing rolls back.
     void restoredTransactionRejected(const QString &code, const QString &message);
     void urlChanged();
