@@ -389,8 +389,60 @@ void SyncClientPrivate::restoreStorage()
         lastTx = std::max(lastTx, entry.wireTx);
         outbox.push_front(std::move(entry));
     }
+    for (qsizetype i = 0; i < stored.size(); ++i)
+        showRestored(outbox[size_t(i)]);
     Q_EMIT q->outboxCountChanged();
     scheduleSave(); // numbers given to this run's edits before the restore
+}
+
+void SyncClientPrivate::showRestored(OutboxEntry &entry)
+{
+    // Replayed as a transaction of its own on the bound models (on top of
+    // their cached state), so the edit shows as pending again and settles
+    // or rolls back like any other. The transaction is tied to the entry
+    // before it commits, so it is not queued a second time.
+    QList<Mutation> mutations;
+    for (const QJsonValue &json : entry.json.value("mutations"_L1).toArray()) {
+        Mutation mutation;
+        QString problem;
+        if (!Protocol::mutationFromJson(json, &mutation, &problem))
+            return; // the server will say what is wrong with it
+        // Already in the cached state (applied, its ack lost), or about a
+        // record the model does not hold: leave it to the server's answer.
+        const ListModel *model = bindings.value(mutation.collection).model;
+        if (model && model->contains(mutation.id) == (mutation.kind == Mutation::Kind::Insert))
+            return;
+        mutations.append(mutation);
+    }
+    auto *tx = new Transaction(q);
+    tx->setAutoDelete(true);
+    bool shown = false;
+    for (const Mutation &mutation : std::as_const(mutations)) {
+        ListModel *model = bindings.value(mutation.collection).model;
+        if (!model || tx->isFinished())
+            continue;
+        shown = true;
+        if (mutation.kind == Mutation::Kind::Insert) {
+            QVariantMap record = mutation.fields;
+            record.insert(u"id"_s, mutation.id);
+            model->insert(record, tx);
+        } else if (mutation.kind == Mutation::Kind::Update) {
+            model->update(mutation.id, mutation.fields, tx);
+        } else {
+            model->remove(mutation.id, tx);
+        }
+    }
+    if (!shown || tx->isFinished()) {
+        // No model to show it, or one refused it (say, an update of a record
+        // it does not hold): it is sent all the same, and shows once
+        // confirmed.
+        if (!tx->isFinished())
+            tx->deleteLater();
+        return;
+    }
+    entry.transaction = tx;
+    entry.localId = tx->id();
+    tx->commit();
 }
 
 void SyncClientPrivate::loadCached(const QString &collection)

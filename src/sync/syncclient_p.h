@@ -71,6 +71,8 @@ public:
     //! Reads back what an earlier run left in the storage directory, once:
     //! the outbox, and the cached collections of the bound models.
     void restoreStorage();
+    //! Shows a restored transaction in the bound models, if they take it.
+    void showRestored(OutboxEntry &entry);
     //! Fills \a collection's model from the cache, if it has nothing yet.
     void loadCached(const QString &collection);
     //! Writes the outbox on the next event-loop pass, once however often asked.

@@ -312,15 +312,43 @@ private Q_SLOTS:
         }
         QVERIFY(QFile::exists(outbox.filePath(u"outbox-carol.json"_s)));
 
-        // Then the next run sends them once the server is back, each applied once
-        QVERIFY(restartServer(port));
+        // Then the next run shows them again as pending, offline
         Peer carol = makeStoringPeer(url, outbox.path());
+        QTRY_COMPARE(carol.model->count(), 2);
+        QCOMPARE(carol.model->pendingCount(), 3);
+        QCOMPARE(carol.model->get(u"c1"_s).value(u"done"_s), QVariant(true));
+        QCOMPARE(carol.model->index(0).data(ListModel::SyncStateRole).toInt(), int(ListModel::PendingInsert));
+        // and sends them once the server is back, each applied once
+        QVERIFY(restartServer(port));
         QTRY_COMPARE(m_bob.model->count(), 2);
         QTRY_COMPARE(carol.client->outboxCount(), 0);
         QCOMPARE(m_server->server->appliedTransactionCount(), 3);
         QCOMPARE(m_bob.model->get(u"c1"_s).value(u"done"_s), QVariant(true));
         QTRY_COMPARE(carol.model->count(), 2);
+        QTRY_COMPARE(carol.model->pendingCount(), 0);
         QTRY_VERIFY(!QFile::exists(outbox.filePath(u"outbox-carol.json"_s)));
+    }
+
+    void shouldRollBackARestoredEditTheServerRefuses()
+    {
+        // Given a stored insert the server will refuse (a title over 200 characters)
+        QTemporaryDir storage;
+        const QString title(300, u'x');
+        writeOutbox(storage.filePath(u"outbox-carol.json"_s),
+            R"({"clientId": "carol", "lastTx": 0, "transactions": [{"mutations": [
+                 {"op": "insert", "collection": "todos", "id": "long", "fields": {"title": ")"
+                + title.toLatin1() + R"("}}]}]})");
+        // When the next run restores it, it shows as pending
+        Peer carol = makeStoringPeer(m_server->server->url(), storage.path());
+        QSignalSpy rolledBack(carol.model.get(), &ListModel::rolledBack);
+        QSignalSpy unshown(carol.client.get(), &SyncClient::restoredTransactionRejected);
+        QTRY_COMPARE(carol.model->count(), 1);
+        // Then the server's refusal rolls it back like any edit
+        QTRY_COMPARE(rolledBack.size(), 1);
+        QCOMPARE(rolledBack.at(0).at(1).toString(), u"validation_failed"_s);
+        QCOMPARE(carol.model->count(), 0);
+        QCOMPARE(unshown.size(), 0);
+        QTRY_COMPARE(carol.client->outboxCount(), 0);
     }
 
     void shouldApplyARestoredTransactionOnlyOnce()

@@ -91,8 +91,11 @@ public:
     //! cursor before any connection (the app shows its data offline), and
     //! its subscription resumes from that cursor. The outbox is sent before
     //! anything new, with its original transaction numbers, so the server
-    //! applies each once. Restored edits are not shown optimistically: they
-    //! appear when the server confirms them, and a refusal is reported by
+    //! applies each once. Each restored transaction is replayed on the bound
+    //! models as pending again (a new Transaction), so it settles or rolls
+    //! back like any edit; one no model can take (its collection is not
+    //! bound, or its record is not in the model) is sent all the same,
+    //! appears when confirmed, and a refusal is reported by
     //! restoredTransactionRejected(). Files that cannot be read are moved
     //! aside (`….bad-<time>`), never deleted.
     QString storageDirectory() const;
@@ -116,7 +119,7 @@ public:
 Q_SIGNALS:
     void storageDirectoryChanged();
     //! The server refused a transaction restored from the storage directory
-    //! (see storageDirectory): no model shows it, so nothing rolls back.
+    //! that no model showed (see storageDirectory), so nothing rolled back.
     void restoredTransactionRejected(const QString &code, const QString &message);
     void urlChanged();
     void tokenChanged();
