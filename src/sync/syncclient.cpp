@@ -277,7 +277,6 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     }
     ++binding.nextChunk;
     const QJsonArray records = message.value("records"_L1).toArray();
-    binding.snapshotRecords.reserve(binding.snapshotRecords.size() + records.size());
     for (const QJsonValue &json : records) {
         SnapshotRecord record;
         QJsonObject fields;
