@@ -329,6 +329,42 @@ private Q_SLOTS:
         QTRY_VERIFY(!QFile::exists(outbox.filePath(u"outbox-carol.json"_s)));
     }
 
+    void shouldRebaseARestoredEditOnChangesMadeWhileAway()
+    {
+        // Given Carol's cache of a record, and her offline update of it that
+        // the app kept when it quit
+        QTemporaryDir storage;
+        const QUrl url = m_server->server->url();
+        const quint16 port = m_server->server->port();
+        m_alice.model->insert({ { u"id"_s, u"t"_s }, { u"title"_s, u"original"_s } });
+        QTRY_COMPARE(m_alice.model->pendingCount(), 0);
+        {
+            Peer carol = makeStoringPeer(url, storage.path());
+            QTRY_COMPARE(carol.model->count(), 1);
+            m_server->server.reset();
+            QTRY_VERIFY(carol.client->state() != SyncClient::Connected);
+            carol.model->update(u"t"_s, { { u"done"_s, true } });
+        }
+        // and, while she was away, Alice renamed it
+        QVERIFY(restartServer(port));
+        QTRY_VERIFY(isLive(m_alice));
+        m_alice.model->update(u"t"_s, { { u"title"_s, u"renamed by Alice"_s } });
+        QTRY_COMPARE(m_alice.model->pendingCount(), 0);
+
+        // When Carol starts again
+        Peer carol = makeStoringPeer(url, storage.path());
+        // Then her edit shows on her cached row at once, pending
+        QTRY_COMPARE(carol.model->pendingCount(), 1);
+        QCOMPARE(carol.model->get(u"t"_s).value(u"done"_s), QVariant(true));
+        // and once synced both edits hold, everywhere: Alice's rename came
+        // in underneath, Carol's update went on top
+        QTRY_COMPARE(carol.model->pendingCount(), 0);
+        QCOMPARE(titleOf(carol, u"t"_s), u"renamed by Alice"_s);
+        QCOMPARE(carol.model->get(u"t"_s).value(u"done"_s), QVariant(true));
+        QTRY_COMPARE(m_bob.model->get(u"t"_s).value(u"done"_s), QVariant(true));
+        QCOMPARE(titleOf(m_bob, u"t"_s), u"renamed by Alice"_s);
+    }
+
     void shouldRollBackARestoredEditTheServerRefuses()
     {
         // Given a stored insert the server will refuse (a title over 200 characters)
