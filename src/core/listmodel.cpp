@@ -138,8 +138,8 @@ public:
             fieldTypes.append(field.type == Field::Type::Json ? QMetaType() : field.metaType());
     }
 
-    //! Reads \a record's fields (and its "id" into \a id, if given).
-    void read(const QVariantMap &record, QString *id = nullptr)
+    //! Reads \a record's fields; an "id" key is not one of them.
+    void read(const QVariantMap &record)
     {
         std::fill(byField.begin(), byField.end(), nullptr);
         size_t position = 0;
@@ -148,13 +148,8 @@ public:
                 slots.push_back({ it.key(), slotFor(it.key()) });
             else if (slots[position].key != it.key())
                 slots[position] = { it.key(), slotFor(it.key()) };
-            const int field = slots[position].field;
-            if (field == IdSlot) {
-                if (id)
-                    *id = it.value().toString();
-            } else if (field >= 0) {
+            if (const int field = slots[position].field; field >= 0)
                 byField[field] = &it.value();
-            }
         }
     }
 
