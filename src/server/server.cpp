@@ -141,8 +141,7 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
         if (data.isEmpty())
             changes.append(Protocol::toJson(RecordChange::remove(id)));
         else
-            changes.append(QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, id }, { u"rev"_s, rowSeq },
-                { u"fields"_s, QJsonDocument::fromJson(data).object() } });
+            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
     });
     if (!ok) {
         qCWarning(lcServer) << "replaying" << name << "failed:" << storage.errorString();
@@ -167,10 +166,8 @@ void ServerPrivate::sendSnapshot(Session *session, const QString &name, const Co
     const bool ok = storage.forEachRecord(name, [&](const QString &id, qint64 revision, const QByteArray &data) {
         if (records.size() == chunkSize)
             flush(false);
-        QJsonObject record { { u"id"_s, id }, { u"fields"_s, QJsonDocument::fromJson(data).object() } };
-        if (revision > 0) // 0: written before revisions existed
-            record.insert(u"rev"_s, revision);
-        records.append(record);
+        // Revision 0 (written before revisions existed) goes without "rev".
+        records.append(Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
     });
     if (!ok) {
         qCWarning(lcServer) << "reading" << name << "failed:" << storage.errorString();
@@ -414,8 +411,7 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
             record.insert(it.key(), Protocol::toJson(it.value()));
         const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
-        change = QJsonObject { { u"op"_s, u"upsert"_s }, { u"id"_s, mutation.id }, { u"rev"_s, seq },
-            { u"fields"_s, record } };
+        change = Protocol::upsertToJson(mutation.id, quint64(seq), record);
         written = storage.writeRecord(mutation.collection, mutation.id, json, seq)
             && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, json);
     }

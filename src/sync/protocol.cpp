@@ -106,9 +106,21 @@ QJsonObject toJson(const RecordChange &change)
 {
     if (change.kind == RecordChange::Kind::Remove)
         return { { u"op"_s, u"remove"_s }, { u"id"_s, change.id } };
-    QJsonObject object { { u"op"_s, u"upsert"_s }, { u"id"_s, change.id }, { u"fields"_s, toJson(change.fields) } };
-    if (change.revision != 0)
-        object.insert(u"rev"_s, qint64(change.revision));
+    return upsertToJson(change.id, change.revision, toJson(change.fields));
+}
+
+QJsonObject upsertToJson(const QString &id, quint64 revision, const QJsonObject &fields)
+{
+    QJsonObject object = snapshotRecordToJson(id, revision, fields);
+    object.insert(u"op"_s, u"upsert"_s);
+    return object;
+}
+
+QJsonObject snapshotRecordToJson(const QString &id, quint64 revision, const QJsonObject &fields)
+{
+    QJsonObject object { { u"id"_s, id }, { u"fields"_s, fields } };
+    if (revision != 0)
+        object.insert(u"rev"_s, qint64(revision));
     return object;
 }
 

@@ -50,6 +50,11 @@ OPTIMIST_SYNC_EXPORT QJsonObject toJson(const Mutation &mutation);
 OPTIMIST_SYNC_EXPORT bool mutationFromJson(const QJsonValue &json, Mutation *mutation, QString *error);
 
 OPTIMIST_SYNC_EXPORT QJsonObject toJson(const RecordChange &change);
+//! A delta's upsert {op, id, rev, fields} of fields already in JSON (rev
+//! left out when 0).
+OPTIMIST_SYNC_EXPORT QJsonObject upsertToJson(const QString &id, quint64 revision, const QJsonObject &fields);
+//! A snapshot record {id, rev, fields} (rev left out when 0).
+OPTIMIST_SYNC_EXPORT QJsonObject snapshotRecordToJson(const QString &id, quint64 revision, const QJsonObject &fields);
 OPTIMIST_SYNC_EXPORT bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error);
 //! Reads a snapshot record {id, rev, fields}: its id and revision into
 //! \a record, its fields into \a fields, left as JSON (a client converts only
