@@ -221,6 +221,8 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     heartbeatMs = std::max(100, message.value("heartbeatMs"_L1).toInt(15000));
     maxInFlight = std::max(1, message.value("limits"_L1).toObject().value("maxPendingPushes"_L1).toInt(256));
     heartbeatTimer.start(heartbeatMs);
+    // Known before the restore, which loads only caches of this server.
+    serverId = message.value("serverId"_L1).toString();
     // What an earlier run left goes first, with its own numbers.
     restoreStorage();
     everWelcomed = true;
@@ -235,7 +237,6 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     scheduleSave();
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
-    serverId = message.value("serverId"_L1).toString();
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
         if (it->model && !it->serverId.isEmpty() && it->serverId != serverId) {
             qCInfo(lcSync) << it.key() << "comes from another database than the server's; reloading it";
