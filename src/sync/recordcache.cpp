@@ -150,25 +150,33 @@ bool RecordCache::apply(const QString &collection, const QString &cursor, const 
     QSqlQuery upsert(db);
     QSqlQuery remove(db);
     QSqlQuery head(db);
-    bool ok = upsert.prepare(u"INSERT OR REPLACE INTO records (collection, id, rev, data) VALUES (?, ?, ?, ?)"_s)
-        && remove.prepare(u"DELETE FROM records WHERE collection = ? AND id = ?"_s)
-        && head.prepare(u"UPDATE collections SET cursor = ? WHERE name = ?"_s);
-    for (qsizetype i = 0; ok && i < changes.size(); ++i) {
+    const QSqlQuery *failed = nullptr;
+    if (!upsert.prepare(u"INSERT OR REPLACE INTO records (collection, id, rev, data) VALUES (?, ?, ?, ?)"_s))
+        failed = &upsert;
+    else if (!remove.prepare(u"DELETE FROM records WHERE collection = ? AND id = ?"_s))
+        failed = &remove;
+    else if (!head.prepare(u"UPDATE collections SET cursor = ? WHERE name = ?"_s))
+        failed = &head;
+    for (qsizetype i = 0; !failed && i < changes.size(); ++i) {
         const RecordChange &change = changes.at(i);
         if (change.kind == RecordChange::Kind::Upsert) {
-            ok = writeRecord(upsert, collection, change.id, change.revision, change.fields);
+            if (!writeRecord(upsert, collection, change.id, change.revision, change.fields))
+                failed = &upsert;
         } else {
             remove.bindValue(0, collection);
             remove.bindValue(1, change.id);
-            ok = remove.exec();
+            if (!remove.exec())
+                failed = &remove;
         }
     }
     head.bindValue(0, cursor);
     head.bindValue(1, collection);
-    ok = ok && head.exec();
-    if (!ok) {
+    if (!failed && !head.exec())
+        failed = &head;
+    if (failed) {
+        const QString error = failed->lastError().text();
         db.rollback();
-        return fail(u"writing "_s + collection, u"a statement failed"_s);
+        return fail(u"writing "_s + collection, error);
     }
     return db.commit() || fail(u"commit"_s, db.lastError().text());
 }
