@@ -41,7 +41,7 @@ private:
         return peer;
     }
 
-    static void writeOutbox(const QString &path, const QByteArray &content)
+    static void writeFile(const QString &path, const QByteArray &content)
     {
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -370,7 +370,7 @@ private Q_SLOTS:
         // Given a stored insert the server will refuse (a title over 200 characters)
         QTemporaryDir storage;
         const QString title(300, u'x');
-        writeOutbox(storage.filePath(u"outbox-carol.json"_s),
+        writeFile(storage.filePath(u"outbox-carol.json"_s),
             R"({"clientId": "carol", "lastTx": 0, "transactions": [{"mutations": [
                  {"op": "insert", "collection": "todos", "id": "long", "fields": {"title": ")"
                 + title.toLatin1() + R"("}}]}]})");
@@ -399,7 +399,7 @@ private Q_SLOTS:
             QTRY_COMPARE(carol.client->outboxCount(), 0);
         }
         QCOMPARE(m_server->server->appliedTransactionCount(), 1);
-        writeOutbox(outbox.filePath(u"outbox-carol.json"_s),
+        writeFile(outbox.filePath(u"outbox-carol.json"_s),
             R"({"clientId": "carol", "lastTx": 1, "transactions": [{"tx": 1, "mutations": [
                  {"op": "insert", "collection": "todos", "id": "once", "fields": {"title": "applied once"}}]}]})");
 
@@ -417,7 +417,7 @@ private Q_SLOTS:
     void shouldReportARestoredTransactionTheServerRefuses()
     {
         QTemporaryDir outbox;
-        writeOutbox(outbox.filePath(u"outbox-carol.json"_s),
+        writeFile(outbox.filePath(u"outbox-carol.json"_s),
             R"({"clientId": "carol", "lastTx": 0, "transactions": [{"mutations": [
                  {"op": "update", "collection": "todos", "id": "missing", "fields": {"done": true}}]}]})");
         Peer carol = makeStoringPeer(m_server->server->url(), outbox.path());
@@ -442,7 +442,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, content);
         QTemporaryDir outbox;
         const QString file = outbox.filePath(u"outbox-carol.json"_s);
-        writeOutbox(file, content);
+        writeFile(file, content);
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"cannot restore the outbox"_s));
         Peer carol = makeStoringPeer(m_server->server->url(), outbox.path());
         QTRY_VERIFY(isLive(carol));
@@ -519,7 +519,7 @@ private Q_SLOTS:
     void shouldSetAsideAnUnreadableCacheAndGoOn()
     {
         QTemporaryDir storage;
-        writeOutbox(storage.filePath(u"cache-carol.sqlite"_s), QByteArray(4096, 'x'));
+        writeFile(storage.filePath(u"cache-carol.sqlite"_s), QByteArray(4096, 'x'));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"kept as"_s));
         Peer carol = makeStoringPeer(m_server->server->url(), storage.path());
         QTRY_VERIFY(isLive(carol));
