@@ -145,6 +145,11 @@ QString describe(const QVariant &v)
     }
 }
 
+QString unpairedSurrogate()
+{
+    return u"a string with an unpaired UTF-16 surrogate"_s;
+}
+
 QString outOfIntRange(const QString &number)
 {
     return u"%1, outside the int range of -2^53 to 2^53"_s.arg(number);
@@ -194,7 +199,7 @@ QString toString(const QVariant &v, QVariant *out)
     QString text = v.toString();
     // An unpaired surrogate is no Unicode text: UTF-8 on the wire cannot carry it.
     if (!QStringView(text).isValidUtf16())
-        return u"a string with an unpaired UTF-16 surrogate"_s;
+        return unpairedSurrogate();
     *out = std::move(text);
     return {};
 }
@@ -229,6 +234,11 @@ QVariant asVariant(const QVariant &v)
     return v;
 }
 
+QVariant asVariant(const QString &v)
+{
+    return v;
+}
+
 QVariant asVariant(const QJsonValue &v)
 {
     return QVariant(v);
@@ -246,8 +256,13 @@ QString checkJson(const QVariant &value, int depth)
     };
     const auto each = [&](const auto &container) {
         QString problem = enter();
-        for (auto it = container.begin(); problem.isEmpty() && it != container.end(); ++it)
+        for (auto it = container.begin(); problem.isEmpty() && it != container.end(); ++it) {
+            if constexpr (requires { it.key(); }) {
+                if (!QStringView(it.key()).isValidUtf16())
+                    return unpairedSurrogate();
+            }
             problem = checkJson(asVariant(*it), depth + 1);
+        }
         return problem;
     };
     switch (v.metaType().id()) {
@@ -262,10 +277,15 @@ QString checkJson(const QVariant &value, int depth)
     case QMetaType::QJsonObject:
         return each(*static_cast<const QJsonObject *>(v.constData()));
     case QMetaType::QStringList:
-        return enter();
+        return each(*static_cast<const QStringList *>(v.constData()));
     case QMetaType::Bool:
-    case QMetaType::QString:
         return {};
+    case QMetaType::QString:
+    case QMetaType::QByteArray:
+    case QMetaType::QChar: {
+        QVariant text;
+        return toString(v, &text);
+    }
     default:
         if (isNull(v) || (isNumber(v) && std::isfinite(v.toDouble())))
             return {};

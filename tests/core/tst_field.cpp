@@ -201,6 +201,16 @@ private Q_SLOTS:
         QTest::newRow("json NaN inside") << T::Json
                                          << QVariant(QVariantList { 1, std::numeric_limits<double>::quiet_NaN() })
                                          << no;
+        QTest::newRow("json lone surrogate inside")
+            << T::Json << QVariant(QVariantList { QString(QChar(0xD83D)) }) << no;
+        QTest::newRow("json lone surrogate key")
+            << T::Json << QVariant(QVariantMap { { QString(QChar(0xD83D)), 1 } }) << no;
+        QTest::newRow("json lone surrogate in a string list")
+            << T::Json << QVariant(QStringList { u"a"_s, QString(QChar(0xDE00)) }) << no;
+        QTest::newRow("json string list")
+            << T::Json << QVariant(QStringList { u"a"_s }) << QVariant(QVariantList { u"a"_s });
+        QTest::newRow("json UTF-8 bytes inside")
+            << T::Json << QVariant(QVariantList { QByteArray("h\xc3\xa9") }) << QVariant(QVariantList { u"h\u00e9"_s });
         QTest::newRow("json QSize inside") << T::Json << QVariant(QVariantMap { { u"s"_s, QSize(1, 2) } }) << no;
         QTest::newRow("json big integer inside")
             << T::Json << QVariant(QVariantList { i64(std::numeric_limits<qint64>::max()) })
