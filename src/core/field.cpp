@@ -8,7 +8,6 @@
 #include <QtCore/QJsonValue>
 
 #include <cmath>
-#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -47,7 +46,9 @@ QMetaType Field::metaType() const
     return {};
 }
 
-static bool isNumber(const QVariant &v)
+namespace {
+
+bool isNumber(const QVariant &v)
 {
     switch (v.metaType().id()) {
     case QMetaType::Int:
@@ -66,99 +67,319 @@ static bool isNumber(const QVariant &v)
     }
 }
 
-static QVariant jsonToVariant(const QVariant &value)
+bool isFloating(const QVariant &v)
 {
-    // QJsonValue & co. arrive from parsers; keep plain QVariant containers.
+    return v.metaType().id() == QMetaType::Double || v.metaType().id() == QMetaType::Float;
+}
+
+bool isUnsigned(const QVariant &v)
+{
+    switch (v.metaType().id()) {
+    case QMetaType::UInt:
+    case QMetaType::ULongLong:
+    case QMetaType::ULong:
+    case QMetaType::UShort:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// A QJsonValue or QJsonDocument as the QVariant of what it holds, without
+// converting containers: they may be nested too deeply to convert safely.
+QVariant unwrapJson(const QVariant &value)
+{
     const int id = value.metaType().id();
-    if (id == QMetaType::QJsonValue)
-        return value.toJsonValue().toVariant();
-    if (id == QMetaType::QJsonObject)
-        return value.toJsonObject().toVariantMap();
-    if (id == QMetaType::QJsonArray)
-        return value.toJsonArray().toVariantList();
-    if (id == QMetaType::QJsonDocument)
-        return value.toJsonDocument().toVariant();
+    if (id == QMetaType::QJsonValue) {
+        const QJsonValue json = value.toJsonValue();
+        if (json.isArray())
+            return json.toArray();
+        if (json.isObject())
+            return json.toObject();
+        return json.toVariant(); // undefined becomes an invalid QVariant: null
+    }
+    if (id == QMetaType::QJsonDocument) {
+        const QJsonDocument doc = value.toJsonDocument();
+        return doc.isArray() ? QVariant(doc.array()) : doc.isObject() ? QVariant(doc.object()) : QVariant();
+    }
     return value;
 }
 
-bool Field::coerce(const QVariant &input, QVariant *out) const
+bool isNull(const QVariant &v)
 {
-    const QVariant value = jsonToVariant(input);
-    if (!value.isValid() || value.isNull()) {
-        *out = type == Type::Json ? QVariant() : QVariant(metaType());
-        return true;
+    return !v.isValid() || v.isNull();
+}
+
+// What a value is, in JSON's words, for error messages.
+QString describe(const QVariant &v)
+{
+    if (isNull(v))
+        return u"null"_s;
+    if (isNumber(v)) {
+        const double d = v.toDouble();
+        if (std::isnan(d))
+            return u"NaN"_s;
+        if (std::isinf(d))
+            return u"an infinite number"_s;
+        return isFloating(v) && std::trunc(d) != d ? u"a number with a fraction"_s : u"a number"_s;
     }
-    const int id = value.metaType().id();
-    switch (type) {
-    case Type::String:
-        if (id == QMetaType::QString || id == QMetaType::QByteArray || id == QMetaType::QChar) {
-            *out = value.toString();
-            return true;
-        }
-        return false;
-    case Type::Int: {
-        if (!isNumber(value))
-            return false;
-        const double d = value.toDouble();
-        if (id == QMetaType::Double || id == QMetaType::Float) {
-            if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) > 9007199254740992.0)
-                return false;
-            *out = QVariant::fromValue(qint64(d));
-            return true;
-        }
-        if ((id == QMetaType::ULongLong || id == QMetaType::ULong)
-            && value.toULongLong() > quint64(std::numeric_limits<qint64>::max()))
-            return false; // would wrap around
-        *out = QVariant::fromValue(value.toLongLong());
-        return true;
+    switch (v.metaType().id()) {
+    case QMetaType::Bool:
+        return u"a bool"_s;
+    case QMetaType::QString:
+    case QMetaType::QByteArray:
+    case QMetaType::QChar:
+        return u"a string"_s;
+    case QMetaType::QVariantList:
+    case QMetaType::QStringList:
+    case QMetaType::QJsonArray:
+        return u"an array"_s;
+    case QMetaType::QVariantMap:
+    case QMetaType::QVariantHash:
+    case QMetaType::QJsonObject:
+        return u"an object"_s;
+    case QMetaType::QDateTime:
+        return u"a datetime"_s;
+    default:
+        return u"a %1, which is not a JSON value"_s.arg(QString::fromLatin1(v.typeName()));
     }
-    case Type::Double:
-        // JSON has no infinities or NaN, and NaN would break the sort order.
-        if (!isNumber(value) || !std::isfinite(value.toDouble()))
-            return false;
-        *out = value.toDouble();
-        return true;
-    case Type::Bool:
-        if (id != QMetaType::Bool)
-            return false;
-        *out = value.toBool();
-        return true;
-    case Type::DateTime: {
-        QDateTime dt;
-        if (id == QMetaType::QDateTime)
-            dt = value.toDateTime();
-        else if (id == QMetaType::QString)
-            dt = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-        else
-            return false;
+}
+
+QString unpairedSurrogate()
+{
+    return u"a string with an unpaired UTF-16 surrogate"_s;
+}
+
+QString outOfIntRange(const QString &number)
+{
+    return u"%1, outside the int range of -2^53 to 2^53"_s.arg(number);
+}
+
+// Each toX returns why the value is not a valid X (empty when it is, and
+// then sets out); out is the value coerced.
+QString toInt(const QVariant &v, QVariant *out)
+{
+    if (!isNumber(v) || !std::isfinite(v.toDouble()))
+        return describe(v);
+    qint64 n = 0;
+    if (isFloating(v)) {
+        const double d = v.toDouble();
+        if (std::trunc(d) != d)
+            return describe(v);
+        if (std::fabs(d) > double(Field::MaxInt))
+            return outOfIntRange(QString::number(d, 'g', 17));
+        n = qint64(d);
+    } else if (isUnsigned(v)) {
+        if (v.toULongLong() > quint64(Field::MaxInt))
+            return outOfIntRange(QString::number(v.toULongLong()));
+        n = qint64(v.toULongLong());
+    } else {
+        n = v.toLongLong();
+        if (n < -Field::MaxInt || n > Field::MaxInt)
+            return outOfIntRange(QString::number(n));
+    }
+    *out = QVariant::fromValue(n);
+    return {};
+}
+
+QString toDouble(const QVariant &v, QVariant *out)
+{
+    // JSON has no infinities or NaN, and NaN would break the sort order.
+    if (!isNumber(v) || !std::isfinite(v.toDouble()))
+        return describe(v);
+    *out = v.toDouble();
+    return {};
+}
+
+QString toString(const QVariant &v, QVariant *out)
+{
+    const int id = v.metaType().id();
+    if (id != QMetaType::QString && id != QMetaType::QByteArray && id != QMetaType::QChar)
+        return describe(v);
+    QString text = v.toString();
+    // An unpaired surrogate is no Unicode text: UTF-8 on the wire cannot carry it.
+    if (!QStringView(text).isValidUtf16())
+        return unpairedSurrogate();
+    *out = std::move(text);
+    return {};
+}
+
+QString toDateTime(const QVariant &v, QVariant *out)
+{
+    QDateTime dt;
+    if (v.metaType().id() == QMetaType::QDateTime) {
+        dt = v.toDateTime(); // any time spec: the instant is what counts
         if (!dt.isValid())
-            return false;
-        *out = dt;
-        return true;
+            return u"an invalid datetime"_s;
+    } else if (v.metaType().id() == QMetaType::QString) {
+        dt = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+        if (!dt.isValid())
+            return u"a string that is not an ISO 8601 date and time"_s;
+        // Without an offset the instant depends on where it is read.
+        if (dt.timeSpec() == Qt::LocalTime)
+            return u"a date and time without a UTC offset or 'Z'"_s;
+    } else {
+        return describe(v);
     }
-    case Type::Json: {
-        // Anything JSON can carry.
-        const QJsonValue json = QJsonValue::fromVariant(value);
-        if (json.isUndefined() || (json.isNull() && !value.isNull()))
-            return false;
-        *out = json.toVariant();
-        return true;
+    dt = dt.toUTC();
+    // The wire's ISO 8601 form has a four-digit year.
+    if (dt.date().year() < 1 || dt.date().year() > 9999)
+        return u"a datetime outside the years 0001 to 9999 (UTC)"_s;
+    *out = dt;
+    return {};
+}
+
+QVariant asVariant(const QVariant &v)
+{
+    return v;
+}
+
+QVariant asVariant(const QString &v)
+{
+    return v;
+}
+
+QVariant asVariant(const QJsonValue &v)
+{
+    return QVariant(v);
+}
+
+// Why a json value cannot be stored: nested deeper than MaxJsonDepth, or a
+// leaf JSON has no form for. Descends at most MaxJsonDepth + 1 levels, so
+// the stack stays small however deep the value is.
+QString checkJson(const QVariant &value, int depth)
+{
+    const QVariant v = unwrapJson(value);
+    const auto enter = [depth] {
+        return depth < Field::MaxJsonDepth ? QString()
+                                           : u"an array or object nested more than %1 deep"_s.arg(Field::MaxJsonDepth);
+    };
+    const auto each = [&](const auto &container) {
+        QString problem = enter();
+        for (auto it = container.begin(); problem.isEmpty() && it != container.end(); ++it) {
+            if constexpr (requires { it.key(); }) {
+                if (!QStringView(it.key()).isValidUtf16())
+                    return unpairedSurrogate();
+            }
+            problem = checkJson(asVariant(*it), depth + 1);
+        }
+        return problem;
+    };
+    switch (v.metaType().id()) {
+    case QMetaType::QVariantList:
+        return each(*static_cast<const QVariantList *>(v.constData()));
+    case QMetaType::QVariantMap:
+        return each(*static_cast<const QVariantMap *>(v.constData()));
+    case QMetaType::QVariantHash:
+        return each(*static_cast<const QVariantHash *>(v.constData()));
+    case QMetaType::QJsonArray:
+        return each(*static_cast<const QJsonArray *>(v.constData()));
+    case QMetaType::QJsonObject:
+        return each(*static_cast<const QJsonObject *>(v.constData()));
+    case QMetaType::QStringList:
+        return each(*static_cast<const QStringList *>(v.constData()));
+    case QMetaType::Bool:
+        return {};
+    case QMetaType::QString:
+    case QMetaType::QByteArray:
+    case QMetaType::QChar: {
+        QVariant text;
+        return toString(v, &text);
     }
+    default:
+        if (isNull(v) || (isNumber(v) && std::isfinite(v.toDouble())))
+            return {};
+        return describe(v);
     }
-    return false;
+}
+
+QString toJson(const QVariant &v, QVariant *out)
+{
+    if (QString problem = checkJson(v, 0); !problem.isEmpty())
+        return problem;
+    *out = QJsonValue::fromVariant(unwrapJson(v)).toVariant();
+    return {};
+}
+
+QString article(Field::Type type)
+{
+    switch (type) {
+    case Field::Type::Int:
+        return u"an int"_s;
+    case Field::Type::Json:
+        return u"json"_s;
+    default:
+        return u"a "_s + Field::typeName(type);
+    }
+}
+
+// The one definition of each type's valid values, for the model and the
+// server alike: returns why value is not one (empty when it is, and then
+// sets out).
+QString convert(Field::Type type, const QVariant &input, QVariant *out, const QMetaType &metaType)
+{
+    const QVariant value = unwrapJson(input);
+    if (isNull(value)) {
+        *out = type == Field::Type::Json ? QVariant() : QVariant(metaType);
+        return {};
+    }
+    switch (type) {
+    case Field::Type::String:
+        return toString(value, out);
+    case Field::Type::Int:
+        return toInt(value, out);
+    case Field::Type::Double:
+        return toDouble(value, out);
+    case Field::Type::Bool:
+        if (value.metaType().id() != QMetaType::Bool)
+            return describe(value);
+        *out = value.toBool();
+        return {};
+    case Field::Type::DateTime:
+        return toDateTime(value, out);
+    case Field::Type::Json:
+        return toJson(value, out);
+    }
+    return describe(value);
+}
+
+} // namespace
+
+bool Field::coerce(const QVariant &value, QVariant *out) const
+{
+    QVariant coerced;
+    if (!convert(type, value, &coerced, metaType()).isEmpty())
+        return false;
+    *out = std::move(coerced);
+    return true;
 }
 
 QString Field::checkValue(const QVariant &value, QVariant *out) const
 {
-    if (!coerce(value, out)) {
-        return u"field '%1' expects %2, got %3"_s.arg(
-            name, typeName(type), QString::fromLatin1(value.typeName() ? value.typeName() : "null"));
+    QVariant coerced;
+    if (const QString problem = convert(type, value, &coerced, metaType()); !problem.isEmpty())
+        return u"field '%1' expects %2, got %3"_s.arg(name, article(type), problem);
+    if (required && coerced.isNull())
+        return u"field '%1' is required, got null"_s.arg(name);
+    if (type == Type::String && maxLength > 0) {
+        const qsizetype length = characterCount(coerced.toString());
+        if (length > maxLength)
+            return u"field '%1' is longer than %2 characters: got %3"_s.arg(name).arg(maxLength).arg(length);
     }
-    if (required && out->isNull())
-        return u"field '%1' is required"_s.arg(name);
-    if (type == Type::String && maxLength > 0 && out->toString().size() > maxLength)
-        return u"field '%1' is longer than %2 characters"_s.arg(name).arg(maxLength);
+    *out = std::move(coerced);
     return {};
+}
+
+qsizetype Field::characterCount(QStringView text)
+{
+    qsizetype count = text.size();
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text[i].isHighSurrogate() && text[i + 1].isLowSurrogate()) {
+            --count; // a pair is one code point
+            ++i;
+        }
+    }
+    return count;
 }
 
 QString Field::typeName(Type type)

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void shouldOpenADatabaseFromBeforeRevisions();
     void shouldAnswerBadInputWithDocumentedError_data();
     void shouldAnswerBadInputWithDocumentedError();
+    void shouldAnswerEachValueAsTheSchemaSays_data();
+    void shouldAnswerEachValueAsTheSchemaSays();
     void shouldCloseAFrameFarOverTheLimit();
     void shouldRateLimitTooManyPendingTransactions();
     void shouldCloseConnectionsOverTheLimit();
@@ -698,6 +700,104 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError()
     QCOMPARE(checker->snapshot(u"todos"_s, &cursorAfter), recordsBefore);
     QCOMPARE(cursorAfter, cursorBefore);
     QCOMPARE(m_server->appliedTransactionCount(), 1);
+}
+
+// The server's side of docs/protocol.md "Values" (tst_values has the
+// client's): each value as raw JSON text, so that numbers a Qt client could
+// not write (-9223372036854775809) reach the server as written.
+void tst_Server::shouldAnswerEachValueAsTheSchemaSays_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("answer"); // ack, reject (validation_failed) or error (invalid_message)
+    QTest::addColumn<QByteArray>("stored"); // with ack: the value a snapshot then holds
+
+    const QString ack = u"ack"_s;
+    const QString reject = u"reject"_s;
+    const QByteArray emoji = "\\ud83d\\ude00";
+    const auto quoted = [](const QByteArray &text) -> QByteArray { return '"' + text + '"'; };
+    const auto nested = [](int depth) -> QByteArray { return QByteArray(depth, '[') + '1' + QByteArray(depth, ']'); };
+    // int: [-2^53, 2^53], never clamped
+    QTest::newRow("int -2^63-1") << u"n"_s << "-9223372036854775809"_ba << reject << QByteArray();
+    QTest::newRow("int -2^63") << u"n"_s << "-9223372036854775808"_ba << reject << QByteArray();
+    QTest::newRow("int 2^63") << u"n"_s << "9223372036854775808"_ba << reject << QByteArray();
+    QTest::newRow("int 2^53+1") << u"n"_s << "9007199254740993"_ba << reject << QByteArray();
+    QTest::newRow("int -2^53-1") << u"n"_s << "-9007199254740993"_ba << reject << QByteArray();
+    QTest::newRow("int 2^53") << u"n"_s << "9007199254740992"_ba << ack << "9007199254740992"_ba;
+    QTest::newRow("int -2^53") << u"n"_s << "-9007199254740992"_ba << ack << "-9007199254740992"_ba;
+    QTest::newRow("int 1.5") << u"n"_s << "1.5"_ba << reject << QByteArray();
+    QTest::newRow("int 1e300") << u"n"_s << "1e300"_ba << reject << QByteArray();
+    QTest::newRow("int \"12\"") << u"n"_s << "\"12\""_ba << reject << QByteArray();
+    QTest::newRow("int 1.0") << u"n"_s << "1.0"_ba << ack << "1"_ba;
+    // double: finite (JSON has no NaN or Infinity: those are no JSON at all)
+    QTest::newRow("double 1.7976931348623157e308")
+        << u"d"_s << "1.7976931348623157e308"_ba << ack << "1.7976931348623157e308"_ba;
+    QTest::newRow("double NaN") << u"d"_s << "NaN"_ba << u"error"_s << QByteArray();
+    QTest::newRow("double \"1\"") << u"d"_s << "\"1\""_ba << reject << QByteArray();
+    // string: maxLength 200, in code points
+    QTest::newRow("150 emoji") << u"s"_s << quoted(emoji.repeated(150)) << ack << quoted(emoji.repeated(150));
+    QTest::newRow("200 emoji") << u"s"_s << quoted(emoji.repeated(200)) << ack << quoted(emoji.repeated(200));
+    QTest::newRow("201 emoji") << u"s"_s << quoted(emoji.repeated(201)) << reject << QByteArray();
+    QTest::newRow("201 letters") << u"s"_s << quoted(QByteArray(201, 'a')) << reject << QByteArray();
+    QTest::newRow("10,000 emoji") << u"s"_s << quoted(emoji.repeated(10000)) << reject << QByteArray();
+    QTest::newRow("lone surrogate") << u"s"_s << "\"\\ud83d\""_ba << reject << QByteArray();
+    // datetime: an offset or Z required; the instant is kept
+    QTest::newRow("datetime without offset") << u"t"_s << "\"2026-11-21T10:15:00\""_ba << reject << QByteArray();
+    QTest::newRow("datetime Z") << u"t"_s << "\"2026-11-21T10:15:00Z\""_ba << ack << "\"2026-11-21T10:15:00.000Z\""_ba;
+    QTest::newRow("datetime +02:00") << u"t"_s << "\"2026-11-21T10:15:00+02:00\""_ba << ack
+                                     << "\"2026-11-21T08:15:00.000Z\""_ba;
+    QTest::newRow("datetime past 9999 in UTC")
+        << u"t"_s << "\"9999-12-31T23:59:59-00:01\""_ba << reject << QByteArray();
+    // json: at most 32 deep; Qt's JSON reader itself stops at 1024
+    QTest::newRow("json 32 deep") << u"j"_s << nested(32) << ack << nested(32);
+    QTest::newRow("json 33 deep") << u"j"_s << nested(33) << reject << QByteArray();
+    QTest::newRow("json 1000 deep") << u"j"_s << nested(1000) << reject << QByteArray();
+    QTest::newRow("json 10000 deep") << u"j"_s << nested(10000) << u"error"_s << QByteArray();
+}
+
+void tst_Server::shouldAnswerEachValueAsTheSchemaSays()
+{
+    QFETCH(QString, field);
+    QFETCH(QByteArray, value);
+    QFETCH(QString, answer);
+    QFETCH(QByteArray, stored);
+
+    // Given a server with a field of each type
+    Field text(u"s"_s, Field::Type::String);
+    text.maxLength = 200;
+    ServerConfig config;
+    config.addCollection(u"values"_s,
+        { Field(u"n"_s, Field::Type::Int), Field(u"d"_s, Field::Type::Double), text,
+            Field(u"t"_s, Field::Type::DateTime), Field(u"j"_s, Field::Type::Json) });
+    QVERIFY(startServer(config));
+    auto client = connectClient();
+    QVERIFY(client);
+
+    // When a raw client pushes a record with the value
+    client->socket.sendTextMessage(QString::fromUtf8(
+        R"({"type": "push", "transactions": [{"tx": 1, "mutations": [{"op": "insert", "collection": "values",)"
+        R"( "id": "r", "fields": {")"
+        + field.toUtf8() + "\": " + value + "}}]}]}"));
+    const QJsonObject reply = client->take();
+
+    // Then it is applied as it is, or refused and nothing is stored
+    QCOMPARE(reply.value(u"type"_s).toString(), answer);
+    const QJsonArray records = client->snapshot(u"values"_s);
+    if (answer == u"ack"_s) {
+        QCOMPARE(records.size(), 1);
+        const QJsonValue expected = QJsonDocument::fromJson("[" + stored + "]").array().at(0);
+        QCOMPARE(records.at(0)[u"fields"_s][field], expected);
+        QCOMPARE(m_server->appliedTransactionCount(), 1);
+        return;
+    }
+    QCOMPARE(reply.value(u"code"_s).toString(), answer == u"reject"_s ? u"validation_failed"_s : u"invalid_message"_s);
+    if (answer == u"reject"_s) {
+        QCOMPARE(reply.value(u"tx"_s).toInt(), 1);
+        const QString message = reply.value(u"message"_s).toString();
+        QVERIFY2(message.startsWith(u"field '%1' "_s.arg(field)), qPrintable(message));
+    }
+    QCOMPARE(records, QJsonArray());
+    QCOMPARE(m_server->appliedTransactionCount(), 0);
 }
 
 void tst_Server::shouldCloseAFrameFarOverTheLimit()
