@@ -895,7 +895,7 @@ private Q_SLOTS:
         bool ok = false;
         int steps = qEnvironmentVariableIntValue("OPTIMIST_STEPS", &ok);
         if (!ok || steps <= 0)
-            steps = 5000;
+            steps = 2500;
         // Given a model fed by a simulated server and user, with the given seed
         Run run(seed, steps);
         // When every step runs, Then the model matches the oracle after each
