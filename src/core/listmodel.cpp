@@ -232,11 +232,17 @@ void ListModelPrivate::rebuildFieldIndexes()
 
 // ---------------------------------------------------------------- ordering
 
-int ListModelPrivate::compare(const QVariantList &values, quint64 seq, const QString &id, const Entry *b) const
+const QVariant &ListModelPrivate::sortKeyOf(const QVariantList &values) const
+{
+    static const QVariant none;
+    return sortIndex >= 0 ? values.at(sortIndex) : none;
+}
+
+int ListModelPrivate::compare(const QVariant &key, quint64 seq, const QString &id, const Entry *b) const
 {
     int c;
     if (sortIndex >= 0) {
-        c = compareValues(sortType, values.at(sortIndex), b->values.at(sortIndex));
+        c = compareValues(sortType, key, b->sortKey);
         if (c == 0)
             c = id.compare(b->id);
     } else {
@@ -245,13 +251,13 @@ int ListModelPrivate::compare(const QVariantList &values, quint64 seq, const QSt
     return sortOrder == Qt::DescendingOrder ? -c : c;
 }
 
-int ListModelPrivate::lowerBound(const QVariantList &values, quint64 seq, const QString &id) const
+int ListModelPrivate::lowerBound(const QVariant &key, quint64 seq, const QString &id) const
 {
     int lo = 0;
     int hi = int(rows.size());
     while (lo < hi) {
         const int mid = lo + (hi - lo) / 2;
-        if (compare(values, seq, id, rows[mid]) > 0)
+        if (compare(key, seq, id, rows[mid]) > 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -261,8 +267,24 @@ int ListModelPrivate::lowerBound(const QVariantList &values, quint64 seq, const 
 
 int ListModelPrivate::rowOf(const Entry *entry) const
 {
-    const int row = lowerBound(entry->values, entry->seq, entry->id);
+    const int row = lowerBound(entry->sortKey, entry->seq, entry->id);
     Q_ASSERT(row < int(rows.size()) && rows[row] == entry);
+    return row;
+}
+
+int ListModelPrivate::moveTo(Entry *entry, int row, const QVariant &key)
+{
+    const int dest = lowerBound(key, entry->seq, entry->id);
+    if (dest == row || dest == row + 1) {
+        entry->sortKey = key;
+        return row;
+    }
+    q->beginMoveRows({}, row, row, {}, dest);
+    rows.erase(row);
+    row = dest > row ? dest - 1 : dest;
+    rows.insert(row, entry);
+    entry->sortKey = key;
+    q->endMoveRows();
     return row;
 }
 
@@ -360,10 +382,11 @@ QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &no
     return roles;
 }
 
-static void show(Entry *entry, ListModelPrivate::Computed &&now)
+void ListModelPrivate::show(Entry *entry, Computed &&now) const
 {
     entry->visible = now.visible;
     entry->values = std::move(now.values);
+    entry->sortKey = entry->visible ? sortKeyOf(entry->values) : QVariant();
     entry->shownState = now.state;
     entry->shownError = std::move(now.error);
 }
@@ -380,6 +403,12 @@ void ListModelPrivate::commitTouched(QList<Entry *> touched)
         dropIfUnused(entry);
 }
 
+// Every signal handler must find the model showing exactly what the signals
+// so far announced (proxies and views read it there): a row's new values are
+// shown only at the signal that announces them. A row that leaves shows
+// nothing new; one that comes shows its values as it is inserted; one that
+// moves moves with its old values, and shows the new ones at its dataChanged.
+
 void ListModelPrivate::commitOne(Entry *entry, Computed now)
 {
     if (!entry->visible && !now.visible) {
@@ -395,7 +424,7 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
         return;
     }
     if (!entry->visible) {
-        const int row = lowerBound(now.values, entry->seq, entry->id);
+        const int row = lowerBound(sortKeyOf(now.values), entry->seq, entry->id);
         q->beginInsertRows({}, row, row);
         show(entry, std::move(now));
         rows.insert(row, entry);
@@ -406,34 +435,24 @@ void ListModelPrivate::commitOne(Entry *entry, Computed now)
     if (roles.isEmpty())
         return;
     int row = rowOf(entry);
-    if (sortIndex >= 0 && compareValues(sortType, entry->values.at(sortIndex), now.values.at(sortIndex)) != 0) {
-        // The sort key changed: the row moves rather than leaving and coming back.
-        const int dest = lowerBound(now.values, entry->seq, entry->id);
-        if (dest != row && dest != row + 1) {
-            q->beginMoveRows({}, row, row, {}, dest);
-            rows.erase(row);
-            row = dest > row ? dest - 1 : dest;
-            rows.insert(row, entry);
-            show(entry, std::move(now));
-            q->endMoveRows();
-            const QModelIndex index = q->index(row);
-            Q_EMIT q->dataChanged(index, index, roles);
-            return;
-        }
-    }
+    // A changed sort key moves the row rather than it leaving and coming back.
+    if (const QVariant &key = sortKeyOf(now.values); compareValues(sortType, entry->sortKey, key) != 0)
+        row = moveTo(entry, row, key);
     show(entry, std::move(now));
     const QModelIndex index = q->index(row);
     Q_EMIT q->dataChanged(index, index, roles);
 }
 
+struct ListModelPrivate::Planned {
+    Entry *entry;
+    Computed now;
+    QList<int> roles;
+    int row = -1;
+};
+
 void ListModelPrivate::commitMany(const QList<Entry *> &touched)
 {
-    struct Planned {
-        Entry *entry;
-        Computed now;
-        QList<int> roles;
-    };
-    std::vector<Planned> removals, insertions, inPlace, moves;
+    std::vector<Planned> removals, insertions, changes;
     for (Entry *entry : touched) {
         Computed now = compute(entry);
         if (entry->visible && !now.visible) {
@@ -442,99 +461,89 @@ void ListModelPrivate::commitMany(const QList<Entry *> &touched)
             insertions.push_back({ entry, std::move(now), {} });
         } else if (!entry->visible) {
             show(entry, std::move(now));
-        } else {
-            QList<int> roles = changedRoles(entry, now);
-            if (roles.isEmpty())
-                continue;
-            const bool keyChanged
-                = sortIndex >= 0 && compareValues(sortType, entry->values.at(sortIndex), now.values.at(sortIndex)) != 0;
-            (keyChanged ? moves : inPlace).push_back({ entry, std::move(now), std::move(roles) });
+        } else if (QList<int> roles = changedRoles(entry, now); !roles.isEmpty()) {
+            changes.push_back({ entry, std::move(now), std::move(roles) });
         }
     }
-
-    // 1. Removals, as contiguous ranges, from the bottom up.
-    if (!removals.empty()) {
-        std::vector<int> removedRows;
-        removedRows.reserve(removals.size());
-        for (const Planned &p : removals)
-            removedRows.push_back(rowOf(p.entry));
-        std::sort(removedRows.begin(), removedRows.end(), std::greater<>());
-        for (size_t i = 0; i < removedRows.size();) {
-            const int last = removedRows[i];
-            size_t j = i + 1;
-            while (j < removedRows.size() && removedRows[j] == removedRows[j - 1] - 1)
-                ++j;
-            const int first = removedRows[j - 1];
-            q->beginRemoveRows({}, first, last);
-            rows.erase(first, last + 1);
-            q->endRemoveRows();
-            i = j;
-        }
-        for (Planned &p : removals)
-            show(p.entry, std::move(p.now));
+    // 1. Removals. 2. Sort-key changes, one move each, the rows keeping their
+    // old values. 3. Insertions. 4. The changed values, each shown at its
+    // dataChanged. rows[] stays sorted by sortKey throughout.
+    removeRows(removals);
+    for (Planned &p : changes) {
+        if (const QVariant &key = sortKeyOf(p.now.values); compareValues(sortType, p.entry->sortKey, key) != 0)
+            moveTo(p.entry, rowOf(p.entry), key);
     }
+    insertRows(insertions);
+    announceChanges(changes);
+}
 
-    // 2. Changes that keep their place; their dataChanged comes last, when rows are final.
-    for (Planned &p : inPlace)
-        show(p.entry, std::move(p.now));
-
-    // 3. Sort-key changes, one move each. Before and after each move rows[]
-    //    is sorted by what every entry currently shows.
-    for (Planned &p : moves) {
-        const int row = rowOf(p.entry);
-        const int dest = lowerBound(p.now.values, p.entry->seq, p.entry->id);
-        if (dest != row && dest != row + 1) {
-            q->beginMoveRows({}, row, row, {}, dest);
-            rows.erase(row);
-            rows.insert(dest > row ? dest - 1 : dest, p.entry);
-            show(p.entry, std::move(p.now));
-            q->endMoveRows();
-        } else {
-            show(p.entry, std::move(p.now));
-        }
-    }
-
-    // 4. Insertions: sorted, then grouped by the row they go in at, inserted
-    //    from the bottom up so that the rows computed for the others hold.
-    if (!insertions.empty()) {
-        for (Planned &p : insertions)
-            show(p.entry, std::move(p.now));
-        std::sort(insertions.begin(), insertions.end(),
-            [this](const Planned &a, const Planned &b) { return lessThan(a.entry, b.entry); });
-        std::vector<int> at;
-        at.reserve(insertions.size());
-        for (const Planned &p : insertions)
-            at.push_back(lowerBound(p.entry->values, p.entry->seq, p.entry->id));
-        for (size_t end = insertions.size(); end > 0;) {
-            size_t begin = end - 1;
-            while (begin > 0 && at[begin - 1] == at[end - 1])
-                --begin;
-            const int row = at[begin];
-            q->beginInsertRows({}, row, row + int(end - begin) - 1);
-            std::vector<Entry *> block;
-            block.reserve(end - begin);
-            for (size_t k = begin; k < end; ++k)
-                block.push_back(insertions[k].entry);
-            rows.insert(row, block.data(), int(block.size()));
-            q->endInsertRows();
-            end = begin;
-        }
-    }
-
-    // 5. dataChanged, merged over contiguous rows that changed the same roles.
-    std::vector<std::pair<int, const QList<int> *>> changed;
-    changed.reserve(inPlace.size() + moves.size());
-    for (const auto *group : { &inPlace, &moves }) {
-        for (const Planned &p : *group)
-            changed.emplace_back(rowOf(p.entry), &p.roles);
-    }
-    std::sort(changed.begin(), changed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    for (size_t i = 0; i < changed.size();) {
+//! Removes as contiguous ranges, from the bottom up.
+void ListModelPrivate::removeRows(std::vector<Planned> &removals)
+{
+    for (Planned &p : removals)
+        p.row = rowOf(p.entry);
+    std::sort(removals.begin(), removals.end(), [](const Planned &a, const Planned &b) { return a.row > b.row; });
+    for (size_t i = 0; i < removals.size();) {
         size_t j = i + 1;
-        while (j < changed.size() && changed[j].first == changed[j - 1].first + 1
-            && *changed[j].second == *changed[i].second)
+        while (j < removals.size() && removals[j].row == removals[j - 1].row - 1)
             ++j;
-        Q_EMIT q->dataChanged(q->index(changed[i].first), q->index(changed[j - 1].first), *changed[i].second);
+        q->beginRemoveRows({}, removals[j - 1].row, removals[i].row);
+        rows.erase(removals[j - 1].row, removals[i].row + 1);
+        for (size_t k = i; k < j; ++k)
+            show(removals[k].entry, std::move(removals[k].now));
+        q->endRemoveRows();
+        i = j;
+    }
+}
+
+//! Inserts sorted, grouped by the row they go in at, from the bottom up so
+//! that the rows computed for the others hold.
+void ListModelPrivate::insertRows(std::vector<Planned> &insertions)
+{
+    if (insertions.empty())
+        return;
+    // Shown (and ordered by) their values, but not visible until inserted.
+    for (Planned &p : insertions) {
+        show(p.entry, std::move(p.now));
+        p.entry->visible = false;
+    }
+    std::sort(insertions.begin(), insertions.end(),
+        [this](const Planned &a, const Planned &b) { return lessThan(a.entry, b.entry); });
+    for (Planned &p : insertions)
+        p.row = lowerBound(p.entry->sortKey, p.entry->seq, p.entry->id);
+    std::vector<Entry *> block;
+    block.reserve(insertions.size());
+    for (size_t end = insertions.size(); end > 0;) {
+        size_t begin = end - 1;
+        while (begin > 0 && insertions[begin - 1].row == insertions[end - 1].row)
+            --begin;
+        const int row = insertions[begin].row;
+        q->beginInsertRows({}, row, row + int(end - begin) - 1);
+        block.clear();
+        for (size_t k = begin; k < end; ++k) {
+            block.push_back(insertions[k].entry);
+            insertions[k].entry->visible = true;
+        }
+        rows.insert(row, block.data(), int(block.size()));
+        q->endInsertRows();
+        end = begin;
+    }
+}
+
+//! Shows the changed values, one dataChanged per run of adjacent rows that
+//! changed the same roles, each run shown just before its signal.
+void ListModelPrivate::announceChanges(std::vector<Planned> &changes)
+{
+    for (Planned &p : changes)
+        p.row = rowOf(p.entry);
+    std::sort(changes.begin(), changes.end(), [](const Planned &a, const Planned &b) { return a.row < b.row; });
+    for (size_t i = 0; i < changes.size();) {
+        size_t j = i + 1;
+        while (j < changes.size() && changes[j].row == changes[j - 1].row + 1 && changes[j].roles == changes[i].roles)
+            ++j;
+        for (size_t k = i; k < j; ++k)
+            show(changes[k].entry, std::move(changes[k].now));
+        Q_EMIT q->dataChanged(q->index(changes[i].row), q->index(changes[j - 1].row), changes[i].roles);
         i = j;
     }
 }
@@ -578,16 +587,24 @@ void ListModelPrivate::setCursor(const QString &newCursor)
     Q_EMIT q->cursorChanged();
 }
 
-void ListModelPrivate::resortAll()
+void ListModelPrivate::resort(const std::function<void()> &change)
 {
-    if (rows.empty())
+    if (rows.empty()) {
+        change();
         return;
+    }
+    // The new order takes effect inside the layout change, not before it.
     Q_EMIT q->layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    change();
     const QModelIndexList persistent = q->persistentIndexList();
     std::vector<Entry *> persistentEntries;
     persistentEntries.reserve(persistent.size());
     for (const QModelIndex &index : persistent)
         persistentEntries.push_back(rows[index.row()]);
+    for (Entry *entry : std::as_const(entries)) {
+        if (entry->visible)
+            entry->sortKey = sortKeyOf(entry->values);
+    }
     rows.sort([this](const Entry *a, const Entry *b) { return lessThan(a, b); });
     QHash<const Entry *, int> rowOfEntry;
     rowOfEntry.reserve(persistent.size());
@@ -870,9 +887,10 @@ void ListModel::setSortField(const QString &field)
         d->setError(message);
         return;
     }
-    d->sortFieldName = field;
-    d->rebuildFieldIndexes();
-    d->resortAll();
+    d->resort([this, &field] {
+        d->sortFieldName = field;
+        d->rebuildFieldIndexes();
+    });
     Q_EMIT sortChanged();
 }
 
@@ -885,8 +903,7 @@ void ListModel::setSortOrder(Qt::SortOrder order)
 {
     if (d->sortOrder == order)
         return;
-    d->sortOrder = order;
-    d->resortAll();
+    d->resort([this, order] { d->sortOrder = order; });
     Q_EMIT sortChanged();
 }
 
@@ -1161,7 +1178,7 @@ void ListModel::applySnapshot(const QList<SnapshotRecord> &records, const QStrin
         beginResetModel();
         d->rows.clear();
         for (Entry *entry : std::as_const(d->entries)) {
-            show(entry, d->compute(entry));
+            d->show(entry, d->compute(entry));
             if (entry->visible)
                 d->rows.push_back(entry);
         }
@@ -1246,25 +1263,36 @@ void ListModel::renameRecord(const QString &oldId, const QString &newId)
         qCWarning(lcCore) << d->collection << "cannot rename" << oldId << "to" << newId;
         return;
     }
-    int row = entry->visible ? d->rowOf(entry) : -1;
-    if (row >= 0)
-        d->rows.erase(row);
-    d->entries.remove(oldId);
-    entry->id = newId;
-    d->entries.insert(newId, entry);
-    for (PendingTransaction &pt : d->pending)
-        std::replace(pt.ids.begin(), pt.ids.end(), oldId, newId);
-    if (row < 0)
+    const auto rekey = [this, entry, &oldId, &newId] {
+        d->entries.remove(oldId);
+        entry->id = newId;
+        d->entries.insert(newId, entry);
+        for (PendingTransaction &pt : d->pending)
+            std::replace(pt.ids.begin(), pt.ids.end(), oldId, newId);
+    };
+    if (!entry->visible) {
+        rekey();
         return;
+    }
     // The id breaks ties in a field sort, so the new id may sort elsewhere.
-    const int dest = d->lowerBound(entry->values, entry->seq, entry->id);
+    int row = d->rowOf(entry);
+    d->rows.erase(row);
+    const int dest = d->lowerBound(entry->sortKey, entry->seq, newId);
     d->rows.insert(row, entry);
     if (dest != row) {
+        // The row moves showing its old id; the new one comes with dataChanged.
         beginMoveRows({}, row, row, {}, dest > row ? dest + 1 : dest);
         d->rows.erase(row);
         d->rows.insert(dest, entry);
+        rekey();
+        d->renamed = entry;
+        d->renamedFrom = oldId;
         endMoveRows();
+        d->renamed = nullptr;
+        d->renamedFrom.clear();
         row = dest;
+    } else {
+        rekey();
     }
     Q_EMIT dataChanged(index(row), index(row), { IdRole });
 }
@@ -1320,7 +1348,7 @@ QVariant ListModel::data(const QModelIndex &index, int role) const
     const Entry *entry = d->rows[index.row()];
     switch (role) {
     case IdRole:
-        return entry->id;
+        return entry == d->renamed ? d->renamedFrom : entry->id;
     case PendingRole:
         return isPendingState(entry->shownState);
     case SyncStateRole:

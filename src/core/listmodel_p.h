@@ -8,6 +8,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 
+#include <functional>
 #include <vector>
 
 namespace Optimist {
@@ -32,9 +33,12 @@ struct Entry {
     quint64 confirmedRevision = 0; //!< 0: unknown
     QList<PendingOp> ops; //!< in the order they were made
 
-    // What the rows show right now; rows[] is sorted by these values.
+    // What the rows show right now: what the model's signals announced.
     bool visible = false;
     QVariantList values;
+    //! The sort field's value rows[] is ordered by: that of values, except
+    //! while a moved row waits for the dataChanged that shows its new values.
+    QVariant sortKey;
     ListModel::SyncState shownState = ListModel::Synced;
     QString shownError;
 
@@ -70,12 +74,17 @@ public:
     QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
 
     // --- ordering
+    //! The sort key of a record with these values (null without a sort field).
+    const QVariant &sortKeyOf(const QVariantList &values) const;
     //! <0, 0, >0: where a record with these keys sorts against \a b.
-    int compare(const QVariantList &values, quint64 seq, const QString &id, const Entry *b) const;
-    bool lessThan(const Entry *a, const Entry *b) const { return compare(a->values, a->seq, a->id, b) < 0; }
+    int compare(const QVariant &key, quint64 seq, const QString &id, const Entry *b) const;
+    bool lessThan(const Entry *a, const Entry *b) const { return compare(a->sortKey, a->seq, a->id, b) < 0; }
     //! First row whose record sorts at or after the given keys.
-    int lowerBound(const QVariantList &values, quint64 seq, const QString &id) const;
+    int lowerBound(const QVariant &key, quint64 seq, const QString &id) const;
     int rowOf(const Entry *entry) const;
+    //! Moves \a entry (at \a row) to where \a key sorts, showing nothing
+    //! new: its values change at the dataChanged that follows. Returns its row.
+    int moveTo(Entry *entry, int row, const QVariant &key);
 
     // --- state
     Entry *entry(const QString &id) const { return entries.value(id); }
@@ -102,6 +111,12 @@ public:
     void commitTouched(QList<Entry *> touched);
     void commitOne(Entry *entry, Computed now);
     void commitMany(const QList<Entry *> &touched);
+    struct Planned;
+    void removeRows(std::vector<Planned> &removals);
+    void insertRows(std::vector<Planned> &insertions);
+    void announceChanges(std::vector<Planned> &changes);
+    //! Makes \a now what \a entry shows (and is ordered by).
+    void show(Entry *entry, Computed &&now) const;
     QList<int> changedRoles(const Entry *entry, const Computed &now) const;
     void dropIfUnused(Entry *entry);
     void emitStatusChanges(int oldCount, int oldPending);
@@ -117,7 +132,8 @@ public:
     class Edit;
     void setError(const QString &error);
     void setCursor(const QString &cursor);
-    void resortAll();
+    //! Applies \a change (a new sort field or order) inside one layout change.
+    void resort(const std::function<void()> &change);
     void rebuildFieldIndexes();
 
     ListModel *q;
@@ -149,6 +165,10 @@ public:
     QHash<QString, QList<quint64>> acksAwaitingCursor;
     //! Cursors the model moved past while transactions were pending.
     QSet<QString> passedCursors;
+
+    //! While a renamed row moves: it, and the id it shows until the dataChanged.
+    const Entry *renamed = nullptr;
+    QString renamedFrom;
 
     QString cursor;
     bool loaded = false;

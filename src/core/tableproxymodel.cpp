@@ -31,6 +31,7 @@ void TableProxyModel::resolveRoles()
     // An Optimist model says which fields are bools even while it is empty.
     const auto *list = qobject_cast<const ListModel *>(sourceModel());
     const Fields fields = list ? list->fields() : Fields();
+    m_typedColumns = list;
     for (const Column &column : std::as_const(m_columns)) {
         m_roles.append(names.key(column.role, -1));
         const auto field = std::find_if(
@@ -68,23 +69,48 @@ void TableProxyModel::setSourceModel(QAbstractItemModel *source)
     endResetModel();
 }
 
+QList<int> TableProxyModel::changedRolesOfCell(int column, const QList<int> &sourceRoles) const
+{
+    QList<int> roles;
+    if (sourceRoles.contains(m_roles.at(column))) {
+        // What data() serves from the column's role: a bool as a check box.
+        if (m_boolColumns.at(column))
+            roles = { Qt::EditRole, Qt::CheckStateRole };
+        else if (m_typedColumns)
+            roles = { Qt::DisplayRole, Qt::EditRole };
+        else
+            roles = { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
+    }
+    // Roles from Qt::UserRole on are served as they are, in every column.
+    for (int role : sourceRoles) {
+        if (role >= Qt::UserRole)
+            roles.append(role);
+    }
+    return roles;
+}
+
 void TableProxyModel::forwardDataChanged(
     const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
 {
-    int first = -1;
-    int last = -1;
-    for (int c = 0; c < m_roles.size(); ++c) {
-        if (roles.isEmpty() || roles.contains(m_roles.at(c))) {
-            if (first < 0)
-                first = c;
-            last = c;
-        }
-    }
-    if (first < 0)
+    const int columns = columnCount();
+    if (columns == 0)
         return;
-    const QList<int> proxyRoles
-        = roles.isEmpty() ? QList<int>() : QList<int> { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
-    Q_EMIT dataChanged(index(topLeft.row(), first), index(bottomRight.row(), last), proxyRoles);
+    if (roles.isEmpty()) {
+        Q_EMIT dataChanged(index(topLeft.row(), 0), index(bottomRight.row(), columns - 1), {});
+        return;
+    }
+    // One signal per run of adjacent columns whose cells changed the same roles.
+    int first = 0;
+    QList<int> runRoles = changedRolesOfCell(0, roles);
+    for (int column = 1; column <= columns; ++column) {
+        QList<int> cellRoles = column < columns ? changedRolesOfCell(column, roles) : QList<int>();
+        if (column < columns && cellRoles == runRoles)
+            continue;
+        if (!runRoles.isEmpty())
+            Q_EMIT dataChanged(index(topLeft.row(), first), index(bottomRight.row(), column - 1), runRoles);
+        first = column;
+        runRoles = std::move(cellRoles);
+    }
 }
 
 void TableProxyModel::sourceLayoutAboutToBeChanged(

@@ -5,11 +5,14 @@
 //
 // ModelSignalReplayer keeps a shadow copy of every row (all roles) and
 // applies each structural signal and dataChanged() to it, reading from the
-// model only what the signal says changed. verify() then compares the shadow
-// with the model: a change the model made without signalling it, a signal
-// with the wrong range, or a dataChanged() naming a role that did not change
-// all show up. So a model that passes verify() emits complete AND minimal
-// signals.
+// model only what the signal says changed. At EVERY signal (the "about to"
+// ones included) it compares the shadow with the model's rowCount() and
+// data(), all roles: inside any handler the model must return exactly what
+// its signals so far announced, because proxies and views read it there. A
+// change the model made without signalling it (or before signalling it), a
+// signal with the wrong range, or a dataChanged() naming a role that did not
+// change all show up in verify(). So a model that passes verify() emits
+// complete, minimal and timely signals.
 //
 // ModelSignalRecorder records the signal sequence as short strings, for
 // exact-signal assertions:
@@ -59,10 +62,15 @@ public:
         : QObject(parent)
         , m_model(model)
     {
+        connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] { check("rowsAboutToBeInserted"); });
         connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+            if (first < 0 || first > int(m_rows.size()) || first > last || last >= m_model->rowCount())
+                return note(QStringLiteral("rowsInserted(%1,%2) outside the model").arg(first).arg(last));
             for (int row = first; row <= last; ++row)
                 m_rows.insert(m_rows.begin() + row, readRow(row));
+            check("rowsInserted");
         });
+        connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { check("rowsAboutToBeRemoved"); });
         connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex &, int first, int last) {
             if (first < 0 || last >= int(m_rows.size()) || first > last) {
                 note(QStringLiteral("rowsRemoved(%1,%2) outside the shadow's %3 rows")
@@ -72,7 +80,9 @@ public:
                 return;
             }
             m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
+            check("rowsRemoved");
         });
+        connect(model, &QAbstractItemModel::rowsAboutToBeMoved, this, [this] { check("rowsAboutToBeMoved"); });
         connect(model, &QAbstractItemModel::rowsMoved, this,
             [this](const QModelIndex &, int first, int last, const QModelIndex &, int dest) {
                 if (first < 0 || last >= int(m_rows.size()) || first > last) {
@@ -83,12 +93,13 @@ public:
                 m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
                 const int at = dest > last ? dest - (last - first + 1) : dest;
                 m_rows.insert(m_rows.begin() + at, block.begin(), block.end());
+                check("rowsMoved");
             });
         connect(model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
                 const QList<int> which = roles.isEmpty() ? m_roles : roles;
                 for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
-                    if (row < 0 || row >= int(m_rows.size())) {
+                    if (row < 0 || row >= int(m_rows.size()) || row >= m_model->rowCount()) {
                         note(QStringLiteral("dataChanged on row %1 outside the shadow").arg(row));
                         return;
                     }
@@ -102,9 +113,12 @@ public:
                         m_rows[row][role] = now;
                     }
                 }
+                check("dataChanged");
             });
+        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { check("modelAboutToBeReset"); });
         connect(model, &QAbstractItemModel::modelReset, this, [this] { reload(); });
         connect(model, &QAbstractItemModel::layoutAboutToBeChanged, this, [this] {
+            check("layoutAboutToBeChanged");
             m_layoutIndexes.clear();
             for (int row = 0; row < int(m_rows.size()); ++row)
                 m_layoutIndexes.append(QPersistentModelIndex(m_model->index(row, 0)));
@@ -123,15 +137,40 @@ public:
             }
             m_rows = std::move(reordered);
             m_layoutIndexes.clear();
+            check("layoutChanged");
         });
         reload();
     }
 
-    //! The first difference between the shadow and the model, or an empty string.
+    //! The first difference between the shadow and the model, at any signal
+    //! so far or now, or an empty string.
     QString verify() const
     {
         if (!m_problems.isEmpty())
             return m_problems.first();
+        return difference();
+    }
+
+    //! Forgets the problems seen so far (after a step a test checked).
+    void clearProblems() { m_problems.clear(); }
+
+private:
+    using Row = std::map<int, QVariant>;
+
+    void note(const QString &problem) { m_problems.append(problem); }
+
+    //! Inside the handler of \a signal: notes the first difference (later
+    //! ones usually follow from it).
+    void check(const char *signal)
+    {
+        if (!m_problems.isEmpty())
+            return;
+        if (const QString problem = difference(); !problem.isEmpty())
+            note(QStringLiteral("in %1: %2").arg(QLatin1StringView(signal), problem));
+    }
+
+    QString difference() const
+    {
         if (int(m_rows.size()) != m_model->rowCount())
             return QStringLiteral("the shadow has %1 rows, the model %2").arg(m_rows.size()).arg(m_model->rowCount());
         for (int row = 0; row < int(m_rows.size()); ++row) {
@@ -149,14 +188,6 @@ public:
         }
         return {};
     }
-
-    //! Forgets the problems seen so far (after a step a test checked).
-    void clearProblems() { m_problems.clear(); }
-
-private:
-    using Row = std::map<int, QVariant>;
-
-    void note(const QString &problem) { m_problems.append(problem); }
 
     Row readRow(int row) const
     {

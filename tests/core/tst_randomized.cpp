@@ -6,7 +6,11 @@
 // do; after every step the model must show exactly what the oracle computes
 // from scratch (confirmed records + pending edits replayed in order), its
 // signals must replay to the same rows, and QAbstractItemModelTester must be
-// happy. A failure names the seed and step; OPTIMIST_SEED=<n> replays one seed
+// happy. Two QSortFilterProxyModels sit on the model (each filters on one
+// role and sorts on another, dynamically), and after every step each must
+// show what filtering and sorting the oracle's rows gives: a proxy reads the
+// model inside every signal handler, so a model that shows a value before it
+// announces it leaves them wrong. A failure names the seed and step; OPTIMIST_SEED=<n> replays one seed
 // (OPTIMIST_STEPS=<n> changes the number of steps).
 #include "modelsignalreplayer.h"
 
@@ -15,12 +19,15 @@
 
 #include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QSortFilterProxyModel>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QTest>
 
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <vector>
@@ -225,6 +232,30 @@ public:
     }
 };
 
+//! A QSortFilterProxyModel on the model, and how to compute what it shows.
+struct ProxySpec {
+    QString filterField;
+    QString filterPattern;
+    QString sortField;
+    Qt::SortOrder order;
+
+    bool accepts(const OracleRow &row) const
+    {
+        return row.fields.value(filterField).toString().contains(QRegularExpression(filterPattern));
+    }
+    //! The proxy's sort key: QSortFilterProxyModel reads a null int as 0.
+    QVariant key(const QVariantMap &fields) const
+    {
+        const QVariant value = fields.value(sortField);
+        return value.isNull() && value.metaType() == QMetaType::fromType<qint64>() ? QVariant(qint64(0)) : value;
+    }
+};
+
+const QList<ProxySpec> proxySpecs {
+    { u"done"_s, u"^false$"_s, u"rank"_s, Qt::AscendingOrder },
+    { u"title"_s, u"^(apple|fig|kiwi)$"_s, u"done"_s, Qt::DescendingOrder },
+};
+
 //! A live transaction the server has not answered yet.
 struct LiveTx {
     QPointer<Transaction> tx;
@@ -246,6 +277,8 @@ public:
         if (!qEnvironmentVariableIsSet("OPTIMIST_NO_TESTER"))
             new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
         replayer = std::make_unique<ModelSignalReplayer>(&model);
+        for (const ProxySpec &spec : proxySpecs)
+            addProxy(spec);
     }
 
     //! Runs every step; returns the first problem, with seed and step.
@@ -287,6 +320,54 @@ public:
     }
 
 private:
+    void addProxy(const ProxySpec &spec)
+    {
+        auto *proxy = proxies.emplace_back(std::make_unique<QSortFilterProxyModel>()).get();
+        proxy->setDynamicSortFilter(true);
+        proxy->setFilterRole(model.roleForField(spec.filterField));
+        proxy->setFilterRegularExpression(spec.filterPattern);
+        proxy->setSortRole(model.roleForField(spec.sortField));
+        proxy->setSourceModel(&model);
+        proxy->sort(0, spec.order);
+        new QAbstractItemModelTester(proxy, QAbstractItemModelTester::FailureReportingMode::QtTest, proxy);
+    }
+
+    //! The proxy shows the oracle's rows that pass its filter, in its order
+    //! (ties in any order), each with the oracle's values.
+    QString checkProxy(const ProxySpec &spec, const QSortFilterProxyModel *proxy, QList<OracleRow> expected) const
+    {
+        expected.removeIf([&](const OracleRow &row) { return !spec.accepts(row); });
+        if (proxy->rowCount() != expected.size())
+            return u"proxy on %1 has %2 rows, expected %3"_s.arg(spec.filterField)
+                .arg(proxy->rowCount())
+                .arg(expected.size());
+        std::vector<QVariant> keys;
+        for (const OracleRow &row : std::as_const(expected))
+            keys.push_back(spec.key(row.fields));
+        std::stable_sort(keys.begin(), keys.end(), [&](const QVariant &a, const QVariant &b) {
+            return spec.order == Qt::AscendingOrder ? compareField(a, b) < 0 : compareField(a, b) > 0;
+        });
+        for (int row = 0; row < proxy->rowCount(); ++row) {
+            const QModelIndex index = proxy->index(row, 0);
+            const QString id = index.data(ListModel::IdRole).toString();
+            const auto found
+                = std::find_if(expected.cbegin(), expected.cend(), [&](const OracleRow &e) { return e.id == id; });
+            if (found == expected.cend())
+                return u"proxy on %1 row %2 shows %3, which it filters out"_s.arg(spec.filterField).arg(row).arg(id);
+            for (const QString &field : fieldNames) {
+                if (!sameValue(index.data(model.roleForField(field)), found->fields.value(field)))
+                    return u"proxy on %1 row %2 (%3): %4 is wrong"_s.arg(spec.filterField).arg(row).arg(id, field);
+            }
+            if (index.data(ListModel::SyncStateRole).toInt() != int(found->state))
+                return u"proxy on %1 row %2 (%3): syncState is wrong"_s.arg(spec.filterField).arg(row).arg(id);
+            if (!sameValue(spec.key(found->fields), keys[size_t(row)]))
+                return u"proxy on %1 row %2 (%3) is out of order: %4 where %5 belongs"_s.arg(spec.filterField)
+                    .arg(row)
+                    .arg(id, describe(spec.key(found->fields)), describe(keys[size_t(row)]));
+        }
+        return {};
+    }
+
     QString fail(int step, const QString &action, const QString &problem) const
     {
         return u"seed %1, step %2 (%3): %4 [replay with OPTIMIST_SEED=%1]\nlast steps: %5"_s.arg(seed).arg(step).arg(
@@ -750,6 +831,11 @@ private:
         const QString replay = replayer->verify();
         if (!replay.isEmpty())
             return u"signal replay: "_s + replay;
+        for (size_t i = 0; i < proxies.size(); ++i) {
+            if (QString problem = checkProxy(proxySpecs.at(qsizetype(i)), proxies[i].get(), expected);
+                !problem.isEmpty())
+                return problem;
+        }
         return {};
     }
 
@@ -758,6 +844,7 @@ private:
     int steps;
     ListModel model;
     std::unique_ptr<ModelSignalReplayer> replayer;
+    std::vector<std::unique_ptr<QSortFilterProxyModel>> proxies; //!< on the model, so declared after it
     Oracle oracle;
     std::map<QString, QVariantMap> server;
     //! Per record, the server's revision: bumped by every write.
@@ -808,7 +895,7 @@ private Q_SLOTS:
         bool ok = false;
         int steps = qEnvironmentVariableIntValue("OPTIMIST_STEPS", &ok);
         if (!ok || steps <= 0)
-            steps = 5000;
+            steps = 2500;
         // Given a model fed by a simulated server and user, with the given seed
         Run run(seed, steps);
         // When every step runs, Then the model matches the oracle after each

@@ -5,11 +5,13 @@
 
 #include <optimist/listmodel.h>
 #include <optimist/tableproxymodel.h>
+#include <optimist/transaction.h>
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +36,21 @@ struct Table {
     ListModel model;
     TableProxyModel proxy;
 };
+
+//! "row:first-last[roles]" of a dataChanged over one row, roles sorted.
+QString cells(int row, int first, int last, const QString &roles)
+{
+    return u"%1:%2-%3%4"_s.arg(row).arg(first).arg(last).arg(roles);
+}
+
+QString roles(QList<int> roles)
+{
+    std::sort(roles.begin(), roles.end());
+    QStringList parts;
+    for (int role : roles)
+        parts.append(QString::number(role));
+    return u'[' + parts.join(u',') + u']';
+}
 
 } // namespace
 
@@ -101,19 +118,98 @@ private Q_SLOTS:
         QCOMPARE(t.model.pendingCount(), 3);
     }
 
-    void shouldWidenDataChangedToTheColumnsOfItsRoles()
+    void shouldForwardWhatChangedToTheCellsThatShowIt_data()
     {
+        QTest::addColumn<QStringList>("columns");
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QStringList>("expected");
+        const QString syncRoles = roles({ ListModel::PendingRole, ListModel::SyncStateRole });
+        const QString doneRoles = roles({ ListModel::PendingRole, ListModel::SyncStateRole, DoneRole });
+        const QStringList all { u"title"_s, u"done"_s, u"rank"_s, u"syncState"_s };
+        // A local edit of done: its check box, the sync state's text, and the
+        // changed roles (served in every column) everywhere
+        QTest::newRow("edit done") << all << u"edit done"_s
+                                   << QStringList { cells(1, 0, 0, doneRoles),
+                                          cells(1, 1, 1,
+                                              roles({ Qt::EditRole, Qt::CheckStateRole, ListModel::PendingRole,
+                                                  ListModel::SyncStateRole, DoneRole })),
+                                          cells(1, 2, 2, doneRoles),
+                                          cells(1, 3, 3,
+                                              roles({ Qt::DisplayRole, Qt::EditRole, ListModel::PendingRole,
+                                                  ListModel::SyncStateRole, DoneRole })) };
+        // The ack that clears pending, with no column showing it
+        QTest::newRow("ack, no sync column") << QStringList { u"title"_s, u"done"_s, u"rank"_s } << u"ack"_s
+                                             << QStringList { cells(1, 0, 2, syncRoles) };
+        QTest::newRow("ack, sync column last")
+            << all << u"ack"_s
+            << QStringList { cells(1, 0, 2, syncRoles),
+                   cells(1, 3, 3,
+                       roles({ Qt::DisplayRole, Qt::EditRole, ListModel::PendingRole, ListModel::SyncStateRole })) };
+        // A server change of the title: its column's text, the title role everywhere
+        QTest::newRow("server title") << all << u"server title"_s
+                                      << QStringList { cells(0, 0, 0,
+                                                           roles({ Qt::DisplayRole, Qt::EditRole, TitleRole })),
+                                             cells(0, 1, 3, roles({ TitleRole })) };
+        // A change of a role no column shows and no cell serves: nothing
+        QTest::newRow("no columns") << QStringList() << u"edit done"_s << QStringList();
+    }
+
+    void shouldForwardWhatChangedToTheCellsThatShowIt()
+    {
+        QFETCH(QStringList, columns);
+        QFETCH(QString, change);
+        QFETCH(QStringList, expected);
+        // Given a table of the given columns on two rows
+        Table t;
+        QList<TableProxyModel::Column> shown;
+        for (const QString &column : std::as_const(columns))
+            shown.append({ column.toUtf8(), column });
+        t.proxy.setColumns(shown);
+        t.load({ todo(u"a"_s, u"A"_s), todo(u"b"_s, u"B"_s) });
+        // (for the ack: b's done edited, pending)
+        Transaction *tx = change == u"ack"_s ? t.model.update(u"b"_s, { { u"done"_s, true } }) : nullptr;
+        QSignalSpy changed(&t.proxy, &QAbstractItemModel::dataChanged);
+        // When the change happens
+        if (change == u"edit done"_s) {
+            t.model.update(u"b"_s, { { u"done"_s, true } });
+        } else if (change == u"ack"_s) {
+            QVERIFY(t.model.applyDelta(
+                { RecordChange::upsert(u"b"_s, todo(u"b"_s, u"B"_s, {}, true)) }, u"c1"_s, u"c2"_s, { tx->id() }));
+        } else {
+            QVERIFY(t.model.applyDelta({ RecordChange::upsert(u"a"_s, todo(u"a"_s, u"Renamed"_s)) }, u"c1"_s, u"c2"_s));
+        }
+        // Then each cell is told exactly the roles that changed in it
+        QStringList got;
+        for (const QList<QVariant> &signal : std::as_const(changed)) {
+            const auto topLeft = signal.at(0).value<QModelIndex>();
+            const auto bottomRight = signal.at(1).value<QModelIndex>();
+            QCOMPARE(topLeft.row(), bottomRight.row());
+            got.append(
+                cells(topLeft.row(), topLeft.column(), bottomRight.column(), roles(signal.at(2).value<QList<int>>())));
+        }
+        QCOMPARE(got, expected);
+    }
+
+    void shouldForwardAChangeOfEveryRoleToEveryColumn()
+    {
+        // Given a table on a source that says "everything changed"
         Table t;
         t.load({ todo(u"a"_s, u"A"_s), todo(u"b"_s, u"B"_s) });
         QSignalSpy changed(&t.proxy, &QAbstractItemModel::dataChanged);
-        // A local edit of done changes column 1 and the sync state (column 3)
-        t.model.update(u"b"_s, { { u"done"_s, true } });
+        // When the display field changes (every row's display role)
+        t.model.setDisplayField(u"rank"_s);
+        // Then no column shows Qt::DisplayRole of the source: nothing to forward
+        QCOMPARE(changed.size(), 0);
+        // When the source says every role of rows 0..1 changed
+        Q_EMIT t.model.dataChanged(t.model.index(0), t.model.index(1), {});
+        // Then every cell of those rows is told so
         QCOMPARE(changed.size(), 1);
-        QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), t.proxy.index(1, 1));
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), t.proxy.index(0, 0));
         QCOMPARE(changed.at(0).at(1).value<QModelIndex>(), t.proxy.index(1, 3));
-        // A change of no shown role says nothing
+        QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>());
+        // And a layout change is not a data change
         changed.clear();
-        t.model.setSortField(u"title"_s); // a layout change, not a data change
+        t.model.setSortField(u"title"_s);
         QCOMPARE(changed.size(), 0);
     }
 

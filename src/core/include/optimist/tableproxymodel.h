@@ -18,8 +18,11 @@ namespace Optimist {
 //! role as a check box), and setData() on it writes that role, so an
 //! Optimist::ListModel stays editable in place. Roles from Qt::UserRole on
 //! (id, pending, syncState, the fields…) read the source row as they are,
-//! in any column. Row signals pass through unchanged; a dataChanged covers
-//! the columns of its roles.
+//! in any column. Row signals pass through unchanged. A source dataChanged
+//! tells each cell exactly what changed in it: the display/edit (or
+//! check-state) roles in the columns that show a changed role, and the
+//! changed roles from Qt::UserRole on in every column (so an ack that only
+//! clears `pending` still reaches every cell).
 class OPTIMIST_CORE_EXPORT TableProxyModel : public QIdentityProxyModel {
     Q_OBJECT
 public:
@@ -52,6 +55,8 @@ public:
 
 private:
     void resolveRoles();
+    //! The roles a change of \a sourceRoles changes in a cell of \a column.
+    QList<int> changedRolesOfCell(int column, const QList<int> &sourceRoles) const;
     void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
     bool isBoolCell(const QModelIndex &index) const;
     void sourceLayoutAboutToBeChanged(
@@ -61,6 +66,7 @@ private:
     QList<Column> m_columns;
     QList<int> m_roles; //!< source role per column
     QList<bool> m_boolColumns; //!< per column: a bool field of an Optimist::ListModel
+    bool m_typedColumns = false; //!< the source says which columns are bools (an Optimist::ListModel)
     QModelIndexList m_layoutProxyIndexes; //!< during a source layout change
     QList<QPersistentModelIndex> m_layoutSourceRows;
     QMetaObject::Connection m_layoutAboutToBeChanged;
