@@ -81,6 +81,26 @@ bool ServerPrivate::lastTx(const QString &clientId, qint64 *tx)
     return true;
 }
 
+void ServerPrivate::claim(Session *session, qint64 lastTx)
+{
+    const QString &clientId = session->clientId();
+    qint64 &taken = takenTx[clientId];
+    taken = std::max(taken, lastTx);
+    Session *&current = sessionByClient[clientId];
+    // One connection pushes for a clientId at a time.
+    if (current && current != session)
+        current->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
+    current = session;
+}
+
+void ServerPrivate::settle(const QString &clientId, qint64 tx)
+{
+    // Never past what was processed: those outcomes the client cannot hold.
+    tx = std::min(tx, lastTxByClient.value(clientId));
+    qint64 &pending = settled[clientId];
+    pending = std::max(pending, tx);
+}
+
 void ServerPrivate::acceptConnections()
 {
     while (webSocketServer->hasPendingConnections()) {
@@ -101,6 +121,9 @@ void ServerPrivate::removeSession(Session *session)
     if (!sessions.removeOne(session))
         return;
     connections = int(sessions.size());
+    if (const auto it = sessionByClient.constFind(session->clientId());
+        it != sessionByClient.cend() && it.value() == session)
+        sessionByClient.erase(it);
     for (const QString &name : std::as_const(session->subscriptions())) {
         if (Collection *c = collection(name))
             c->subscribers.removeOne(session);
@@ -198,7 +221,7 @@ void ServerPrivate::processQueue()
 {
     while (!queue.isEmpty()) {
         const qsizetype count = std::min(queue.size(), MaxBatch);
-        const QList<PendingTransaction> batch = queue.first(count);
+        QList<PendingTransaction> batch = queue.first(count);
         queue.remove(0, count);
 
         // What to restore in memory if the database transaction fails.
@@ -215,16 +238,11 @@ void ServerPrivate::processQueue()
                 break;
             outcomes.append(process(pending));
         }
-        // A rejection is kept to answer a resend of its transaction. A client
-        // only resends what it has in flight, which is within its window
-        // (maxPendingPushes) of its newest transaction: older rejections are
-        // dropped, with a margin, each time a client moves on by that much.
-        const qint64 keep = 4 * qint64(config.limits().maxPendingPushes);
-        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it) {
+        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it)
             databaseFailed = !storage.setLastTx(it.key(), it.value());
-            if (!databaseFailed && it.value() / keep != undoLastTx.value(it.key()) / keep && it.value() > keep)
-                databaseFailed = !storage.trimRejections(it.key(), it.value() - keep);
-        }
+        // A rejection is kept until its client says it holds the outcome.
+        for (auto it = settled.cbegin(); it != settled.cend() && !databaseFailed; ++it)
+            databaseFailed = !storage.trimRejections(it.key(), it.value());
         const qint64 retention = config.limits().changeLogRetention;
         if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
             databaseFailed = !storage.trimLog(lastSeq - retention);
@@ -243,12 +261,30 @@ void ServerPrivate::processQueue()
                 collections[it.key()].head = it.value();
             for (auto it = undoLastTx.cbegin(); it != undoLastTx.cend(); ++it)
                 lastTxByClient.insert(it.key(), it.value());
+            dropTaken(&batch);
             outcomes.clear();
             for (qsizetype i = 0; i < batch.size(); ++i)
                 outcomes.append(Outcome::rejected(ErrorCode::Internal, u"the server's database failed"_s));
+        } else {
+            settled.clear();
         }
         deliver(batch, outcomes);
     }
+}
+
+void ServerPrivate::dropTaken(QList<PendingTransaction> *batch)
+{
+    QSet<QString> clients;
+    for (const PendingTransaction &pending : std::as_const(*batch))
+        clients.insert(pending.clientId);
+    queue.removeIf([&](const PendingTransaction &pending) {
+        if (!clients.contains(pending.clientId))
+            return false;
+        batch->append(pending);
+        return true;
+    });
+    for (const QString &clientId : std::as_const(clients))
+        takenTx.insert(clientId, lastTxByClient.value(clientId));
 }
 
 ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
@@ -271,6 +307,13 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
             databaseFailed = true;
             return {};
         }
+    }
+
+    if (pending.tx != last + 1) {
+        // Cannot happen while numbers are taken contiguously (Session::handlePush()
+        // and dropTaken()); refused rather than leave a hole in the ledger.
+        qCWarning(lcServer) << pending.clientId << "transaction" << pending.tx << "after" << last << "not applied";
+        return Outcome::rejected(ErrorCode::Internal, u"transaction %1 was taken out of order"_s.arg(pending.tx));
     }
 
     // A rejected mutation has written nothing, so a transaction of one
@@ -682,6 +725,9 @@ void Server::close()
     delete std::exchange(d->webSocketServer, nullptr);
     d->collections.clear();
     d->lastTxByClient.clear();
+    d->takenTx.clear();
+    d->sessionByClient.clear();
+    d->settled.clear();
     d->storage.close();
     qCInfo(lcServer) << "closed";
 }

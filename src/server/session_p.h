@@ -13,6 +13,7 @@ QT_END_NAMESPACE
 namespace Optimist {
 
 class ServerPrivate;
+struct PendingTransaction;
 
 //! One client connection: the protocol state machine of docs/protocol.md
 //! on top of a QWebSocket, which it owns.
@@ -41,16 +42,18 @@ public:
 private:
     void onTextMessage(const QString &frame);
     void onBinaryMessage();
+    void refuseLargeFrame(const QString &frame);
     void handleHello(const QJsonObject &message);
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
+    PendingTransaction readTransaction(const QJsonObject &object, qint64 tx) const;
+    //! One error answering a push, with the number to resend from.
+    void refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx);
 
     ServerPrivate *m_server;
     QWebSocket *m_socket;
     QString m_clientId;
     bool m_closing = false;
-    //! The highest tx pushed on this connection.
-    qint64 m_highestTx = 0;
     //! Transactions queued and not answered yet.
     int m_pending = 0;
     QSet<QString> m_subscriptions;
