@@ -237,9 +237,10 @@ void Session::handlePush(const QJsonObject &message)
     if (!transactions.isArray())
         return refusePush(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, takenTx + 1);
     const QJsonValue settled = message.value("settledTx"_L1);
-    if (!settled.isUndefined() && !isInteger(settled, 0))
+    const bool settles = !settled.isUndefined() && !settled.isNull();
+    if (settles && !isInteger(settled, 0))
         return refusePush(ErrorCode::InvalidMessage, u"field 'settledTx' must be an integer ≥ 0"_s, takenTx + 1);
-    if (!settled.isUndefined())
+    if (settles)
         m_server->settle(m_clientId, settled.toInteger());
 
     // Taken in order up to the first transaction that cannot be taken: the
