@@ -133,19 +133,27 @@ void ServerPrivate::removeSession(Session *session)
 
 void ServerPrivate::subscribe(Session *session, const QString &name, const QString &cursor)
 {
-    Collection &c = collections[name];
-    if (!session->subscriptions().contains(name)) {
-        session->subscriptions().insert(name);
-        c.subscribers.append(session);
-    }
+    // A fresh answer to the new cursor.
+    session->cancelSnapshot(name);
+    const Collection &c = collections[name];
     bool numeric = false;
     const qint64 from = cursor.toLongLong(&numeric);
-    if (numeric && from == c.head)
-        return;
-    if (!numeric || from < storage.logFloor() || from > c.head) {
-        sendSnapshot(session, name, c);
-        return;
+    if (!numeric || from < storage.logFloor() || from > c.head)
+        return startSnapshot(session, name);
+    follow(session, name);
+    replay(session, name, from);
+}
+
+void ServerPrivate::follow(Session *session, const QString &name)
+{
+    if (!session->subscriptions().contains(name)) {
+        session->subscriptions().insert(name);
+        collections[name].subscribers.append(session);
     }
+}
+
+void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
+{
     // The log reaches back to the client's cursor: replay what it missed.
     QJsonArray changes;
     qint64 prevCursor = from;
@@ -175,33 +183,72 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
         flush();
 }
 
-void ServerPrivate::sendSnapshot(Session *session, const QString &name, const Collection &collection)
+void ServerPrivate::startSnapshot(Session *session, const QString &name)
 {
-    const int chunkSize = config.limits().snapshotChunkRecords;
-    const QString cursor = QString::number(collection.head);
-    QJsonArray records;
-    int chunk = 0;
-    auto flush = [&](bool last) {
-        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
-            { u"cursor"_s, cursor }, { u"chunk"_s, chunk++ }, { u"last"_s, last }, { u"records"_s, records } });
-        records = {};
-    };
-    const bool ok = storage.forEachRecord(name, [&](const QString &id, qint64 revision, const QByteArray &data) {
-        if (records.size() == chunkSize)
-            flush(false);
-        // Revision 0 (written before revisions existed) goes without "rev".
-        records.append(Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
-    });
-    if (!ok) {
+    // Live deltas wait until the snapshot is sent (none between its chunks);
+    // then the log brings the client from the snapshot's cursor to the head.
+    unsubscribe(session, name);
+    std::unique_ptr<Storage::RecordStream> records = storage.openRecordStream(name);
+    if (!records) {
         qCWarning(lcServer) << "reading" << name << "failed:" << storage.errorString();
         session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
         return;
     }
-    flush(true);
+    session->snapshots().push_back({ name, QString::number(collections[name].head), 0, std::move(records) });
+    pumpSnapshots(session);
+}
+
+void ServerPrivate::pumpSnapshots(Session *session)
+{
+    // The next chunk is read and encoded only when the socket has taken
+    // most of the previous ones: a client that does not read holds about
+    // one chunk, not the whole collection.
+    const qint64 lowWater = config.limits().maxQueuedBytes / 8;
+    const int chunkSize = config.limits().snapshotChunkRecords;
+    while (!session->snapshots().empty() && !session->isClosing() && session->queuedBytes() <= lowWater) {
+        Session::Snapshot &snapshot = session->snapshots().front();
+        QJsonArray records;
+        bool last = false;
+        const auto row = [&](const QString &id, qint64 revision, const QByteArray &data) {
+            // Revision 0 (written before revisions existed) goes without "rev".
+            records.append(
+                Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
+        };
+        const QString name = snapshot.collection;
+        if (!snapshot.records->read(chunkSize, row, &last)) {
+            qCWarning(lcServer) << "reading" << name << "failed:" << snapshot.records->errorString();
+            session->snapshots().pop_front();
+            session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+            continue;
+        }
+        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
+            { u"cursor"_s, snapshot.cursor }, { u"chunk"_s, snapshot.chunk++ }, { u"last"_s, last },
+            { u"records"_s, records } });
+        session->flush();
+        if (last) {
+            const qint64 cursor = snapshot.cursor.toLongLong();
+            session->snapshots().pop_front();
+            finishSnapshot(session, name, cursor);
+        }
+    }
+}
+
+void ServerPrivate::finishSnapshot(Session *session, const QString &name, qint64 cursor)
+{
+    if (session->isClosing())
+        return;
+    // What changed while the snapshot was sent follows as deltas, unless
+    // the log no longer reaches back that far.
+    if (cursor < storage.logFloor())
+        return startSnapshot(session, name);
+    follow(session, name);
+    if (cursor != collections[name].head)
+        replay(session, name, cursor);
 }
 
 void ServerPrivate::unsubscribe(Session *session, const QString &name)
 {
+    session->cancelSnapshot(name);
     if (session->subscriptions().remove(name))
         collections[name].subscribers.removeOne(session);
 }
@@ -776,6 +823,14 @@ qint64 Server::appliedTransactionCount() const
 int Server::connectionCount() const
 {
     return d->connections;
+}
+
+qint64 Server::queuedBytes() const
+{
+    qint64 total = 0;
+    for (const Session *session : std::as_const(d->sessions))
+        total += session->queuedBytes();
+    return total;
 }
 
 } // namespace Optimist

@@ -78,6 +78,8 @@ public:
     void removeSession(Session *session);
     void acceptConnections();
     void processQueue();
+    //! Sends the next chunks of \a session's snapshots while its socket keeps up.
+    void pumpSnapshots(Session *session);
 
     Server *q;
     ServerConfig config;
@@ -116,7 +118,12 @@ private:
     void forgetCached(const QList<std::pair<QString, QString>> &records);
     //! Answers a processed batch: rejects, one merged delta per collection, acks.
     void deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes);
-    void sendSnapshot(Session *session, const QString &name, const Collection &collection);
+    //! Adds \a session to the collection's live deltas.
+    void follow(Session *session, const QString &name);
+    //! Sends the logged changes of \a name after \a from.
+    void replay(Session *session, const QString &name, qint64 from);
+    void startSnapshot(Session *session, const QString &name);
+    void finishSnapshot(Session *session, const QString &name, qint64 cursor);
     void checkHeartbeats();
     //! After a failed batch: answers every queued transaction of its clients
     //! too (they were taken on top of the failed ones) and takes their

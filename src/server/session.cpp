@@ -10,6 +10,10 @@
 
 #include <cmath>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
@@ -33,15 +37,71 @@ Session::Session(ServerPrivate *server, QWebSocket *socket)
     connect(socket, &QWebSocket::textMessageReceived, this, &Session::onTextMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinaryMessage);
     connect(socket, &QWebSocket::disconnected, this, [this] { m_server->removeSession(this); });
+    // Queued: flush() emits it from inside pumpSnapshots().
+    connect(
+        socket, &QWebSocket::bytesWritten, this,
+        [this] {
+            if (!m_snapshots.empty())
+                m_server->pumpSnapshots(this);
+        },
+        Qt::QueuedConnection);
     m_lastMessage.start();
     qCDebug(lcServer) << "connection from" << socket->peerAddress() << socket->peerPort();
 }
 
-Session::~Session() = default;
+Session::~Session()
+{
+    m_snapshots.clear();
+    // Its last signals would reach a session half gone.
+    disconnect(m_socket, nullptr, this, nullptr);
+    delete m_socket;
+#if defined(__GLIBC__)
+    // A connection closed for being too slow held up to maxQueuedBytes in
+    // many blocks; glibc keeps such freed memory in its heap, so the
+    // process would stay at its peak size after slow readers leave. Hand
+    // it back to the system.
+    if (m_tooSlow)
+        malloc_trim(0);
+#endif
+}
+
+qint64 Session::queuedBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
+void Session::cancelSnapshot(const QString &collection)
+{
+    std::erase_if(m_snapshots, [&](const Snapshot &snapshot) { return snapshot.collection == collection; });
+}
 
 void Session::send(const QString &frame)
 {
+    if (m_tooSlow)
+        return;
     m_socket->sendTextMessage(frame);
+    if (m_socket->bytesToWrite() > m_server->config.limits().maxQueuedBytes)
+        dropTooSlow();
+}
+
+void Session::dropTooSlow()
+{
+    qCInfo(lcServer) << "closing" << m_clientId << "- more than maxQueuedBytes waiting to be sent";
+    m_tooSlow = true;
+    m_closing = true;
+    m_snapshots.clear();
+    // Later, not inside a loop over subscribers that the disconnect would
+    // change. The close frame goes behind what is queued, and the abort
+    // drops all of it: a peer that reads at all usually sees the connection
+    // reset rather than the close code.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_socket->close(QWebSocketProtocol::CloseCode(Protocol::TooSlowClose),
+                u"too slow: output queue over maxQueuedBytes"_s);
+            m_socket->abort();
+        },
+        Qt::QueuedConnection);
 }
 
 void Session::flush()
@@ -64,6 +124,7 @@ void Session::closeWith(quint16 code, const QString &reason)
 {
     qCDebug(lcServer) << "closing" << m_clientId << code << reason;
     m_closing = true;
+    m_snapshots.clear();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The server may delete the session right away (Server::close()).
     m_socket->flush();
