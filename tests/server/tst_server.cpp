@@ -8,6 +8,7 @@
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QTcpSocket>
 #include <QtSql/QSqlDatabase>
 #include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
@@ -50,6 +51,8 @@ private Q_SLOTS:
     void shouldCloseAFrameFarOverTheLimit();
     void shouldCloseConnectionsOverTheLimit();
     void shouldCloseSilentConnections();
+    void shouldStreamASnapshotLargerThanTheQueueCap();
+    void shouldCloseSubscribersThatStopReading();
     void shouldAskTheAuthorizer();
     void shouldRunOnItsOwnThread();
 
@@ -1017,6 +1020,141 @@ void tst_Server::shouldCloseSilentConnections()
     QVERIFY(client);
     QTRY_COMPARE(client->closeCode, 4002);
     QTRY_COMPARE(m_server->connectionCount(), 0);
+}
+
+// A push of \a count notes of \a size characters each.
+static QJsonObject notesPush(qint64 tx, int count, int size)
+{
+    QJsonArray mutations;
+    for (int i = 0; i < count; ++i) {
+        mutations.append(QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"notes"_s },
+            { u"id"_s, u"n%1-%2"_s.arg(tx).arg(i) }, { u"fields"_s, QJsonObject { { u"text"_s, QString(size, u'n') } } } });
+    }
+    return { { u"type"_s, u"push"_s },
+        { u"transactions"_s, QJsonArray { QJsonObject { { u"tx"_s, tx }, { u"mutations"_s, mutations } } } } };
+}
+
+void tst_Server::shouldStreamASnapshotLargerThanTheQueueCap()
+{
+    ServerConfig capped = config();
+    ServerConfig::Limits limits = capped.limits();
+    limits.maxFrameBytes = 65536;
+    limits.maxMutationsPerTransaction = 20;
+    limits.snapshotChunkRecords = 5;
+    limits.maxQueuedBytes = 32768;
+    capped.setLimits(limits);
+    QVERIFY(startServer(capped));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    // 20 × 20 notes of 2,000 characters: 800 kB, 25 times the cap.
+    for (qint64 tx = 1; tx <= 20; ++tx) {
+        writer->send(notesPush(tx, 20, 2000));
+        QCOMPARE(writer->take().value(u"tx"_s).toInteger(), tx);
+    }
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    int chunks = 0;
+    QString cursor;
+    QCOMPARE(reader->snapshot(u"notes"_s, &cursor, &chunks).size(), 400);
+    QCOMPARE(chunks, 80);
+    // Then it follows live.
+    writer->send(notesPush(21, 1, 10));
+    const QJsonObject delta = reader->take();
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    QCOMPARE(reader->closeCode, -1);
+}
+
+// A WebSocket client that says hello, subscribes, and then never reads:
+// the handshake by hand on a QTcpSocket whose read buffer is then kept full,
+// so the kernel's buffers fill and the server's queue grows.
+static std::unique_ptr<QTcpSocket> connectNonReader(quint16 port, const QString &clientId)
+{
+    // The server runs in this thread: wait with the event loop running.
+    auto socket = std::make_unique<QTcpSocket>();
+    QSignalSpy connected(socket.get(), &QTcpSocket::connected);
+    socket->connectToHost(QHostAddress::LocalHost, port);
+    if (!connected.wait(10000))
+        return {};
+    socket->write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray response;
+    while (!response.contains("\r\n\r\n")) {
+        QSignalSpy readyRead(socket.get(), &QTcpSocket::readyRead);
+        if (!socket->bytesAvailable() && !readyRead.wait(10000))
+            return {};
+        response += socket->readAll();
+    }
+    if (!response.startsWith("HTTP/1.1 101"))
+        return {};
+    // Masked (with a zero key) text frames, as a client must send.
+    const auto frame = [](const QJsonObject &message) -> QByteArray {
+        const QByteArray payload = QJsonDocument(message).toJson(QJsonDocument::Compact);
+        QByteArray bytes("\x81");
+        if (payload.size() < 126) {
+            bytes += char(0x80 | payload.size());
+        } else {
+            bytes += char(0x80 | 126);
+            bytes += char(payload.size() >> 8);
+            bytes += char(payload.size() & 0xff);
+        }
+        return bytes + QByteArray(4, '\0') + payload;
+    };
+    socket->setReadBufferSize(1);
+    socket->write(frame({ { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, clientId } }));
+    socket->write(frame({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"notes"_s } }));
+    socket->flush();
+    return socket;
+}
+
+void tst_Server::shouldCloseSubscribersThatStopReading()
+{
+    ServerConfig capped = config();
+    ServerConfig::Limits limits = capped.limits();
+    limits.maxFrameBytes = 262144;
+    limits.maxMutationsPerTransaction = 50;
+    limits.maxQueuedBytes = 262144;
+    capped.setLimits(limits);
+    QVERIFY(startServer(capped));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    auto good = connectClient(u"good"_s);
+    QVERIFY(good);
+    QCOMPARE(good->snapshot(u"notes"_s).size(), 0);
+    constexpr int NonReaders = 4;
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    for (int i = 0; i < NonReaders; ++i) {
+        stalled.push_back(connectNonReader(m_server->port(), u"stalled-%1"_s.arg(i)));
+        QVERIFY(stalled.back());
+    }
+    QTRY_COMPARE(m_server->connectionCount(), 2 + NonReaders);
+
+    // Pushes of 50 × 3,000 characters (150 kB per delta) until the server
+    // has closed every non-reader: bounded, as it must happen once the
+    // kernel's buffers and the cap are full.
+    // Each session holds at most the cap plus the frame that crossed it.
+    const qint64 bound = (2 + NonReaders) * (limits.maxQueuedBytes + 2 * 150000);
+    qint64 tx = 0;
+    int changes = 0;
+    while (m_server->connectionCount() > 2) {
+        QVERIFY2(tx < 2000, "the non-readers were never closed");
+        writer->send(notesPush(++tx, 50, 3000));
+        QJsonObject answer = writer->take();
+        QCOMPARE(answer.value(u"tx"_s).toInteger(), tx);
+        QVERIFY2(m_server->queuedBytes() <= bound, qPrintable(QString::number(m_server->queuedBytes())));
+        // The good subscriber keeps up and gets everything.
+        const QJsonObject delta = good->take();
+        QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+        changes += int(delta.value(u"changes"_s).toArray().size());
+    }
+    QCOMPARE(changes, tx * 50);
+    QVERIFY(m_server->queuedBytes() <= 2 * (limits.maxQueuedBytes + 2 * 150000));
+    // The writer and the good subscriber are still served.
+    writer->send(notesPush(++tx, 1, 10));
+    QCOMPARE(writer->take().value(u"tx"_s).toInteger(), tx);
+    QCOMPARE(good->take().value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(writer->closeCode, -1);
+    QCOMPARE(good->closeCode, -1);
 }
 
 class PickyAuthorizer : public Authorizer {
