@@ -218,7 +218,8 @@ void ServerPrivate::pumpSnapshots(Session *session)
         if (!snapshot.records->read(chunkSize, row, &last)) {
             qCWarning(lcServer) << "reading" << name << "failed:" << snapshot.records->errorString();
             session->snapshots().pop_front();
-            session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+            session->sendError(
+                ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
             continue;
         }
         session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },

@@ -97,8 +97,8 @@ void Session::dropTooSlow()
     QMetaObject::invokeMethod(
         this,
         [this] {
-            m_socket->close(QWebSocketProtocol::CloseCode(Protocol::TooSlowClose),
-                u"too slow: output queue over maxQueuedBytes"_s);
+            m_socket->close(
+                QWebSocketProtocol::CloseCode(Protocol::TooSlowClose), u"too slow: output queue over maxQueuedBytes"_s);
             m_socket->abort();
         },
         Qt::QueuedConnection);
@@ -179,7 +179,8 @@ void Session::onTextMessage(const QString &frame)
 
 void Session::refuseLargeFrame(const QString &frame)
 {
-    const QString message = u"the message is larger than maxFrameBytes (%1)"_s.arg(m_server->config.limits().maxFrameBytes);
+    const QString message
+        = u"the message is larger than maxFrameBytes (%1)"_s.arg(m_server->config.limits().maxFrameBytes);
     // A push answered so carries the number to resend from; reading its
     // type costs a parse, but only of frames that are refused anyway.
     QJsonObject parsed;

@@ -126,8 +126,8 @@ static QJsonObject pushOf(const QList<qint64> &txs, const QJsonValue &settledTx 
 {
     QJsonArray transactions;
     for (qint64 tx : txs) {
-        transactions.append(QJsonObject { { u"tx"_s, tx },
-            { u"mutations"_s, QJsonArray { insertTodo(u"r%1"_s.arg(tx), u"t"_s) } } });
+        transactions.append(
+            QJsonObject { { u"tx"_s, tx }, { u"mutations"_s, QJsonArray { insertTodo(u"r%1"_s.arg(tx), u"t"_s) } } });
     }
     QJsonObject push { { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } };
     if (!settledTx.isUndefined())
@@ -865,8 +865,8 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError_data()
     QTest::newRow("settledTx a string")
         << true << u"{\"type\": \"push\", \"settledTx\": \"0\", \"transactions\": [{\"tx\": 1, \"mutations\": []}]}"_s
         << error << u"invalid_message"_s << 0;
-    QTest::newRow("push over the limit")
-        << true << push({ todo({ { u"title"_s, QString(5000, u'x') } }) }) << error << u"too_large"_s << 0;
+    QTest::newRow("push over the limit") << true << push({ todo({ { u"title"_s, QString(5000, u'x') } }) }) << error
+                                         << u"too_large"_s << 0;
     QTest::newRow("frame over the limit")
         << true << (u"{\"type\": \"ping\", \"pad\": \""_s + QString(5000, u'x') + u"\"}"_s) << error << u"too_large"_s
         << 0;
@@ -1028,7 +1028,8 @@ static QJsonObject notesPush(qint64 tx, int count, int size)
     QJsonArray mutations;
     for (int i = 0; i < count; ++i) {
         mutations.append(QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"notes"_s },
-            { u"id"_s, u"n%1-%2"_s.arg(tx).arg(i) }, { u"fields"_s, QJsonObject { { u"text"_s, QString(size, u'n') } } } });
+            { u"id"_s, u"n%1-%2"_s.arg(tx).arg(i) },
+            { u"fields"_s, QJsonObject { { u"text"_s, QString(size, u'n') } } } });
     }
     return { { u"type"_s, u"push"_s },
         { u"transactions"_s, QJsonArray { QJsonObject { { u"tx"_s, tx }, { u"mutations"_s, mutations } } } } };
