@@ -222,14 +222,17 @@ void ServerPrivate::pumpSnapshots(Session *session)
                 ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
             continue;
         }
+        const QString cursor = snapshot.cursor;
         session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
-            { u"cursor"_s, snapshot.cursor }, { u"chunk"_s, snapshot.chunk++ }, { u"last"_s, last },
+            { u"cursor"_s, cursor }, { u"chunk"_s, snapshot.chunk++ }, { u"last"_s, last },
             { u"records"_s, records } });
+        // Closed for being too slow: its snapshots are gone.
+        if (session->isClosing())
+            return;
         session->flush();
         if (last) {
-            const qint64 cursor = snapshot.cursor.toLongLong();
             session->snapshots().pop_front();
-            finishSnapshot(session, name, cursor);
+            finishSnapshot(session, name, cursor.toLongLong());
         }
     }
 }

@@ -79,9 +79,14 @@ void Session::send(const QString &frame)
 {
     if (m_tooSlow)
         return;
+    // The backlog counts, not this frame: one large delta of a batch does not
+    // close a client that keeps up. The kernel takes what it can first.
+    const qint64 cap = m_server->config.limits().maxQueuedBytes;
+    if (m_socket->bytesToWrite() > cap)
+        m_socket->flush();
+    if (m_socket->bytesToWrite() > cap)
+        return dropTooSlow();
     m_socket->sendTextMessage(frame);
-    if (m_socket->bytesToWrite() > m_server->config.limits().maxQueuedBytes)
-        dropTooSlow();
 }
 
 void Session::dropTooSlow()
