@@ -81,6 +81,26 @@ bool ServerPrivate::lastTx(const QString &clientId, qint64 *tx)
     return true;
 }
 
+void ServerPrivate::claim(Session *session, qint64 lastTx)
+{
+    const QString &clientId = session->clientId();
+    qint64 &taken = takenTx[clientId];
+    taken = std::max(taken, lastTx);
+    Session *&current = sessionByClient[clientId];
+    // One connection pushes for a clientId at a time.
+    if (current && current != session)
+        current->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
+    current = session;
+}
+
+void ServerPrivate::settle(const QString &clientId, qint64 tx)
+{
+    // Never past what was processed: those outcomes the client cannot hold.
+    tx = std::min(tx, lastTxByClient.value(clientId));
+    qint64 &pending = settled[clientId];
+    pending = std::max(pending, tx);
+}
+
 void ServerPrivate::acceptConnections()
 {
     while (webSocketServer->hasPendingConnections()) {
@@ -101,6 +121,9 @@ void ServerPrivate::removeSession(Session *session)
     if (!sessions.removeOne(session))
         return;
     connections = int(sessions.size());
+    if (const auto it = sessionByClient.constFind(session->clientId());
+        it != sessionByClient.cend() && it.value() == session)
+        sessionByClient.erase(it);
     for (const QString &name : std::as_const(session->subscriptions())) {
         if (Collection *c = collection(name))
             c->subscribers.removeOne(session);
@@ -110,19 +133,27 @@ void ServerPrivate::removeSession(Session *session)
 
 void ServerPrivate::subscribe(Session *session, const QString &name, const QString &cursor)
 {
-    Collection &c = collections[name];
-    if (!session->subscriptions().contains(name)) {
-        session->subscriptions().insert(name);
-        c.subscribers.append(session);
-    }
+    // A fresh answer to the new cursor.
+    session->cancelSnapshot(name);
+    const Collection &c = collections[name];
     bool numeric = false;
     const qint64 from = cursor.toLongLong(&numeric);
-    if (numeric && from == c.head)
-        return;
-    if (!numeric || from < storage.logFloor() || from > c.head) {
-        sendSnapshot(session, name, c);
-        return;
+    if (!numeric || from < storage.logFloor() || from > c.head)
+        return startSnapshot(session, name);
+    follow(session, name);
+    replay(session, name, from);
+}
+
+void ServerPrivate::follow(Session *session, const QString &name)
+{
+    if (!session->subscriptions().contains(name)) {
+        session->subscriptions().insert(name);
+        collections[name].subscribers.append(session);
     }
+}
+
+void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
+{
     // The log reaches back to the client's cursor: replay what it missed.
     QJsonArray changes;
     qint64 prevCursor = from;
@@ -152,33 +183,76 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
         flush();
 }
 
-void ServerPrivate::sendSnapshot(Session *session, const QString &name, const Collection &collection)
+void ServerPrivate::startSnapshot(Session *session, const QString &name)
 {
-    const int chunkSize = config.limits().snapshotChunkRecords;
-    const QString cursor = QString::number(collection.head);
-    QJsonArray records;
-    int chunk = 0;
-    auto flush = [&](bool last) {
-        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
-            { u"cursor"_s, cursor }, { u"chunk"_s, chunk++ }, { u"last"_s, last }, { u"records"_s, records } });
-        records = {};
-    };
-    const bool ok = storage.forEachRecord(name, [&](const QString &id, qint64 revision, const QByteArray &data) {
-        if (records.size() == chunkSize)
-            flush(false);
-        // Revision 0 (written before revisions existed) goes without "rev".
-        records.append(Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
-    });
-    if (!ok) {
+    // Live deltas wait until the snapshot is sent (none between its chunks);
+    // then the log brings the client from the snapshot's cursor to the head.
+    unsubscribe(session, name);
+    std::unique_ptr<Storage::RecordStream> records = storage.openRecordStream(name);
+    if (!records) {
         qCWarning(lcServer) << "reading" << name << "failed:" << storage.errorString();
         session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
         return;
     }
-    flush(true);
+    session->snapshots().push_back({ name, QString::number(collections[name].head), 0, std::move(records) });
+    pumpSnapshots(session);
+}
+
+void ServerPrivate::pumpSnapshots(Session *session)
+{
+    // The next chunk is read and encoded only when the socket has taken
+    // most of the previous ones: a client that does not read holds about
+    // one chunk, not the whole collection.
+    const qint64 lowWater = config.limits().maxQueuedBytes / 8;
+    const int chunkSize = config.limits().snapshotChunkRecords;
+    while (!session->snapshots().empty() && !session->isClosing() && session->queuedBytes() <= lowWater) {
+        Session::Snapshot &snapshot = session->snapshots().front();
+        QJsonArray records;
+        bool last = false;
+        const auto row = [&](const QString &id, qint64 revision, const QByteArray &data) {
+            // Revision 0 (written before revisions existed) goes without "rev".
+            records.append(
+                Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
+        };
+        const QString name = snapshot.collection;
+        if (!snapshot.records->read(chunkSize, row, &last)) {
+            qCWarning(lcServer) << "reading" << name << "failed:" << snapshot.records->errorString();
+            session->snapshots().pop_front();
+            session->sendError(
+                ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+            continue;
+        }
+        const QString cursor = snapshot.cursor;
+        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
+            { u"cursor"_s, cursor }, { u"chunk"_s, snapshot.chunk++ }, { u"last"_s, last },
+            { u"records"_s, records } });
+        // Closed for being too slow: its snapshots are gone.
+        if (session->isClosing())
+            return;
+        session->flush();
+        if (last) {
+            session->snapshots().pop_front();
+            finishSnapshot(session, name, cursor.toLongLong());
+        }
+    }
+}
+
+void ServerPrivate::finishSnapshot(Session *session, const QString &name, qint64 cursor)
+{
+    if (session->isClosing())
+        return;
+    // What changed while the snapshot was sent follows as deltas, unless
+    // the log no longer reaches back that far.
+    if (cursor < storage.logFloor())
+        return startSnapshot(session, name);
+    follow(session, name);
+    if (cursor != collections[name].head)
+        replay(session, name, cursor);
 }
 
 void ServerPrivate::unsubscribe(Session *session, const QString &name)
 {
+    session->cancelSnapshot(name);
     if (session->subscriptions().remove(name))
         collections[name].subscribers.removeOne(session);
 }
@@ -198,7 +272,7 @@ void ServerPrivate::processQueue()
 {
     while (!queue.isEmpty()) {
         const qsizetype count = std::min(queue.size(), MaxBatch);
-        const QList<PendingTransaction> batch = queue.first(count);
+        QList<PendingTransaction> batch = queue.first(count);
         queue.remove(0, count);
 
         // What to restore in memory if the database transaction fails.
@@ -215,16 +289,11 @@ void ServerPrivate::processQueue()
                 break;
             outcomes.append(process(pending));
         }
-        // A rejection is kept to answer a resend of its transaction. A client
-        // only resends what it has in flight, which is within its window
-        // (maxPendingPushes) of its newest transaction: older rejections are
-        // dropped, with a margin, each time a client moves on by that much.
-        const qint64 keep = 4 * qint64(config.limits().maxPendingPushes);
-        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it) {
+        for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it)
             databaseFailed = !storage.setLastTx(it.key(), it.value());
-            if (!databaseFailed && it.value() / keep != undoLastTx.value(it.key()) / keep && it.value() > keep)
-                databaseFailed = !storage.trimRejections(it.key(), it.value() - keep);
-        }
+        // A rejection is kept until its client says it holds the outcome.
+        for (auto it = settled.cbegin(); it != settled.cend() && !databaseFailed; ++it)
+            databaseFailed = !storage.trimRejections(it.key(), it.value());
         const qint64 retention = config.limits().changeLogRetention;
         if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
             databaseFailed = !storage.trimLog(lastSeq - retention);
@@ -243,12 +312,30 @@ void ServerPrivate::processQueue()
                 collections[it.key()].head = it.value();
             for (auto it = undoLastTx.cbegin(); it != undoLastTx.cend(); ++it)
                 lastTxByClient.insert(it.key(), it.value());
+            dropTaken(&batch);
             outcomes.clear();
             for (qsizetype i = 0; i < batch.size(); ++i)
                 outcomes.append(Outcome::rejected(ErrorCode::Internal, u"the server's database failed"_s));
+        } else {
+            settled.clear();
         }
         deliver(batch, outcomes);
     }
+}
+
+void ServerPrivate::dropTaken(QList<PendingTransaction> *batch)
+{
+    QSet<QString> clients;
+    for (const PendingTransaction &pending : std::as_const(*batch))
+        clients.insert(pending.clientId);
+    queue.removeIf([&](const PendingTransaction &pending) {
+        if (!clients.contains(pending.clientId))
+            return false;
+        batch->append(pending);
+        return true;
+    });
+    for (const QString &clientId : std::as_const(clients))
+        takenTx.insert(clientId, lastTxByClient.value(clientId));
 }
 
 ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
@@ -271,6 +358,13 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
             databaseFailed = true;
             return {};
         }
+    }
+
+    if (pending.tx != last + 1) {
+        // Cannot happen while numbers are taken contiguously (Session::handlePush()
+        // and dropTaken()); refused rather than leave a hole in the ledger.
+        qCWarning(lcServer) << pending.clientId << "transaction" << pending.tx << "after" << last << "not applied";
+        return Outcome::rejected(ErrorCode::Internal, u"transaction %1 was taken out of order"_s.arg(pending.tx));
     }
 
     // A rejected mutation has written nothing, so a transaction of one
@@ -682,6 +776,9 @@ void Server::close()
     delete std::exchange(d->webSocketServer, nullptr);
     d->collections.clear();
     d->lastTxByClient.clear();
+    d->takenTx.clear();
+    d->sessionByClient.clear();
+    d->settled.clear();
     d->storage.close();
     qCInfo(lcServer) << "closed";
 }
@@ -730,6 +827,14 @@ qint64 Server::appliedTransactionCount() const
 int Server::connectionCount() const
 {
     return d->connections;
+}
+
+qint64 Server::queuedBytes() const
+{
+    qint64 total = 0;
+    for (const Session *session : std::as_const(d->sessions))
+        total += session->queuedBytes();
+    return total;
 }
 
 } // namespace Optimist

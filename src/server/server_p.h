@@ -23,6 +23,12 @@ namespace Optimist {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
+namespace Protocol {
+// Close codes only the server sends (docs/protocol.md, "Close codes").
+inline constexpr quint16 TooSlowClose = 4004;
+inline constexpr quint16 ReplacedClose = 4005;
+} // namespace Protocol
+
 class Session;
 
 //! A pushed transaction waiting for the next batch.
@@ -59,6 +65,12 @@ public:
 
     //! Loads (and caches) what welcome reports as lastTx; false on a DB error.
     bool lastTx(const QString &clientId, qint64 *tx);
+    //! \a session, welcomed with \a lastTx, now speaks for its clientId: an
+    //! older connection of that clientId is closed (ReplacedClose).
+    void claim(Session *session, qint64 lastTx);
+    //! The client holds the outcome of every transaction up to \a tx: its
+    //! recorded rejections up to there can go (with the next batch).
+    void settle(const QString &clientId, qint64 tx);
 
     void subscribe(Session *session, const QString &collection, const QString &cursor);
     void unsubscribe(Session *session, const QString &collection);
@@ -66,6 +78,8 @@ public:
     void removeSession(Session *session);
     void acceptConnections();
     void processQueue();
+    //! Sends the next chunks of \a session's snapshots while its socket keeps up.
+    void pumpSnapshots(Session *session);
 
     Server *q;
     ServerConfig config;
@@ -80,6 +94,13 @@ public:
 
     QHash<QString, Collection> collections;
     QHash<QString, qint64> lastTxByClient;
+    //! Per clientId, the highest tx taken (processed or queued, on any
+    //! connection); the next new transaction must be this + 1.
+    QHash<QString, qint64> takenTx;
+    //! The welcomed session of each connected clientId.
+    QHash<QString, Session *> sessionByClient;
+    //! settledTx of pushes, applied with the next batch.
+    QHash<QString, qint64> settled;
     QList<Session *> sessions;
     QList<PendingTransaction> queue;
     //! The highest seq (cursor) assigned.
@@ -97,8 +118,17 @@ private:
     void forgetCached(const QList<std::pair<QString, QString>> &records);
     //! Answers a processed batch: rejects, one merged delta per collection, acks.
     void deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes);
-    void sendSnapshot(Session *session, const QString &name, const Collection &collection);
+    //! Adds \a session to the collection's live deltas.
+    void follow(Session *session, const QString &name);
+    //! Sends the logged changes of \a name after \a from.
+    void replay(Session *session, const QString &name, qint64 from);
+    void startSnapshot(Session *session, const QString &name);
+    void finishSnapshot(Session *session, const QString &name, qint64 cursor);
     void checkHeartbeats();
+    //! After a failed batch: answers every queued transaction of its clients
+    //! too (they were taken on top of the failed ones) and takes their
+    //! numbers back to lastTx, so that nothing above it stays taken.
+    void dropTaken(QList<PendingTransaction> *batch);
 
     // The batch being processed: in-memory state to restore if its database
     // transaction fails.

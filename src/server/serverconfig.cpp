@@ -67,7 +67,8 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
         || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
         || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
         || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
-        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem))
+        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
+        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem))
         return fail(problem);
 
     const QJsonValue tokens = root.value("tokens"_L1);

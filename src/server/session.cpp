@@ -10,6 +10,10 @@
 
 #include <cmath>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
@@ -33,15 +37,76 @@ Session::Session(ServerPrivate *server, QWebSocket *socket)
     connect(socket, &QWebSocket::textMessageReceived, this, &Session::onTextMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinaryMessage);
     connect(socket, &QWebSocket::disconnected, this, [this] { m_server->removeSession(this); });
+    // Queued: flush() emits it from inside pumpSnapshots().
+    connect(
+        socket, &QWebSocket::bytesWritten, this,
+        [this] {
+            if (!m_snapshots.empty())
+                m_server->pumpSnapshots(this);
+        },
+        Qt::QueuedConnection);
     m_lastMessage.start();
     qCDebug(lcServer) << "connection from" << socket->peerAddress() << socket->peerPort();
 }
 
-Session::~Session() = default;
+Session::~Session()
+{
+    m_snapshots.clear();
+    // Its last signals would reach a session half gone.
+    disconnect(m_socket, nullptr, this, nullptr);
+    delete m_socket;
+#if defined(__GLIBC__)
+    // A connection closed for being too slow held up to maxQueuedBytes in
+    // many blocks; glibc keeps such freed memory in its heap, so the
+    // process would stay at its peak size after slow readers leave. Hand
+    // it back to the system.
+    if (m_tooSlow)
+        malloc_trim(0);
+#endif
+}
+
+qint64 Session::queuedBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
+void Session::cancelSnapshot(const QString &collection)
+{
+    std::erase_if(m_snapshots, [&](const Snapshot &snapshot) { return snapshot.collection == collection; });
+}
 
 void Session::send(const QString &frame)
 {
+    if (m_tooSlow)
+        return;
+    // The backlog counts, not this frame: one large delta of a batch does not
+    // close a client that keeps up. The kernel takes what it can first.
+    const qint64 cap = m_server->config.limits().maxQueuedBytes;
+    if (m_socket->bytesToWrite() > cap)
+        m_socket->flush();
+    if (m_socket->bytesToWrite() > cap)
+        return dropTooSlow();
     m_socket->sendTextMessage(frame);
+}
+
+void Session::dropTooSlow()
+{
+    qCInfo(lcServer) << "closing" << m_clientId << "- more than maxQueuedBytes waiting to be sent";
+    m_tooSlow = true;
+    m_closing = true;
+    m_snapshots.clear();
+    // Later, not inside a loop over subscribers that the disconnect would
+    // change. The close frame goes behind what is queued, and the abort
+    // drops all of it: a peer that reads at all usually sees the connection
+    // reset rather than the close code.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_socket->close(
+                QWebSocketProtocol::CloseCode(Protocol::TooSlowClose), u"too slow: output queue over maxQueuedBytes"_s);
+            m_socket->abort();
+        },
+        Qt::QueuedConnection);
 }
 
 void Session::flush()
@@ -64,6 +129,7 @@ void Session::closeWith(quint16 code, const QString &reason)
 {
     qCDebug(lcServer) << "closing" << m_clientId << code << reason;
     m_closing = true;
+    m_snapshots.clear();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The server may delete the session right away (Server::close()).
     m_socket->flush();
@@ -84,10 +150,8 @@ void Session::onTextMessage(const QString &frame)
     const qsizetype maxBytes = m_server->config.limits().maxFrameBytes;
     // A UTF-8 encoding is never shorter than the UTF-16 one.
     const QByteArray utf8 = frame.size() > maxBytes ? QByteArray() : frame.toUtf8();
-    if (frame.size() > maxBytes || utf8.size() > maxBytes) {
-        sendError(ErrorCode::TooLarge, u"the message is larger than maxFrameBytes (%1)"_s.arg(maxBytes));
-        return;
-    }
+    if (frame.size() > maxBytes || utf8.size() > maxBytes)
+        return refuseLargeFrame(frame);
     QJsonObject message;
     QString problem;
     if (!Protocol::decode(utf8, &message, &problem)) {
@@ -116,6 +180,21 @@ void Session::onTextMessage(const QString &frame)
     } else {
         sendError(ErrorCode::InvalidMessage, u"unknown message type '%1'"_s.arg(type), type);
     }
+}
+
+void Session::refuseLargeFrame(const QString &frame)
+{
+    const QString message
+        = u"the message is larger than maxFrameBytes (%1)"_s.arg(m_server->config.limits().maxFrameBytes);
+    // A push answered so carries the number to resend from; reading its
+    // type costs a parse, but only of frames that are refused anyway.
+    QJsonObject parsed;
+    QString problem;
+    if (!m_clientId.isEmpty() && Protocol::decode(frame, &parsed, &problem)
+        && parsed.value("type"_L1).toString() == Protocol::Type::Push) {
+        return refusePush(ErrorCode::TooLarge, message, m_server->takenTx.value(m_clientId) + 1);
+    }
+    sendError(ErrorCode::TooLarge, message);
 }
 
 static bool isInteger(const QJsonValue &value, double minimum)
@@ -154,6 +233,7 @@ void Session::handleHello(const QJsonObject &message)
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
 
     m_clientId = clientId.toString();
+    m_server->claim(this, lastTx);
     const ServerConfig::Limits limits = m_server->config.limits();
     send(QJsonObject { { u"type"_s, QString(Protocol::Type::Welcome) }, { u"protocol"_s, Protocol::Version },
         { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage.serverId() },
@@ -184,56 +264,82 @@ void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
     m_server->subscribe(this, name, cursor.toString());
 }
 
+void Session::refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx)
+{
+    qCDebug(lcServer) << m_clientId << "push refused:" << code << message << "expected" << expectedTx;
+    QJsonObject error = Protocol::errorMessage(
+        code, message, QString(Protocol::Type::Push), code == ErrorCode::RateLimited ? RetryAfterMs : 0);
+    error.insert(u"expectedTx"_s, expectedTx);
+    send(error);
+}
+
+PendingTransaction Session::readTransaction(const QJsonObject &object, qint64 tx) const
+{
+    const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
+    PendingTransaction transaction { const_cast<Session *>(this), m_clientId, tx, {}, {}, {} };
+    const QJsonValue mutations = object.value("mutations"_L1);
+    if (!mutations.isArray()) {
+        transaction.rejectCode = ErrorCode::InvalidMessage;
+        transaction.rejectMessage = u"field 'mutations' must be an array"_s;
+    } else if (mutations.toArray().size() > maxMutations) {
+        transaction.rejectCode = ErrorCode::TooLarge;
+        transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);
+    } else {
+        for (const QJsonValue &json : mutations.toArray()) {
+            Mutation mutation;
+            if (!Protocol::mutationFromJson(json, &mutation, &transaction.rejectMessage)) {
+                transaction.rejectCode = ErrorCode::InvalidMessage;
+                break;
+            }
+            transaction.mutations.append(mutation);
+        }
+    }
+    return transaction;
+}
+
 void Session::handlePush(const QJsonObject &message)
 {
-    const QString ref = QString(Protocol::Type::Push);
+    qint64 &takenTx = m_server->takenTx[m_clientId];
     const QJsonValue transactions = message.value("transactions"_L1);
     if (!transactions.isArray())
-        return sendError(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, ref);
+        return refusePush(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, takenTx + 1);
+    const QJsonValue settled = message.value("settledTx"_L1);
+    const bool settles = !settled.isUndefined() && !settled.isNull();
+    if (settles && !isInteger(settled, 0))
+        return refusePush(ErrorCode::InvalidMessage, u"field 'settledTx' must be an integer ≥ 0"_s, takenTx + 1);
+    if (settles)
+        m_server->settle(m_clientId, settled.toInteger());
 
-    // The push is taken whole or not at all.
-    const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
-    QList<PendingTransaction> pending;
-    qint64 highest = m_highestTx;
+    // Taken in order up to the first transaction that cannot be taken: the
+    // numbers taken stay contiguous, so no later number can jump a hole.
+    const int maxPending = m_server->config.limits().maxPendingPushes;
+    QList<PendingTransaction> taken;
     for (const QJsonValue &value : transactions.toArray()) {
         const QJsonObject object = value.toObject();
         const QJsonValue tx = object.value("tx"_L1);
-        if (!isInteger(tx, 1))
-            return sendError(ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, ref);
-        if (tx.toInteger() < highest) {
-            return sendError(ErrorCode::OutOfOrder,
-                u"transaction %1 after %2 on this connection"_s.arg(tx.toInteger()).arg(highest), ref);
+        if (!isInteger(tx, 1)) {
+            refusePush(ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, takenTx + 1);
+            break;
         }
-        highest = tx.toInteger();
-
-        PendingTransaction transaction { this, m_clientId, highest, {}, {}, {} };
-        const QJsonValue mutations = object.value("mutations"_L1);
-        if (!mutations.isArray()) {
-            transaction.rejectCode = ErrorCode::InvalidMessage;
-            transaction.rejectMessage = u"field 'mutations' must be an array"_s;
-        } else if (mutations.toArray().size() > maxMutations) {
-            transaction.rejectCode = ErrorCode::TooLarge;
-            transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);
-        } else {
-            for (const QJsonValue &json : mutations.toArray()) {
-                Mutation mutation;
-                if (!Protocol::mutationFromJson(json, &mutation, &transaction.rejectMessage)) {
-                    transaction.rejectCode = ErrorCode::InvalidMessage;
-                    break;
-                }
-                transaction.mutations.append(mutation);
-            }
+        if (tx.toInteger() > takenTx + 1) {
+            refusePush(ErrorCode::OutOfOrder,
+                u"transaction %1 skips numbers: the next is %2"_s.arg(tx.toInteger()).arg(takenTx + 1), takenTx + 1);
+            break;
         }
-        pending.append(std::move(transaction));
+        if (m_pending + taken.size() >= maxPending) {
+            // A refused resend was not taken either: the client resends from it.
+            refusePush(ErrorCode::RateLimited,
+                u"more than %1 transactions waiting on this connection"_s.arg(maxPending),
+                std::min(tx.toInteger(), takenTx + 1));
+            break;
+        }
+        // A number at or below takenTx is a resend: queued again, answered
+        // with the recorded outcome.
+        takenTx = std::max(takenTx, tx.toInteger());
+        taken.append(readTransaction(object, tx.toInteger()));
     }
-    if (m_pending + pending.size() > m_server->config.limits().maxPendingPushes) {
-        return sendError(ErrorCode::RateLimited,
-            u"more than %1 transactions waiting on this connection"_s.arg(m_server->config.limits().maxPendingPushes),
-            ref);
-    }
-    m_highestTx = highest;
-    m_pending += int(pending.size());
-    m_server->enqueue(std::move(pending));
+    m_pending += int(taken.size());
+    m_server->enqueue(std::move(taken));
 }
 
 } // namespace Optimist

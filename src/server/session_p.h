@@ -6,6 +6,11 @@
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 
+#include "storage_p.h"
+
+#include <deque>
+#include <memory>
+
 QT_BEGIN_NAMESPACE
 class QWebSocket;
 QT_END_NAMESPACE
@@ -13,6 +18,7 @@ QT_END_NAMESPACE
 namespace Optimist {
 
 class ServerPrivate;
+struct PendingTransaction;
 
 //! One client connection: the protocol state machine of docs/protocol.md
 //! on top of a QWebSocket, which it owns.
@@ -23,7 +29,21 @@ public:
     Session(ServerPrivate *server, QWebSocket *socket);
     ~Session() override;
 
+    //! A snapshot being sent a chunk at a time (ServerPrivate::pumpSnapshots()).
+    struct Snapshot {
+        QString collection;
+        QString cursor;
+        int chunk = 0;
+        std::unique_ptr<Storage::RecordStream> records;
+    };
+
     QString clientId() const { return m_clientId; }
+    bool isClosing() const { return m_closing; }
+    //! Bytes waiting in the socket, not yet taken by the kernel.
+    qint64 queuedBytes() const;
+    std::deque<Snapshot> &snapshots() { return m_snapshots; }
+    //! Stops sending \a collection's snapshot, if one is under way.
+    void cancelSnapshot(const QString &collection);
     QSet<QString> &subscriptions() { return m_subscriptions; }
     qint64 msSinceLastMessage() const { return m_lastMessage.elapsed(); }
 
@@ -41,16 +61,23 @@ public:
 private:
     void onTextMessage(const QString &frame);
     void onBinaryMessage();
+    //! Past maxQueuedBytes: closes (TooSlowClose) and drops what is queued.
+    void dropTooSlow();
+    void refuseLargeFrame(const QString &frame);
     void handleHello(const QJsonObject &message);
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
+    PendingTransaction readTransaction(const QJsonObject &object, qint64 tx) const;
+    //! One error answering a push, with the number to resend from.
+    void refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx);
 
     ServerPrivate *m_server;
     QWebSocket *m_socket;
     QString m_clientId;
     bool m_closing = false;
-    //! The highest tx pushed on this connection.
-    qint64 m_highestTx = 0;
+    //! Closed for maxQueuedBytes: nothing more is queued.
+    bool m_tooSlow = false;
+    std::deque<Snapshot> m_snapshots;
     //! Transactions queued and not answered yet.
     int m_pending = 0;
     QSet<QString> m_subscriptions;

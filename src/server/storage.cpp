@@ -31,7 +31,6 @@ struct Storage::Statements {
         , addRejection(db)
         , findRejection(db)
         , trimRejections(db)
-        , records(db)
         , changes(db)
     {
     }
@@ -39,7 +38,7 @@ struct Storage::Statements {
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackTo;
     QSqlQuery readRecord, writeRecord, removeRecord, appendChange, trimLog, setFloor;
     QSqlQuery lastTx, setLastTx, addRejection, findRejection, trimRejections;
-    QSqlQuery records, changes;
+    QSqlQuery changes;
 };
 
 Storage::Storage()
@@ -126,7 +125,6 @@ bool Storage::open(const QString &path)
         { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
         { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
         { &s.trimRejections, "DELETE FROM rejections WHERE client_id = ? AND tx <= ?" },
-        { &s.records, "SELECT id, rev, data FROM records WHERE collection = ? ORDER BY id" },
         { &s.changes, "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? ORDER BY seq, idx" },
     };
     for (const auto &[query, sql] : prepared) {
@@ -350,16 +348,56 @@ Storage::Lookup Storage::findRejection(const QString &clientId, qint64 tx, QStri
     return found ? Lookup::Found : Lookup::Missing;
 }
 
-bool Storage::forEachRecord(
-    const QString &collection, const std::function<void(const QString &, qint64, const QByteArray &)> &row)
+std::unique_ptr<Storage::RecordStream> Storage::openRecordStream(const QString &collection)
 {
-    QSqlQuery &q = m_statements->records;
+    static QAtomicInteger<quint64> counter;
+    std::unique_ptr<RecordStream> stream(new RecordStream);
+    stream->m_connectionName = m_connectionName % u"-stream-"_s % QString::number(counter.fetchAndAddRelaxed(1));
+    QSqlDatabase db = QSqlDatabase::cloneDatabase(m_connectionName, stream->m_connectionName);
+    if (!db.open()) {
+        fail(u"cannot open a stream of "_s % collection, db.lastError().text());
+        return {};
+    }
+    stream->m_query = std::make_unique<QSqlQuery>(db);
+    QSqlQuery &q = *stream->m_query;
+    // Forward only: Qt keeps no rows, SQLite steps one statement, whose read
+    // transaction is the snapshot.
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT id, rev, data FROM records WHERE collection = ? ORDER BY id"_s)) {
+        fail(u"cannot read "_s % collection, q.lastError().text());
+        return {};
+    }
     q.bindValue(0, collection);
     if (!run(q, &m_error))
-        return false;
-    while (q.next())
+        return {};
+    stream->m_hasRow = q.next();
+    return stream;
+}
+
+Storage::RecordStream::~RecordStream()
+{
+    m_query.reset();
+    if (QSqlDatabase::contains(m_connectionName)) {
+        QSqlDatabase::database(m_connectionName, false).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool Storage::RecordStream::read(
+    int count, const std::function<void(const QString &, qint64, const QByteArray &)> &row, bool *atEnd)
+{
+    QSqlQuery &q = *m_query;
+    for (int i = 0; i < count && m_hasRow; ++i) {
         row(q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString().toUtf8());
-    q.finish();
+        m_hasRow = q.next();
+    }
+    if (!m_hasRow && q.lastError().isValid()) {
+        m_error = q.lastError().text();
+        return false;
+    }
+    *atEnd = !m_hasRow;
+    if (*atEnd)
+        q.finish();
     return true;
 }
 

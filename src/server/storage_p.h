@@ -7,6 +7,10 @@
 #include <functional>
 #include <memory>
 
+QT_BEGIN_NAMESPACE
+class QSqlQuery;
+QT_END_NAMESPACE
+
 namespace Optimist {
 
 //! The server's SQLite database (Qt SQL, WAL): records, the change log,
@@ -58,9 +62,33 @@ public:
     //! Forgets \a clientId's rejections up to and including \a upToTx.
     bool trimRejections(const QString &clientId, qint64 upToTx);
 
-    //! Calls \a row (id, revision, data) for each record of \a collection, ordered by id.
-    bool forEachRecord(
-        const QString &collection, const std::function<void(const QString &, qint64, const QByteArray &)> &row);
+    //! Reads one collection's records ordered by id, a few at a time across
+    //! event-loop passes, all as of the moment it was opened: its own
+    //! connection holds one SQLite read transaction (WAL) while the server
+    //! goes on writing through the main one.
+    class RecordStream {
+    public:
+        ~RecordStream();
+        RecordStream(const RecordStream &) = delete;
+        RecordStream &operator=(const RecordStream &) = delete;
+
+        //! Calls \a row (id, revision, data) for up to \a count more records;
+        //! sets \a atEnd after the last. False on a database error.
+        bool read(int count, const std::function<void(const QString &, qint64, const QByteArray &)> &row, bool *atEnd);
+        QString errorString() const { return m_error; }
+
+    private:
+        friend class Storage;
+        RecordStream() = default;
+
+        QString m_connectionName;
+        std::unique_ptr<QSqlQuery> m_query;
+        bool m_hasRow = false;
+        QString m_error;
+    };
+
+    //! A stream of \a collection's records; nullptr (see errorString()) on failure.
+    std::unique_ptr<RecordStream> openRecordStream(const QString &collection);
     //! Calls \a row for each change of \a collection after \a seq, in log order.
     bool forEachChange(const QString &collection, qint64 seq,
         const std::function<void(qint64, const QString &, const QByteArray &)> &row);

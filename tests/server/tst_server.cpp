@@ -8,6 +8,7 @@
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QTcpSocket>
 #include <QtSql/QSqlDatabase>
 #include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
@@ -34,7 +35,14 @@ private Q_SLOTS:
     void shouldSendASnapshotForACursorOlderThanTheLog();
     void shouldApplyATransactionExactlyOnce();
     void shouldRejectAResentRejectedTransactionAgain();
-    void shouldForgetRejectionsTheClientHasMovedPast();
+    void shouldKeepRejectionsUntilTheClientSettlesThem();
+    void shouldRefuseANumberThatSkipsOnes();
+    void shouldTakeEveryOneOfABurstExactlyOnce_data();
+    void shouldTakeEveryOneOfABurstExactlyOnce();
+    void shouldAnswerAResentRejectionAfterAJump();
+    void shouldTakeWhatFitsOfALargePush_data();
+    void shouldTakeWhatFitsOfALargePush();
+    void shouldCloseTheOlderConnectionOfAClientId();
     void shouldKeepRecordsCursorsAndLastTxAcrossRestart();
     void shouldGiveEveryRecordTheRevisionOfItsLastWrite();
     void shouldOpenADatabaseFromBeforeRevisions();
@@ -43,9 +51,10 @@ private Q_SLOTS:
     void shouldAnswerEachValueAsTheSchemaSays_data();
     void shouldAnswerEachValueAsTheSchemaSays();
     void shouldCloseAFrameFarOverTheLimit();
-    void shouldRateLimitTooManyPendingTransactions();
     void shouldCloseConnectionsOverTheLimit();
     void shouldCloseSilentConnections();
+    void shouldStreamASnapshotLargerThanTheQueueCap();
+    void shouldCloseSubscribersThatStopReading();
     void shouldAskTheAuthorizer();
     void shouldRunOnItsOwnThread();
 
@@ -54,6 +63,7 @@ private:
     bool startServer(const ServerConfig &config);
     std::unique_ptr<RawClient> connectClient(const QString &clientId = u"client-a"_s);
     QString dbPath() const { return m_dir->filePath(u"server.sqlite"_s); }
+    int rejectionCount() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Server> m_server;
@@ -98,6 +108,64 @@ bool tst_Server::startServer(const ServerConfig &config)
     return true;
 }
 
+int tst_Server::rejectionCount() const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+    db.setDatabaseName(dbPath());
+    int count = -1;
+    if (db.open()) {
+        QSqlQuery query(u"SELECT COUNT(*) FROM rejections"_s, db);
+        if (query.next())
+            count = query.value(0).toInt();
+    }
+    db = {};
+    QSqlDatabase::removeDatabase(u"peek"_s);
+    return count;
+}
+
+// A push of one insert ("r<tx>") per number.
+static QJsonObject pushOf(const QList<qint64> &txs, const QJsonValue &settledTx = QJsonValue::Undefined)
+{
+    QJsonArray transactions;
+    for (qint64 tx : txs) {
+        transactions.append(
+            QJsonObject { { u"tx"_s, tx }, { u"mutations"_s, QJsonArray { insertTodo(u"r%1"_s.arg(tx), u"t"_s) } } });
+    }
+    QJsonObject push { { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } };
+    if (!settledTx.isUndefined())
+        push.insert(u"settledTx"_s, settledTx);
+    return push;
+}
+
+static QList<qint64> range(qint64 first, qint64 last)
+{
+    QList<qint64> numbers;
+    for (qint64 tx = first; tx <= last; ++tx)
+        numbers.append(tx);
+    return numbers;
+}
+
+// Exactly \a count messages, and then nothing else.
+static QList<QJsonObject> takeAnswers(RawClient *client, qsizetype count)
+{
+    QList<QJsonObject> answers;
+    while (answers.size() < count) {
+        const QJsonObject message = client->take();
+        if (message.isEmpty())
+            break;
+        answers.append(message);
+    }
+    if (!client->sync().isEmpty())
+        answers.append({ { u"type"_s, u"unexpected"_s } });
+    return answers;
+}
+
+static bool isPushError(const QJsonObject &message, const QString &code, qint64 expectedTx)
+{
+    return message.value(u"type"_s) == u"error"_s && message.value(u"code"_s) == code
+        && message.value(u"ref"_s) == u"push"_s && message.value(u"expectedTx"_s).toInteger(-1) == expectedTx;
+}
+
 std::unique_ptr<RawClient> tst_Server::connectClient(const QString &clientId)
 {
     auto client = std::make_unique<RawClient>();
@@ -123,14 +191,19 @@ void tst_Server::configShouldParseTheExampleAndRefuseBadInput()
     QCOMPARE(example.limits(), ServerConfig::Limits());
 
     const ServerConfig custom = ServerConfig::fromJson(
-        R"({"collections": {"a": {"fields": []}}, "limits": {"heartbeatMs": 500}, "tokens": ["t"]})", &error);
+        R"({"collections": {"a": {"fields": []}}, "limits": {"heartbeatMs": 500, "maxQueuedBytes": 1024},
+            "tokens": ["t"]})",
+        &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(custom.limits().heartbeatMs, 500);
+    QCOMPARE(custom.limits().maxQueuedBytes, 1024);
+    QCOMPARE(ServerConfig::Limits().maxQueuedBytes, 8 * 1024 * 1024);
     QCOMPARE(custom.tokens(), QStringList { u"t"_s });
 
     for (const char *bad : { "[", "[]", R"({"collections": 1})", R"({"collections": {"a": {}}})",
              R"({"collections": {"a": {"fields": [{"name": "x", "type": "float"}]}}})",
-             R"({"collections": {}, "limits": {"maxFrameBytes": "big"}})", R"({"collections": {}, "tokens": [1]})" }) {
+             R"({"collections": {}, "limits": {"maxFrameBytes": "big"}})",
+             R"({"collections": {}, "limits": {"maxQueuedBytes": 1023}})", R"({"collections": {}, "tokens": [1]})" }) {
         error.clear();
         ServerConfig::fromJson(bad, &error);
         QVERIFY2(!error.isEmpty(), bad);
@@ -402,9 +475,9 @@ void tst_Server::shouldRejectAResentRejectedTransactionAgain()
     QCOMPARE(again->snapshot(u"todos"_s), QJsonArray());
 }
 
-void tst_Server::shouldForgetRejectionsTheClientHasMovedPast()
+void tst_Server::shouldKeepRejectionsUntilTheClientSettlesThem()
 {
-    // Given a window of 4 pushes (so rejections older than 16 transactions go)
+    // Given a small window, which no longer decides how long rejections stay
     ServerConfig small = config();
     ServerConfig::Limits limits = small.limits();
     limits.maxPendingPushes = 4;
@@ -412,36 +485,233 @@ void tst_Server::shouldForgetRejectionsTheClientHasMovedPast()
     QVERIFY(startServer(small));
     auto client = connectClient(u"mover"_s);
     QVERIFY(client);
-    const auto rejectionCount = [this] {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
-        db.setDatabaseName(dbPath());
-        int count = -1;
-        if (db.open()) {
-            QSqlQuery query(u"SELECT COUNT(*) FROM rejections"_s, db);
-            if (query.next())
-                count = query.value(0).toInt();
-        }
-        db = {};
-        QSqlDatabase::removeDatabase(u"peek"_s);
-        return count;
-    };
     client->push(1, { removeTodo(u"nothing"_s) });
-    QCOMPARE(client->take().value(u"type"_s).toString(), u"reject"_s);
-    QCOMPARE(rejectionCount(), 1);
-
-    // When the client moves on by more than that
-    for (int tx = 2; tx <= 40; ++tx) {
-        client->push(tx, { insertTodo(u"r%1"_s.arg(tx), u"row"_s) });
-        QCOMPARE(client->take().value(u"type"_s).toString(), u"ack"_s); // not subscribed: no delta
-    }
-    // Then its old rejection is gone, and a recent one is still answered again
-    QCOMPARE(rejectionCount(), 0);
-    client->push(41, { removeTodo(u"nothing"_s) });
     const QJsonObject reject = client->take();
     QCOMPARE(reject.value(u"code"_s).toString(), u"conflict"_s);
-    client->push(41, { insertTodo(u"late"_s, u"would pass now"_s) });
-    QCOMPARE(client->take(), reject);
+
+    // When the client moves on far without settling it
+    for (qint64 tx = 2; tx <= 40; ++tx) {
+        client->send(pushOf({ tx }));
+        QCOMPARE(client->take().value(u"tx"_s).toInteger(), tx);
+    }
+    // Then the rejection is still answered, after a reconnect too
     QCOMPARE(rejectionCount(), 1);
+    client->push(1, { insertTodo(u"late"_s, u"would pass now"_s) });
+    QCOMPARE(client->take(), reject);
+    client = connectClient(u"mover"_s);
+    QVERIFY(client);
+    client->push(1, { insertTodo(u"late"_s, u"would pass now"_s) });
+    QCOMPARE(client->take(), reject);
+
+    // Settling below it keeps it; settling it drops it (with the next batch)
+    client->send(pushOf({ 41 }, 0));
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 41);
+    QCOMPARE(rejectionCount(), 1);
+    client->send(pushOf({ 42 }, 1));
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 42);
+    QCOMPARE(rejectionCount(), 0);
+
+    // A settledTx past what was processed drops nothing that comes later
+    client->send(pushOf({ 43, 44 }, 1000));
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 43);
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 44);
+    client->push(45, { removeTodo(u"nothing"_s) });
+    const QJsonObject later = client->take();
+    QCOMPARE(later.value(u"code"_s).toString(), u"conflict"_s);
+    client->send(pushOf({ 46 }));
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 46);
+    QCOMPARE(rejectionCount(), 1);
+    client->push(45, {});
+    QCOMPARE(client->take(), later);
+}
+
+void tst_Server::shouldRefuseANumberThatSkipsOnes()
+{
+    QVERIFY(startServer(config()));
+    auto client = connectClient(u"skipper"_s);
+    QVERIFY(client);
+    // A first number above 1 skips 1.
+    client->send(pushOf({ 2 }));
+    QVERIFY(isPushError(client->take(), u"out_of_order"_s, 1));
+    client->send(pushOf({ 1, 2 }));
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 1);
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 2);
+
+    // tx 2 then tx 10: 10 is refused and never applied.
+    client->send(pushOf({ 10 }));
+    QVERIFY(isPushError(client->take(), u"out_of_order"_s, 3));
+    QVERIFY(client->sync().isEmpty());
+
+    // A new connection pushing 6 (never sent before): refused, nothing written.
+    client = connectClient({});
+    QVERIFY(client);
+    QCOMPARE(client->hello(u"skipper"_s).value(u"lastTx"_s).toInt(), 2);
+    client->send(pushOf({ 6 }));
+    QVERIFY(isPushError(client->take(), u"out_of_order"_s, 3));
+    QVERIFY(client->sync().isEmpty());
+    QCOMPARE(m_server->appliedTransactionCount(), 2);
+    QCOMPARE(client->snapshot(u"todos"_s).size(), 2);
+
+    // The expected number is taken; a resend below it is answered again.
+    client->send(pushOf({ 2, 3 }));
+    QCOMPARE(client->take().value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 2);
+    QCOMPARE(client->take().value(u"tx"_s).toInt(), 3);
+    QCOMPARE(m_server->appliedTransactionCount(), 3);
+}
+
+void tst_Server::shouldTakeEveryOneOfABurstExactlyOnce_data()
+{
+    QTest::addColumn<int>("maxPendingPushes");
+    QTest::newRow("default window") << 256;
+    // How many the server takes between reads depends on timing; a small
+    // window refuses most of the burst.
+    QTest::newRow("window of 16") << 16;
+}
+
+void tst_Server::shouldTakeEveryOneOfABurstExactlyOnce()
+{
+    // 3,000 one-transaction pushes back to back, recovering as
+    // docs/protocol.md says: after an error answering a push, resend
+    // everything from its expectedTx.
+    QFETCH(int, maxPendingPushes);
+    ServerConfig limited = config();
+    ServerConfig::Limits limits = limited.limits();
+    limits.maxPendingPushes = maxPendingPushes;
+    limited.setLimits(limits);
+    QVERIFY(startServer(limited));
+    auto client = connectClient(u"burst"_s);
+    QVERIFY(client);
+    constexpr qint64 Count = 3000;
+    QSet<qint64> acked;
+    qint64 next = 1;
+    int rounds = 0;
+    while (next <= Count) {
+        ++rounds;
+        // The whole burst first; then, resuming, at most a window in flight.
+        const qint64 last = rounds == 1 ? Count : std::min(Count, next + maxPendingPushes - 1);
+        for (qint64 tx = next; tx <= last; ++tx)
+            client->send(pushOf({ tx }));
+        // Each push is answered once: an ack, or an error saying where to resume.
+        const QList<QJsonObject> answers = takeAnswers(client.get(), last - next + 1);
+        qint64 resume = last + 1;
+        for (const QJsonObject &answer : answers) {
+            if (answer.value(u"type"_s) == u"ack"_s) {
+                const qint64 tx = answer.value(u"tx"_s).toInteger();
+                QVERIFY2(!acked.contains(tx), qPrintable(u"tx %1 acknowledged twice"_s.arg(tx)));
+                acked.insert(tx);
+                continue;
+            }
+            QCOMPARE(answer.value(u"type"_s).toString(), u"error"_s);
+            QCOMPARE(answer.value(u"ref"_s).toString(), u"push"_s);
+            const QString code = answer.value(u"code"_s).toString();
+            QVERIFY2(code == u"rate_limited"_s || code == u"out_of_order"_s, qPrintable(code));
+            QVERIFY(answer.contains(u"expectedTx"_s));
+            resume = std::min(resume, answer.value(u"expectedTx"_s).toInteger());
+        }
+        // Everything below the resume point was acknowledged, nothing above.
+        QCOMPARE(acked.size(), resume - 1);
+        QVERIFY(resume > next);
+        next = resume;
+    }
+    QCOMPARE(m_server->appliedTransactionCount(), Count);
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    const QJsonArray records = reader->snapshot(u"todos"_s);
+    QCOMPARE(records.size(), Count);
+    QSet<QString> ids;
+    for (const QJsonValue &record : records)
+        ids.insert(record.toObject().value(u"id"_s).toString());
+    QCOMPARE(ids.size(), Count);
+}
+
+void tst_Server::shouldAnswerAResentRejectionAfterAJump()
+{
+    QVERIFY(startServer(config()));
+    auto client = connectClient(u"jumper"_s);
+    QVERIFY(client);
+    client->send(pushOf({ 1 }));
+    QCOMPARE(client->take().value(u"type"_s).toString(), u"ack"_s);
+    client->push(2, { removeTodo(u"nothing"_s) });
+    const QJsonObject reject = client->take();
+    QCOMPARE(reject.value(u"type"_s).toString(), u"reject"_s);
+
+    // The jump to 3000 is refused; the resend of 2 gets the original reject.
+    client->send(pushOf({ 3000 }));
+    QVERIFY(isPushError(client->take(), u"out_of_order"_s, 3));
+    client->send(pushOf({ 2 }));
+    QCOMPARE(client->take(), reject);
+    client = connectClient(u"jumper"_s);
+    QVERIFY(client);
+    client->send(pushOf({ 3000 }));
+    QVERIFY(isPushError(client->take(), u"out_of_order"_s, 3));
+    client->send(pushOf({ 2 }));
+    QCOMPARE(client->take(), reject);
+    QCOMPARE(m_server->appliedTransactionCount(), 1);
+    QCOMPARE(client->snapshot(u"todos"_s).size(), 1);
+}
+
+void tst_Server::shouldTakeWhatFitsOfALargePush_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::newRow("at the limit") << 4;
+    QTest::newRow("one past") << 5;
+    QTest::newRow("far past") << 41;
+}
+
+void tst_Server::shouldTakeWhatFitsOfALargePush()
+{
+    QFETCH(int, count);
+    ServerConfig limited = config();
+    ServerConfig::Limits limits = limited.limits();
+    limits.maxPendingPushes = 4;
+    limits.maxFrameBytes = 65536;
+    limited.setLimits(limits);
+    QVERIFY(startServer(limited));
+    auto client = connectClient(u"large"_s);
+    QVERIFY(client);
+
+    // One push of all of them; then, after each refusal, the rest from expectedTx.
+    QList<qint64> acks;
+    qint64 next = 1;
+    while (next <= count) {
+        const qint64 last = std::min<qint64>(count, next + 3 * limits.maxPendingPushes);
+        client->send(pushOf(range(next, last)));
+        const qint64 taken = std::min<qint64>(last - next + 1, limits.maxPendingPushes);
+        const QList<QJsonObject> answers = takeAnswers(client.get(), taken + (taken <= last - next ? 1 : 0));
+        // The refusal comes first: it is sent when the push is read.
+        qsizetype i = 0;
+        if (taken <= last - next) {
+            QVERIFY2(isPushError(answers.value(i), u"rate_limited"_s, next + taken),
+                QJsonDocument(answers.value(i)).toJson().constData());
+            QVERIFY(answers.value(i++).value(u"retryAfterMs"_s).toInt() > 0);
+        }
+        QCOMPARE(answers.size(), i + taken);
+        for (; i < answers.size(); ++i)
+            acks.append(answers.at(i).value(u"tx"_s).toInteger());
+        next += taken;
+    }
+    QCOMPARE(acks, range(1, count));
+    QCOMPARE(m_server->appliedTransactionCount(), count);
+    QCOMPARE(client->snapshot(u"todos"_s).size(), count);
+}
+
+void tst_Server::shouldCloseTheOlderConnectionOfAClientId()
+{
+    QVERIFY(startServer(config()));
+    auto older = connectClient(u"twice"_s);
+    QVERIFY(older);
+    auto newer = connectClient(u"twice"_s);
+    QVERIFY(newer);
+    QTRY_COMPARE(older->closeCode, 4005);
+    newer->send(pushOf({ 1 }));
+    QCOMPARE(newer->take().value(u"tx"_s).toInt(), 1);
+    QTRY_COMPARE(m_server->connectionCount(), 1);
+    // Another clientId is not affected.
+    auto other = connectClient(u"other"_s);
+    QVERIFY(other);
+    QVERIFY(newer->sync().isEmpty());
+    QCOMPARE(newer->closeCode, -1);
 }
 
 void tst_Server::shouldKeepRecordsCursorsAndLastTxAcrossRestart()
@@ -590,10 +860,20 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError_data()
     QTest::newRow("tx not an integer")
         << true << u"{\"type\": \"push\", \"transactions\": [{\"tx\": 1.5, \"mutations\": []}]}"_s << error
         << u"invalid_message"_s << 0;
-    QTest::newRow("tx going backwards")
-        << true
-        << u"{\"type\": \"push\", \"transactions\": [{\"tx\": 5, \"mutations\": []}, {\"tx\": 4, \"mutations\": []}]}"_s
-        << error << u"out_of_order"_s << 0;
+    QTest::newRow("tx skipping numbers")
+        << true << u"{\"type\": \"push\", \"transactions\": [{\"tx\": 2, \"mutations\": []}]}"_s << error
+        << u"out_of_order"_s << 0;
+    QTest::newRow("settledTx not an integer")
+        << true << u"{\"type\": \"push\", \"settledTx\": 0.5, \"transactions\": [{\"tx\": 1, \"mutations\": []}]}"_s
+        << error << u"invalid_message"_s << 0;
+    QTest::newRow("settledTx negative")
+        << true << u"{\"type\": \"push\", \"settledTx\": -1, \"transactions\": [{\"tx\": 1, \"mutations\": []}]}"_s
+        << error << u"invalid_message"_s << 0;
+    QTest::newRow("settledTx a string")
+        << true << u"{\"type\": \"push\", \"settledTx\": \"0\", \"transactions\": [{\"tx\": 1, \"mutations\": []}]}"_s
+        << error << u"invalid_message"_s << 0;
+    QTest::newRow("push over the limit") << true << push({ todo({ { u"title"_s, QString(5000, u'x') } }) }) << error
+                                         << u"too_large"_s << 0;
     QTest::newRow("frame over the limit")
         << true << (u"{\"type\": \"ping\", \"pad\": \""_s + QString(5000, u'x') + u"\"}"_s) << error << u"too_large"_s
         << 0;
@@ -683,6 +963,9 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError()
     }
     if (code == u"unsupported_protocol"_s)
         QCOMPARE(answer.value(u"supported"_s).toArray(), QJsonArray { 1 });
+    // A refused push says where to resume: nothing of it was taken.
+    if (greet && type == u"error"_s && frame.contains(u"\"push\""_s))
+        QVERIFY(isPushError(answer, code, 1));
 
     if (closeCode) {
         QTRY_COMPARE(bad.closeCode, closeCode);
@@ -812,34 +1095,6 @@ void tst_Server::shouldCloseAFrameFarOverTheLimit()
     QVERIFY(connectClient(u"next"_s));
 }
 
-void tst_Server::shouldRateLimitTooManyPendingTransactions()
-{
-    ServerConfig limited = config();
-    ServerConfig::Limits limits = limited.limits();
-    limits.maxPendingPushes = 2;
-    limited.setLimits(limits);
-    QVERIFY(startServer(limited));
-    auto client = connectClient();
-    QVERIFY(client);
-    QJsonArray transactions;
-    for (int tx = 1; tx <= 3; ++tx)
-        transactions.append(QJsonObject {
-            { u"tx"_s, tx }, { u"mutations"_s, QJsonArray { insertTodo(QString::number(tx), u"t"_s) } } });
-    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } });
-    const QJsonObject error = client->take();
-    QCOMPARE(error.value(u"type"_s).toString(), u"error"_s);
-    QCOMPARE(error.value(u"code"_s).toString(), u"rate_limited"_s);
-    QCOMPARE(error.value(u"ref"_s).toString(), u"push"_s);
-    QVERIFY(error.value(u"retryAfterMs"_s).toInt() > 0);
-
-    // Nothing of it was taken; within the limit it goes through.
-    transactions.removeLast();
-    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, transactions } });
-    QCOMPARE(client->take().value(u"tx"_s).toInt(), 1);
-    QCOMPARE(client->take().value(u"tx"_s).toInt(), 2);
-    QCOMPARE(m_server->appliedTransactionCount(), 2);
-}
-
 void tst_Server::shouldCloseConnectionsOverTheLimit()
 {
     ServerConfig limited = config();
@@ -870,6 +1125,142 @@ void tst_Server::shouldCloseSilentConnections()
     QVERIFY(client);
     QTRY_COMPARE(client->closeCode, 4002);
     QTRY_COMPARE(m_server->connectionCount(), 0);
+}
+
+// A push of \a count notes of \a size characters each.
+static QJsonObject notesPush(qint64 tx, int count, int size)
+{
+    QJsonArray mutations;
+    for (int i = 0; i < count; ++i) {
+        mutations.append(QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"notes"_s },
+            { u"id"_s, u"n%1-%2"_s.arg(tx).arg(i) },
+            { u"fields"_s, QJsonObject { { u"text"_s, QString(size, u'n') } } } });
+    }
+    return { { u"type"_s, u"push"_s },
+        { u"transactions"_s, QJsonArray { QJsonObject { { u"tx"_s, tx }, { u"mutations"_s, mutations } } } } };
+}
+
+void tst_Server::shouldStreamASnapshotLargerThanTheQueueCap()
+{
+    ServerConfig capped = config();
+    ServerConfig::Limits limits = capped.limits();
+    limits.maxFrameBytes = 65536;
+    limits.maxMutationsPerTransaction = 20;
+    limits.snapshotChunkRecords = 5;
+    limits.maxQueuedBytes = 32768;
+    capped.setLimits(limits);
+    QVERIFY(startServer(capped));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    // 20 × 20 notes of 2,000 characters: 800 kB, 25 times the cap.
+    for (qint64 tx = 1; tx <= 20; ++tx) {
+        writer->send(notesPush(tx, 20, 2000));
+        QCOMPARE(writer->take().value(u"tx"_s).toInteger(), tx);
+    }
+    auto reader = connectClient(u"reader"_s);
+    QVERIFY(reader);
+    int chunks = 0;
+    QString cursor;
+    QCOMPARE(reader->snapshot(u"notes"_s, &cursor, &chunks).size(), 400);
+    QCOMPARE(chunks, 80);
+    // Then it follows live.
+    writer->send(notesPush(21, 1, 10));
+    const QJsonObject delta = reader->take();
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    QCOMPARE(reader->closeCode, -1);
+}
+
+// A WebSocket client that says hello, subscribes, and then never reads:
+// the handshake by hand on a QTcpSocket whose read buffer is then kept full,
+// so the kernel's buffers fill and the server's queue grows.
+static std::unique_ptr<QTcpSocket> connectNonReader(quint16 port, const QString &clientId)
+{
+    // The server runs in this thread: wait with the event loop running.
+    auto socket = std::make_unique<QTcpSocket>();
+    QSignalSpy connected(socket.get(), &QTcpSocket::connected);
+    socket->connectToHost(QHostAddress::LocalHost, port);
+    if (!connected.wait(10000))
+        return {};
+    socket->write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray response;
+    while (!response.contains("\r\n\r\n")) {
+        QSignalSpy readyRead(socket.get(), &QTcpSocket::readyRead);
+        if (!socket->bytesAvailable() && !readyRead.wait(10000))
+            return {};
+        response += socket->readAll();
+    }
+    if (!response.startsWith("HTTP/1.1 101"))
+        return {};
+    // Masked (with a zero key) text frames, as a client must send.
+    const auto frame = [](const QJsonObject &message) -> QByteArray {
+        const QByteArray payload = QJsonDocument(message).toJson(QJsonDocument::Compact);
+        QByteArray bytes("\x81");
+        if (payload.size() < 126) {
+            bytes += char(0x80 | payload.size());
+        } else {
+            bytes += char(0x80 | 126);
+            bytes += char(payload.size() >> 8);
+            bytes += char(payload.size() & 0xff);
+        }
+        return bytes + QByteArray(4, '\0') + payload;
+    };
+    socket->setReadBufferSize(1);
+    socket->write(frame({ { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, clientId } }));
+    socket->write(frame({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"notes"_s } }));
+    socket->flush();
+    return socket;
+}
+
+void tst_Server::shouldCloseSubscribersThatStopReading()
+{
+    ServerConfig capped = config();
+    ServerConfig::Limits limits = capped.limits();
+    limits.maxFrameBytes = 262144;
+    limits.maxMutationsPerTransaction = 50;
+    limits.maxQueuedBytes = 262144;
+    capped.setLimits(limits);
+    QVERIFY(startServer(capped));
+    auto writer = connectClient(u"writer"_s);
+    QVERIFY(writer);
+    auto good = connectClient(u"good"_s);
+    QVERIFY(good);
+    QCOMPARE(good->snapshot(u"notes"_s).size(), 0);
+    constexpr int NonReaders = 4;
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    for (int i = 0; i < NonReaders; ++i) {
+        stalled.push_back(connectNonReader(m_server->port(), u"stalled-%1"_s.arg(i)));
+        QVERIFY(stalled.back());
+    }
+    QTRY_COMPARE(m_server->connectionCount(), 2 + NonReaders);
+
+    // Pushes of 50 × 3,000 characters (150 kB per delta) until the server
+    // has closed every non-reader: bounded, as it must happen once the
+    // kernel's buffers and the cap are full.
+    // Each session holds at most the cap plus the frame that crossed it.
+    const qint64 bound = (2 + NonReaders) * (limits.maxQueuedBytes + 2 * 150000);
+    qint64 tx = 0;
+    int changes = 0;
+    while (m_server->connectionCount() > 2) {
+        QVERIFY2(tx < 2000, "the non-readers were never closed");
+        writer->send(notesPush(++tx, 50, 3000));
+        QJsonObject answer = writer->take();
+        QCOMPARE(answer.value(u"tx"_s).toInteger(), tx);
+        QVERIFY2(m_server->queuedBytes() <= bound, qPrintable(QString::number(m_server->queuedBytes())));
+        // The good subscriber keeps up and gets everything.
+        const QJsonObject delta = good->take();
+        QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+        changes += int(delta.value(u"changes"_s).toArray().size());
+    }
+    QCOMPARE(changes, tx * 50);
+    QVERIFY(m_server->queuedBytes() <= 2 * (limits.maxQueuedBytes + 2 * 150000));
+    // The writer and the good subscriber are still served.
+    writer->send(notesPush(++tx, 1, 10));
+    QCOMPARE(writer->take().value(u"tx"_s).toInteger(), tx);
+    QCOMPARE(good->take().value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(writer->closeCode, -1);
+    QCOMPARE(good->closeCode, -1);
 }
 
 class PickyAuthorizer : public Authorizer {

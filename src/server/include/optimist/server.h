@@ -61,6 +61,9 @@ public:
     qint64 appliedTransactionCount() const;
     //! Open client connections; thread-safe.
     int connectionCount() const;
+    //! Bytes waiting in the connections' sockets (each at most about
+    //! maxQueuedBytes); call from the server's thread.
+    qint64 queuedBytes() const;
 
 Q_SIGNALS:
     void transactionApplied(const QString &clientId, qint64 tx);

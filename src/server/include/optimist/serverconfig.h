@@ -22,6 +22,10 @@ public:
         //! Change-log entries (one per applied transaction) kept for resuming.
         int changeLogRetention = 100000;
         int heartbeatMs = 15000;
+        //! Bytes waiting to be sent on one connection; past it the
+        //! connection is closed (close code 4004). Snapshots are sent so as
+        //! to stay well below it.
+        int maxQueuedBytes = 8 * 1024 * 1024;
 
         friend bool operator==(const Limits &, const Limits &) = default;
     };
