@@ -697,8 +697,13 @@ void SyncClientPrivate::handlePushRefusal(
     }
     if (code == ErrorCode::RateLimited)
         retryTimer.start(std::max(50, retryAfterMs));
-    // Numbers have no holes: what follows a refused one moves up.
-    renumberFrom(expectedTx);
+    // Numbers have no holes: the server skipped none, so the client must
+    // not either; what follows a transaction refused here moves up. (Not
+    // after rate_limited: E may then be a resend's, below numbers taken.)
+    if (code == ErrorCode::OutOfOrder)
+        renumberFrom(expectedTx);
+    else if (!refused.isEmpty())
+        renumberFrom(refused.first().entry.wireTx);
     scheduleSave();
     // Pushes already on their way meet the same refusal; resending before
     // the server has answered them could send a transaction twice.

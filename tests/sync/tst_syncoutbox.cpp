@@ -307,8 +307,8 @@ private Q_SLOTS:
         client.setUrl(closing.server.serverUrl());
 
         // Then it says why each connection ended
-        QTRY_COMPARE_WITH_TIMEOUT(closing.connections, 6, 20000);
-        QTRY_COMPARE(waits.size(), 6);
+        QTRY_VERIFY_WITH_TIMEOUT(closing.connections >= 6, 20000);
+        QTRY_VERIFY(waits.size() >= 6);
         QCOMPARE(client.lastError(), u"the server closed the connection: 4004 too slow"_s);
         // and its waits grow past the first one's ceiling (a welcome alone
         // does not count as a healthy connection), with no state flapping
