@@ -641,17 +641,16 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
 {
     const QString code = message.value("code"_L1).toString();
     const QString text = message.value("message"_L1).toString();
-    qCWarning(lcSync) << "server error" << code << text;
-    setLastError(text.isEmpty() ? code : text);
-    Q_EMIT q->errorOccurred(code, text);
     const QString ref = message.value("ref"_L1).toString();
     const int retryAfterMs = message.value("retryAfterMs"_L1).toInt();
-    // A frame the server could not read has no ref.
+    // A frame the server could not read may have no ref.
     const bool aboutPush = ref == Protocol::Type::Push || (ref.isEmpty() && code == ErrorCode::TooLarge);
     if (aboutPush && message.value("expectedTx"_L1).isDouble()) {
+        // Part of the protocol's flow, not a fault of the connection: no lastError.
         Q_EMIT q->errorOccurred(code, text);
         return handlePushRefusal(code, text, quint64(message.value("expectedTx"_L1).toInteger()), retryAfterMs);
     }
+    qCWarning(lcSync) << "server error" << code << text;
     setLastError(text.isEmpty() ? code : text);
     Q_EMIT q->errorOccurred(code, text);
     if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
@@ -761,8 +760,8 @@ QString SyncClientPrivate::tooLargeReason(const OutboxEntry &entry, quint64 tx) 
     // Alone in a push: its settledTx is below tx, so at most as long.
     const qsizetype bytes = pushPrefix(tx - 1).size() + transactionBytes(entry, tx) + PushSuffix.size();
     if (bytes > limits.maxFrameBytes) {
-        return u"the transaction needs a push of %1 bytes; the server reads at most %2 (maxFrameBytes)"_s.arg(bytes).arg(
-            limits.maxFrameBytes);
+        return u"the transaction needs a push of %1 bytes; the server reads at most %2 (maxFrameBytes)"_s.arg(bytes)
+            .arg(limits.maxFrameBytes);
     }
     return {};
 }

@@ -40,7 +40,8 @@ static qsizetype firstPushBytes(int titleLength)
     const QJsonObject mutation { { u"op"_s, u"insert"_s }, { u"collection"_s, u"todos"_s }, { u"id"_s, u"edge"_s },
         { u"fields"_s, QJsonObject { { u"title"_s, QString(titleLength, u'x') }, { u"done"_s, false } } } };
     const QJsonObject push { { u"type"_s, u"push"_s }, { u"settledTx"_s, 0 },
-        { u"transactions"_s, QJsonArray { QJsonObject { { u"tx"_s, 1 }, { u"mutations"_s, QJsonArray { mutation } } } } } };
+        { u"transactions"_s,
+            QJsonArray { QJsonObject { { u"tx"_s, 1 }, { u"mutations"_s, QJsonArray { mutation } } } } } };
     return QJsonDocument(push).toJson(QJsonDocument::Compact).size();
 }
 
@@ -70,8 +71,8 @@ private:
         connect(socket, &QWebSocket::textMessageReceived, socket, [socket, stay](const QString &frame) {
             const QJsonObject message = QJsonDocument::fromJson(frame.toUtf8()).object();
             if (message.value(u"type"_s) == u"ping"_s) {
-                socket->sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject { { u"type"_s, u"pong"_s } })
-                        .toJson(QJsonDocument::Compact)));
+                socket->sendTextMessage(QString::fromUtf8(
+                    QJsonDocument(QJsonObject { { u"type"_s, u"pong"_s } }).toJson(QJsonDocument::Compact)));
                 return;
             }
             if (message.value(u"type"_s) != u"hello"_s)
@@ -80,8 +81,84 @@ private:
                 { u"clientId"_s, message.value(u"clientId"_s) }, { u"serverId"_s, u"closing"_s },
                 { u"heartbeatMs"_s, 100 }, { u"lastTx"_s, 0 } };
             socket->sendTextMessage(QString::fromUtf8(QJsonDocument(welcome).toJson(QJsonDocument::Compact)));
-            QTimer::singleShot(stay, socket, [socket] { socket->close(QWebSocketProtocol::CloseCode(4004), u"too slow"_s); });
+            QTimer::singleShot(
+                stay, socket, [socket] { socket->close(QWebSocketProtocol::CloseCode(4004), u"too slow"_s); });
         });
+    }
+};
+
+//! A scripted server keeping the ledger of docs/protocol.md for one client:
+//! it takes numbers contiguously and acks them, answers pings, and refuses
+//! pushes as scripted — so that a test can make it answer what the
+//! reference server never sends the reference client.
+class LedgerServer : public QObject {
+public:
+    QWebSocketServer server { u"ledger"_s, QWebSocketServer::NonSecureMode };
+    qint64 takenTx = 0;
+    QList<qint64> applied; //!< numbers taken as new, in order
+    //! Refusals for the next pushes: {code, take (transactions taken
+    //! first), retryAfterMs, noExpectedTx}.
+    QList<QJsonObject> script;
+    QString unreadableId; //!< a push holding this record id is refused too_large
+
+    LedgerServer()
+    {
+        connect(&server, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *socket = server.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+                connect(socket, &QWebSocket::textMessageReceived, socket,
+                    [this, socket](const QString &frame) { onMessage(socket, frame); });
+            }
+        });
+    }
+
+private:
+    static void send(QWebSocket *socket, const QJsonObject &message)
+    {
+        socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    }
+
+    void onMessage(QWebSocket *socket, const QString &frame)
+    {
+        const QJsonObject message = QJsonDocument::fromJson(frame.toUtf8()).object();
+        const QString type = message.value(u"type"_s).toString();
+        if (type == u"ping"_s)
+            send(socket, { { u"type"_s, u"pong"_s }, { u"id"_s, message.value(u"id"_s) } });
+        if (type == u"hello"_s) {
+            send(socket,
+                { { u"type"_s, u"welcome"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, message.value(u"clientId"_s) },
+                    { u"serverId"_s, u"ledger"_s }, { u"heartbeatMs"_s, 15000 }, { u"lastTx"_s, 0 } });
+        }
+        if (type == u"push"_s)
+            onPush(socket, frame, message.value(u"transactions"_s).toArray());
+    }
+
+    void refuse(QWebSocket *socket, const QJsonObject &how)
+    {
+        QJsonObject error { { u"type"_s, u"error"_s }, { u"code"_s, how.value(u"code"_s) },
+            { u"message"_s, u"scripted"_s }, { u"ref"_s, u"push"_s } };
+        if (!how.value(u"noExpectedTx"_s).toBool())
+            error.insert(u"expectedTx"_s, takenTx + 1);
+        if (how.value(u"code"_s) == u"rate_limited"_s)
+            error.insert(u"retryAfterMs"_s, how.value(u"retryAfterMs"_s).toInt(30));
+        send(socket, error);
+    }
+
+    void onPush(QWebSocket *socket, const QString &frame, const QJsonArray &transactions)
+    {
+        QJsonObject how = script.isEmpty() ? QJsonObject() : script.takeFirst();
+        if (how.isEmpty() && !unreadableId.isEmpty() && frame.contains(u"\"id\":\""_s + unreadableId + u'"'))
+            how = { { u"code"_s, u"too_large"_s } };
+        const int take = how.isEmpty() ? int(transactions.size()) : how.value(u"take"_s).toInt();
+        for (int i = 0; i < transactions.size(); ++i) {
+            const qint64 tx = transactions.at(i).toObject().value(u"tx"_s).toInteger();
+            if (i == take || tx > takenTx + 1)
+                return refuse(socket, i == take ? how : QJsonObject { { u"code"_s, u"out_of_order"_s } });
+            if (tx == takenTx + 1)
+                applied.append(++takenTx);
+            send(socket, { { u"type"_s, u"ack"_s }, { u"tx"_s, tx }, { u"cursors"_s, QJsonObject() } });
+        }
     }
 };
 
@@ -120,7 +197,8 @@ private Q_SLOTS:
         int accepted = 0;
         int rejected = 0;
         for (int i = 0; i < 250; ++i) {
-            Transaction *tx = alice.model->insert({ { u"id"_s, u"r%1"_s.arg(i) }, { u"title"_s, QString(5000, u'x') } });
+            Transaction *tx
+                = alice.model->insert({ { u"id"_s, u"r%1"_s.arg(i) }, { u"title"_s, QString(5000, u'x') } });
             connect(tx, &Transaction::accepted, this, [&] { ++accepted; });
             connect(tx, &Transaction::rejected, this, [&] { ++rejected; });
         }
@@ -195,7 +273,8 @@ private Q_SLOTS:
 
         // When Alice inserts a record with a title of titleLength characters,
         // then edits on
-        QPointer<Transaction> big = alice.model->insert({ { u"id"_s, u"big"_s }, { u"title"_s, QString(titleLength, u'x') } });
+        QPointer<Transaction> big
+            = alice.model->insert({ { u"id"_s, u"big"_s }, { u"title"_s, QString(titleLength, u'x') } });
         alice.model->insert({ { u"id"_s, u"after"_s }, { u"title"_s, u"after"_s } });
         if (when == u"after a restart"_s) {
             // (the app quits offline and starts again: the refusal comes
@@ -260,7 +339,8 @@ private Q_SLOTS:
             if (extraBytes >= 0) {
                 const int title = int(65536 - firstPushBytes(0)) + extraBytes;
                 QCOMPARE(firstPushBytes(title), 65536 + extraBytes);
-                alice.model->insert({ { u"id"_s, u"edge"_s }, { u"title"_s, QString(title, u'x') }, { u"done"_s, false } });
+                alice.model->insert(
+                    { { u"id"_s, u"edge"_s }, { u"title"_s, QString(title, u'x') }, { u"done"_s, false } });
                 return;
             }
             for (int i = 0; i < inserts; ++i)
@@ -343,6 +423,62 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(waits.size(), 4, 20000);
         QVERIFY2(waits.last() <= 5, qPrintable(QDebug::toString(waits)));
         client.close();
+    }
+
+    void shouldRecoverFromARefusedPushByItsExpectedNumber_data()
+    {
+        QTest::addColumn<QJsonObject>("refusal");
+        QTest::addColumn<QString>("unreadableId");
+        QTest::addColumn<QStringList>("refusedHere");
+        QTest::addColumn<QList<qint64>>("applied");
+        const QList<qint64> all { 1, 2, 3, 4, 5 };
+        QTest::newRow("rate_limited after two taken")
+            << QJsonObject { { u"code"_s, u"rate_limited"_s }, { u"take"_s, 2 } } << QString() << QStringList() << all;
+        QTest::newRow("out_of_order") << QJsonObject { { u"code"_s, u"out_of_order"_s } } << QString() << QStringList()
+                                      << all;
+        QTest::newRow("too_large, one that cannot be read alone")
+            << QJsonObject { { u"code"_s, u"too_large"_s } } << u"r1"_s << QStringList { u"r1"_s }
+            << QList<qint64> { 1, 2, 3, 4 };
+        QTest::newRow("invalid_message") << QJsonObject { { u"code"_s, u"invalid_message"_s } } << QString()
+                                         << QStringList { u"r0"_s, u"r1"_s, u"r2"_s, u"r3"_s } << QList<qint64> { 1 };
+        QTest::newRow("rate_limited without expectedTx (an older server)")
+            << QJsonObject { { u"code"_s, u"rate_limited"_s }, { u"noExpectedTx"_s, true } } << QString()
+            << QStringList() << all;
+    }
+
+    void shouldRecoverFromARefusedPushByItsExpectedNumber()
+    {
+        QFETCH(QJsonObject, refusal);
+        QFETCH(QString, unreadableId);
+        QFETCH(QStringList, refusedHere);
+        QFETCH(QList<qint64>, applied);
+        // Given a server that refuses Alice's first push so
+        LedgerServer ledger;
+        ledger.script = { refusal };
+        ledger.unreadableId = unreadableId;
+        QVERIFY(ledger.server.listen(QHostAddress::LocalHost, 0));
+        Peer alice = makePeer(ledger.server.serverUrl(), u"alice"_s);
+        QTRY_COMPARE(alice.client->state(), SyncClient::Connected);
+
+        // When she makes four inserts in one pass
+        QMap<QString, QString> outcomes;
+        for (int i = 0; i < 4; ++i) {
+            const QString id = u"r%1"_s.arg(i);
+            Transaction *tx = alice.model->insert({ { u"id"_s, id }, { u"title"_s, id } });
+            connect(tx, &Transaction::finished, this, [&outcomes, tx, id] {
+                outcomes.insert(id, tx->state() == Transaction::Accepted ? u"accepted"_s : tx->errorCode());
+            });
+        }
+
+        // Then each settles once: refused here with the refusal's code, or
+        // taken by the server exactly once
+        QTRY_COMPARE(outcomes.size(), 4);
+        for (auto it = outcomes.cbegin(); it != outcomes.cend(); ++it)
+            QCOMPARE(it.value(), refusedHere.contains(it.key()) ? refusal.value(u"code"_s).toString() : u"accepted"_s);
+        // and the numbers stay contiguous for the next edit.
+        alice.model->insert({ { u"id"_s, u"next"_s }, { u"title"_s, u"next"_s } });
+        QTRY_COMPARE(alice.client->outboxCount(), 0);
+        QCOMPARE(ledger.applied, applied);
     }
 
     void shouldRenumberFromTheServersExpectedNumber()
