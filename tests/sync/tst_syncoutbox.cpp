@@ -100,6 +100,7 @@ public:
     //! first), retryAfterMs, noExpectedTx}.
     QList<QJsonObject> script;
     QString unreadableId; //!< a push holding this record id is refused too_large
+    QJsonObject limits; //!< the welcome's
 
     LedgerServer()
     {
@@ -128,7 +129,8 @@ private:
         if (type == u"hello"_s) {
             send(socket,
                 { { u"type"_s, u"welcome"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, message.value(u"clientId"_s) },
-                    { u"serverId"_s, u"ledger"_s }, { u"heartbeatMs"_s, 15000 }, { u"lastTx"_s, 0 } });
+                    { u"serverId"_s, u"ledger"_s }, { u"heartbeatMs"_s, 15000 }, { u"lastTx"_s, 0 },
+                    { u"limits"_s, limits } });
         }
         if (type == u"push"_s)
             onPush(socket, frame, message.value(u"transactions"_s).toArray());
@@ -431,19 +433,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("unreadableId");
         QTest::addColumn<QStringList>("refusedHere");
         QTest::addColumn<QList<qint64>>("applied");
+        QTest::addColumn<int>("maxFrameBytes");
         const QList<qint64> all { 1, 2, 3, 4, 5 };
         QTest::newRow("rate_limited after two taken")
-            << QJsonObject { { u"code"_s, u"rate_limited"_s }, { u"take"_s, 2 } } << QString() << QStringList() << all;
+            << QJsonObject { { u"code"_s, u"rate_limited"_s }, { u"take"_s, 2 } } << QString() << QStringList() << all
+            << 0;
         QTest::newRow("out_of_order") << QJsonObject { { u"code"_s, u"out_of_order"_s } } << QString() << QStringList()
-                                      << all;
+                                      << all << 0;
         QTest::newRow("too_large, one that cannot be read alone")
             << QJsonObject { { u"code"_s, u"too_large"_s } } << u"r1"_s << QStringList { u"r1"_s }
-            << QList<qint64> { 1, 2, 3, 4 };
+            << QList<qint64> { 1, 2, 3, 4 } << 0;
         QTest::newRow("invalid_message") << QJsonObject { { u"code"_s, u"invalid_message"_s } } << QString()
-                                         << QStringList { u"r0"_s, u"r1"_s, u"r2"_s, u"r3"_s } << QList<qint64> { 1 };
+                                         << QStringList { u"r0"_s, u"r1"_s, u"r2"_s, u"r3"_s } << QList<qint64> { 1 }
+                                         << 0;
         QTest::newRow("rate_limited without expectedTx (an older server)")
             << QJsonObject { { u"code"_s, u"rate_limited"_s }, { u"noExpectedTx"_s, true } } << QString()
-            << QStringList() << all;
+            << QStringList() << all << 0;
+        // Each insert in a push of its own: the pushes after the refused one
+        // are on their way, and are refused too (out_of_order).
+        QTest::newRow("rate_limited with more pushes in flight")
+            << QJsonObject { { u"code"_s, u"rate_limited"_s } } << QString() << QStringList() << all << 200;
     }
 
     void shouldRecoverFromARefusedPushByItsExpectedNumber()
@@ -452,10 +461,13 @@ private Q_SLOTS:
         QFETCH(QString, unreadableId);
         QFETCH(QStringList, refusedHere);
         QFETCH(QList<qint64>, applied);
+        QFETCH(int, maxFrameBytes);
         // Given a server that refuses Alice's first push so
         LedgerServer ledger;
         ledger.script = { refusal };
         ledger.unreadableId = unreadableId;
+        if (maxFrameBytes > 0)
+            ledger.limits = { { u"maxFrameBytes"_s, maxFrameBytes } };
         QVERIFY(ledger.server.listen(QHostAddress::LocalHost, 0));
         Peer alice = makePeer(ledger.server.serverUrl(), u"alice"_s);
         QTRY_COMPARE(alice.client->state(), SyncClient::Connected);
