@@ -7,6 +7,7 @@
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QLockFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
@@ -28,8 +29,53 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     : q(q)
 {
     reconnectTimer.setSingleShot(true);
+    healthyTimer.setSingleShot(true);
+    retryTimer.setSingleShot(true);
     QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectNow(); });
     QObject::connect(&heartbeatTimer, &QTimer::timeout, q, [this] { onHeartbeat(); });
+    QObject::connect(&healthyTimer, &QTimer::timeout, q, [this] { attempt = 0; });
+    QObject::connect(&retryTimer, &QTimer::timeout, q, [this] { pushPending(); });
+}
+
+//! The push form of a transaction without its number, compact, as pushes carry it.
+static QByteArray encodeBody(QJsonObject json)
+{
+    json.remove(u"tx"_s);
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+//! An outbox entry for a transaction in its push form.
+static OutboxEntry makeEntry(QJsonObject json)
+{
+    OutboxEntry entry;
+    entry.wireTx = quint64(json.value("tx"_L1).toInteger());
+    entry.mutationCount = json.value("mutations"_L1).toArray().size();
+    entry.body = encodeBody(json);
+    entry.json = std::move(json);
+    return entry;
+}
+
+// A push frame is built from the entries' bodies, not re-encoded:
+// {"type":"push","settledTx":S,"transactions":[{"mutations":[…],"tx":N},…]}
+static QByteArray pushPrefix(quint64 settledTx)
+{
+    return R"({"type":"push","settledTx":)" + QByteArray::number(settledTx) + R"(,"transactions":[)";
+}
+static constexpr QByteArrayView PushSuffix = "]}";
+static constexpr QByteArrayView TxKey = R"(,"tx":)";
+
+//! The UTF-8 size of \a entry in a push, numbered \a tx.
+static qsizetype transactionBytes(const OutboxEntry &entry, quint64 tx)
+{
+    return entry.body.size() + TxKey.size() + QByteArray::number(tx).size();
+}
+
+static void appendTransaction(QByteArray *frame, const OutboxEntry &entry)
+{
+    frame->append(QByteArrayView(entry.body).chopped(1)); // its closing brace
+    frame->append(TxKey);
+    frame->append(QByteArray::number(entry.wireTx));
+    frame->append('}');
 }
 
 void SyncClientPrivate::setState(SyncClient::State newState)
@@ -150,18 +196,23 @@ void SyncClientPrivate::onDisconnected()
     const QString reason = socket ? socket->closeReason() : QString();
     qCDebug(lcSync) << "disconnected" << closeCode << reason;
     heartbeatTimer.stop();
-    if (!welcomed && lastError.isEmpty()) // e.g. plain ws:// to a TLS port
-        setLastError(reason.isEmpty() ? u"the connection closed before the server's welcome"_s : reason);
+    healthyTimer.stop();
+    retryTimer.stop();
+    barrierPing = 0;
+    if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
+        stopForGood = true; // retrying cannot help; lastError says why
+    if (active)
+        explainClose(closeCode, reason);
     welcomed = false;
-    for (OutboxEntry &entry : outbox)
+    for (OutboxEntry &entry : outbox) {
         entry.inFlight = false;
+        entry.sentAlone = false;
+    }
     for (Binding &binding : bindings) {
         binding.resubscribing = false;
         binding.snapshotRecords.clear();
         binding.nextChunk = 0;
     }
-    if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
-        stopForGood = true; // retrying cannot help; lastError says why
     if (socket) {
         socket->disconnect(q);
         socket->deleteLater();
@@ -171,6 +222,21 @@ void SyncClientPrivate::onDisconnected()
         setState(SyncClient::Disconnected);
     else
         scheduleReconnect();
+}
+
+void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    // The server's error frame says more than its close code 4000/4001.
+    if (stopForGood && !lastError.isEmpty())
+        return;
+    if (code != QWebSocketProtocol::CloseCodeNormal || !reason.isEmpty()) {
+        setLastError(u"the server closed the connection: %1 %2"_s.arg(int(code)).arg(reason).trimmed());
+        return;
+    }
+    if (!lastError.isEmpty()) // a socket error, a lost heartbeat: said already
+        return;
+    // e.g. plain ws:// to a TLS port
+    setLastError(welcomed ? u"the connection was lost"_s : u"the connection closed before the server's welcome"_s);
 }
 
 void SyncClientPrivate::onHeartbeat()
@@ -209,32 +275,43 @@ void SyncClientPrivate::onTextMessage(const QString &frame)
         handleError(message);
     else if (type == Protocol::Type::Ping)
         send({ { u"type"_s, QString(Protocol::Type::Pong) }, { u"id"_s, message.value("id"_L1) } });
-    else if (type != Protocol::Type::Pong)
+    else if (type == Protocol::Type::Pong)
+        handlePong(message);
+    else
         qCWarning(lcSync) << "ignoring an unknown message type from the server:" << type;
+}
+
+void SyncClientPrivate::handlePong(const QJsonObject &message)
+{
+    if (barrierPing == 0 || message.value("id"_L1).toInteger() != barrierPing)
+        return;
+    // The server has answered every push sent before the ping.
+    barrierPing = 0;
+    pushPending();
 }
 
 void SyncClientPrivate::handleWelcome(const QJsonObject &message)
 {
     welcomed = true;
-    attempt = 0;
     setLastError({});
     heartbeatMs = std::max(100, message.value("heartbeatMs"_L1).toInt(15000));
-    maxInFlight = std::max(1, message.value("limits"_L1).toObject().value("maxPendingPushes"_L1).toInt(256));
+    const QJsonObject limitsJson = message.value("limits"_L1).toObject();
+    const ServerLimits defaults;
+    limits.maxFrameBytes = std::max<qint64>(64, limitsJson.value("maxFrameBytes"_L1).toInteger(defaults.maxFrameBytes));
+    limits.maxMutationsPerTransaction = std::max<qsizetype>(
+        1, limitsJson.value("maxMutationsPerTransaction"_L1).toInteger(defaults.maxMutationsPerTransaction));
+    limits.maxPendingPushes = std::max(1, limitsJson.value("maxPendingPushes"_L1).toInt(defaults.maxPendingPushes));
+    knowsLimits = true;
     heartbeatTimer.start(heartbeatMs);
+    // A server that closes each connection right after its welcome must
+    // not make the client reconnect in a tight loop.
+    healthyTimer.start(std::min(10000, heartbeatMs));
     // Known before the restore, which loads only caches of this server.
     serverId = message.value("serverId"_L1).toString();
     // What an earlier run left goes first, with its own numbers.
     restoreStorage();
     everWelcomed = true;
-    // Number what has never been sent above anything the server has seen.
-    lastTx = std::max<quint64>(lastTx, quint64(message.value("lastTx"_L1).toInteger()));
-    for (OutboxEntry &entry : outbox) {
-        if (entry.wireTx == 0) {
-            entry.wireTx = ++lastTx;
-            entry.json.insert(u"tx"_s, qint64(entry.wireTx));
-        }
-    }
-    scheduleSave();
+    numberOutbox(quint64(message.value("lastTx"_L1).toInteger()));
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
@@ -383,9 +460,7 @@ void SyncClientPrivate::restoreStorage()
     lastTx = std::max(lastTx, storedLastTx);
     // Older than anything committed in this run: they go first.
     for (auto it = stored.crbegin(); it != stored.crend(); ++it) {
-        OutboxEntry entry;
-        entry.json = *it;
-        entry.wireTx = quint64(it->value("tx"_L1).toInteger());
+        OutboxEntry entry = makeEntry(*it);
         lastTx = std::max(lastTx, entry.wireTx);
         outbox.push_front(std::move(entry));
     }
@@ -566,17 +641,79 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
 {
     const QString code = message.value("code"_L1).toString();
     const QString text = message.value("message"_L1).toString();
+    const QString ref = message.value("ref"_L1).toString();
+    const int retryAfterMs = message.value("retryAfterMs"_L1).toInt();
+    // A frame the server could not read may have no ref.
+    const bool aboutPush = ref == Protocol::Type::Push || (ref.isEmpty() && code == ErrorCode::TooLarge);
+    if (aboutPush && message.value("expectedTx"_L1).isDouble()) {
+        // Part of the protocol's flow, not a fault of the connection: no lastError.
+        Q_EMIT q->errorOccurred(code, text);
+        return handlePushRefusal(code, text, quint64(message.value("expectedTx"_L1).toInteger()), retryAfterMs);
+    }
     qCWarning(lcSync) << "server error" << code << text;
     setLastError(text.isEmpty() ? code : text);
     Q_EMIT q->errorOccurred(code, text);
     if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
         stopForGood = true;
     if (code == ErrorCode::RateLimited) {
-        // Our window was too wide: resend what is unsettled a little later.
+        // A server without expectedTx: resend everything unsettled a little later.
         for (OutboxEntry &entry : outbox)
             entry.inFlight = false;
-        QTimer::singleShot(std::max(50, message.value("retryAfterMs"_L1).toInt()), q, [this] { pushPending(); });
+        retryTimer.start(std::max(50, retryAfterMs));
     }
+}
+
+void SyncClientPrivate::handlePushRefusal(
+    const QString &code, const QString &text, quint64 expectedTx, int retryAfterMs)
+{
+    qCDebug(lcSync) << "push refused:" << code << text << "the server takes" << expectedTx << "next";
+    // The server took everything below expectedTx (answers come) and
+    // nothing at or above it: those are sent again, by the rule of the code.
+    QList<LocalRefusal> refused;
+    for (auto it = outbox.begin(); it != outbox.end();) {
+        if (!it->inFlight || it->wireTx < expectedTx) {
+            ++it;
+            continue;
+        }
+        it->inFlight = false;
+        QString why;
+        if (code == ErrorCode::InvalidMessage) // our bug: resending cannot help
+            why = u"the server could not read the push of this transaction: "_s + text;
+        if (code == ErrorCode::TooLarge) {
+            // The frame could not be read: one per push, and one that was
+            // alone (the push the server stopped at) can never be.
+            why = tooLargeReason(*it, it->wireTx);
+            if (why.isEmpty() && it->wireTx == expectedTx && it->sentAlone)
+                why = u"the server could not read a push of this transaction alone: "_s + text;
+            it->sendAlone = true;
+        }
+        if (why.isEmpty()) {
+            ++it;
+            continue;
+        }
+        refused.append({ std::move(*it), why });
+        it = outbox.erase(it);
+    }
+    if (code == ErrorCode::RateLimited)
+        retryTimer.start(std::max(50, retryAfterMs));
+    // Numbers have no holes: the server skipped none, so the client must
+    // not either; what follows a transaction refused here moves up. (Not
+    // after rate_limited: E may then be a resend's, below numbers taken.)
+    if (code == ErrorCode::OutOfOrder)
+        renumberFrom(expectedTx);
+    else if (!refused.isEmpty())
+        renumberFrom(refused.first().entry.wireTx);
+    scheduleSave();
+    // Pushes already on their way meet the same refusal; resending before
+    // the server has answered them could send a transaction twice.
+    awaitServer();
+    refuseLocally(std::move(refused), code == ErrorCode::TooLarge ? ErrorCode::TooLarge : ErrorCode::InvalidMessage);
+}
+
+void SyncClientPrivate::awaitServer()
+{
+    barrierPing = ++pingId;
+    send({ { u"type"_s, QString(Protocol::Type::Ping) }, { u"id"_s, barrierPing } });
 }
 
 void SyncClientPrivate::onCommitted(Transaction *transaction)
@@ -586,17 +723,26 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
         if (entry.localId == transaction->id())
             return;
     }
+    if (transaction->isFinished())
+        return; // refused below when another of its models committed it
     QJsonArray mutations;
     for (const Mutation &mutation : transaction->mutations())
         mutations.append(Protocol::toJson(mutation));
-    OutboxEntry entry;
+    OutboxEntry entry = makeEntry({ { u"mutations"_s, mutations } });
     entry.transaction = transaction;
     entry.localId = transaction->id();
-    entry.json = { { u"mutations"_s, mutations } };
-    if (welcomed) {
-        entry.wireTx = ++lastTx;
-        entry.json.insert(u"tx"_s, qint64(entry.wireTx));
+    // Refused before it takes a number if it can never fit (offline: by
+    // the limits of the last welcome; the next one checks again).
+    const qsizetype unnumbered = std::count_if(outbox.begin(), outbox.end(), [](auto &e) { return e.wireTx == 0; });
+    if (knowsLimits) {
+        if (const QString why = tooLargeReason(entry, lastTx + 1 + quint64(unnumbered)); !why.isEmpty()) {
+            qCDebug(lcSync) << "transaction" << transaction->id() << "refused:" << why;
+            transaction->reject(ErrorCode::TooLarge, why);
+            return;
+        }
     }
+    if (welcomed)
+        setNumber(entry, ++lastTx);
     outbox.push_back(std::move(entry));
     Q_EMIT q->outboxCountChanged();
     scheduleSave();
@@ -604,25 +750,160 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
     schedulePush();
 }
 
+QString SyncClientPrivate::tooLargeReason(const OutboxEntry &entry, quint64 tx) const
+{
+    if (entry.mutationCount > limits.maxMutationsPerTransaction) {
+        return u"the transaction has %1 mutations; the server takes at most %2 (maxMutationsPerTransaction)"_s
+            .arg(entry.mutationCount)
+            .arg(limits.maxMutationsPerTransaction);
+    }
+    // Alone in a push: its settledTx is below tx, so at most as long.
+    const qsizetype bytes = pushPrefix(tx - 1).size() + transactionBytes(entry, tx) + PushSuffix.size();
+    if (bytes > limits.maxFrameBytes) {
+        return u"the transaction needs a push of %1 bytes; the server reads at most %2 (maxFrameBytes)"_s.arg(bytes)
+            .arg(limits.maxFrameBytes);
+    }
+    return {};
+}
+
+void SyncClientPrivate::setNumber(OutboxEntry &entry, quint64 tx)
+{
+    entry.wireTx = tx;
+    entry.json.insert(u"tx"_s, qint64(tx));
+}
+
+void SyncClientPrivate::numberOutbox(quint64 serverLastTx)
+{
+    lastTx = std::max(lastTx, serverLastTx);
+    // One the server never took (above its lastTx) that can never fit is
+    // refused; what follows it closes up, so numbers stay contiguous.
+    QList<LocalRefusal> refused;
+    quint64 next = 0; // numbering from here on (0: not yet)
+    for (auto it = outbox.begin(); it != outbox.end();) {
+        const bool taken = it->wireTx != 0 && it->wireTx <= serverLastTx;
+        if (next == 0 && it->wireTx != 0 && (taken || tooLargeReason(*it, it->wireTx).isEmpty())) {
+            ++it; // keeps its number
+            continue;
+        }
+        if (next == 0)
+            next = it->wireTx != 0 ? it->wireTx : lastTx + 1;
+        if (QString why = tooLargeReason(*it, next); !why.isEmpty() && !taken) {
+            refused.append({ std::move(*it), std::move(why) });
+            it = outbox.erase(it);
+            continue;
+        }
+        setNumber(*it, next++);
+        ++it;
+    }
+    if (next != 0)
+        lastTx = next - 1;
+    scheduleSave();
+    if (!refused.isEmpty())
+        refuseLocally(std::move(refused), ErrorCode::TooLarge);
+}
+
+void SyncClientPrivate::renumberFrom(quint64 first)
+{
+    quint64 next = first;
+    for (OutboxEntry &entry : outbox) {
+        if (entry.wireTx != 0 && entry.wireTx < first)
+            continue;
+        if (entry.wireTx != next)
+            qCDebug(lcSync) << "transaction" << entry.wireTx << "is now" << next;
+        setNumber(entry, next++);
+    }
+    lastTx = next - 1;
+}
+
+void SyncClientPrivate::refuseLocally(QList<LocalRefusal> entries, QLatin1StringView code)
+{
+    if (entries.isEmpty())
+        return;
+    Q_EMIT q->outboxCountChanged();
+    for (const LocalRefusal &refusal : entries) {
+        qCDebug(lcSync) << "transaction" << refusal.entry.wireTx << "refused here:" << code << refusal.message;
+        if (Transaction *tx = refusal.entry.transaction) {
+            if (!tx->isFinished())
+                tx->reject(code, refusal.message);
+        } else if (refusal.entry.localId == 0) {
+            qCWarning(lcSync) << "a restored transaction was refused:" << code << refusal.message;
+            Q_EMIT q->restoredTransactionRejected(code, refusal.message);
+        }
+    }
+}
+
+quint64 SyncClientPrivate::settledTx() const
+{
+    // The outbox is in number order: below its first number all is settled.
+    for (const OutboxEntry &entry : outbox) {
+        if (entry.wireTx != 0)
+            return entry.wireTx - 1;
+    }
+    return lastTx;
+}
+
 void SyncClientPrivate::pushPending()
 {
-    if (!welcomed)
+    // After a refusal, nothing goes out until the server answered what did.
+    if (!welcomed || barrierPing != 0 || retryTimer.isActive())
         return;
     int inFlight = int(std::count_if(outbox.begin(), outbox.end(), [](const auto &e) { return e.inFlight; }));
-    QJsonArray batch;
+    const quint64 settled = settledTx();
+    const qsizetype overhead = pushPrefix(settled).size() + PushSuffix.size();
+    // Sent once all are chosen: sending runs the app's code (markSent()),
+    // which may commit more; entries stay put, iterators do not.
+    QList<QList<OutboxEntry *>> pushes;
+    QList<OutboxEntry *> batch;
+    qsizetype bytes = overhead;
+    auto flush = [&] {
+        if (!batch.isEmpty())
+            pushes.append(std::exchange(batch, {}));
+        bytes = overhead;
+    };
     for (OutboxEntry &entry : outbox) {
-        if (inFlight >= maxInFlight)
+        if (inFlight >= limits.maxPendingPushes)
             break;
         if (entry.inFlight)
             continue;
-        entry.inFlight = true;
+        const qsizetype size = transactionBytes(entry, entry.wireTx);
+        // One that does not fit with others goes alone (the server says
+        // whether it can read it).
+        const bool alone = entry.sendAlone || overhead + size > limits.maxFrameBytes;
+        if (alone || bytes + (batch.isEmpty() ? 0 : 1) + size > limits.maxFrameBytes)
+            flush();
+        bytes += (batch.isEmpty() ? 0 : 1) + size;
+        batch.append(&entry);
         ++inFlight;
-        batch.append(entry.json);
-        if (entry.transaction)
-            entry.transaction->markSent();
+        if (alone)
+            flush();
     }
-    if (!batch.isEmpty())
-        send({ { u"type"_s, QString(Protocol::Type::Push) }, { u"transactions"_s, batch } });
+    flush();
+    for (const QList<OutboxEntry *> &push : std::as_const(pushes))
+        sendPush(push, settled);
+}
+
+void SyncClientPrivate::sendPush(const QList<OutboxEntry *> &batch, quint64 settled)
+{
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    QByteArray frame = pushPrefix(settled);
+    for (OutboxEntry *entry : batch) {
+        if (entry != batch.first())
+            frame.append(',');
+        appendTransaction(&frame, *entry);
+        entry->inFlight = true;
+        entry->sentAlone = batch.size() == 1;
+    }
+    frame.append(PushSuffix);
+    socket->sendTextMessage(QString::fromUtf8(frame));
+    // Last: markSent() runs the app's code, which may commit more.
+    QList<QPointer<Transaction>> sent;
+    for (OutboxEntry *entry : batch)
+        sent.append(entry->transaction);
+    for (const QPointer<Transaction> &tx : std::as_const(sent)) {
+        if (tx)
+            tx->markSent();
+    }
 }
 
 // ---------------------------------------------------------------- SyncClient

@@ -36,8 +36,27 @@ struct OutboxEntry {
     QPointer<Transaction> transaction;
     quint64 localId = 0;
     quint64 wireTx = 0; //!< the client's transaction number; 0 until welcomed
-    QJsonObject json; //!< its mutations, encoded once
+    QJsonObject json; //!< its push form, as the storage directory keeps it
+    //! json without "tx" as compact UTF-8, encoded once: pushes are built
+    //! and measured from it.
+    QByteArray body;
+    qsizetype mutationCount = 0;
     bool inFlight = false;
+    bool sentAlone = false; //!< in flight in a push of its own
+    bool sendAlone = false; //!< the server could not read a push holding it
+};
+
+//! An outbox entry refused by the client itself, and why.
+struct LocalRefusal {
+    OutboxEntry entry;
+    QString message;
+};
+
+//! The limits of the server's last welcome (docs/protocol.md, "Limits").
+struct ServerLimits {
+    qint64 maxFrameBytes = 1048576;
+    qsizetype maxMutationsPerTransaction = 1000;
+    int maxPendingPushes = 256;
 };
 
 class SyncClientPrivate {
@@ -48,9 +67,31 @@ public:
     void scheduleReconnect();
     void setState(SyncClient::State state);
     void setLastError(const QString &message);
+    //! Why the connection that just closed ended, for lastError.
+    void explainClose(QWebSocketProtocol::CloseCode code, const QString &reason);
     void send(const QJsonObject &message);
     void subscribe(const QString &collection);
     void pushPending();
+    void sendPush(const QList<OutboxEntry *> &batch, quint64 settled);
+    //! The highest number N such that every transaction ≤ N is settled.
+    quint64 settledTx() const;
+    //! Why \a entry, numbered \a tx, can never reach the server under its
+    //! limits (empty: it can).
+    QString tooLargeReason(const OutboxEntry &entry, quint64 tx) const;
+    //! Numbers the outbox at a welcome: what was never sent gets numbers
+    //! above \a serverLastTx; what can never fit is refused first.
+    void numberOutbox(quint64 serverLastTx);
+    //! Renumbers every entry numbered \a first or above (none of which the
+    //! server took) contiguously from \a first, in outbox order.
+    void renumberFrom(quint64 first);
+    void setNumber(OutboxEntry &entry, quint64 tx);
+    //! Settles \a entries (taken out of the outbox already) as refused
+    //! here, with \a code. Last, since rolling back runs the app's code.
+    void refuseLocally(QList<LocalRefusal> entries, QLatin1StringView code);
+    //! An error answering a push, with the number the server takes next.
+    void handlePushRefusal(const QString &code, const QString &text, quint64 expectedTx, int retryAfterMs);
+    //! Holds every push until the server answered all sent so far.
+    void awaitServer();
     //! pushPending() on the next event-loop pass, once however often asked.
     void schedulePush();
     void ensureClientId();
@@ -67,6 +108,7 @@ public:
     void handleAck(const QJsonObject &message);
     void handleReject(const QJsonObject &message);
     void handleError(const QJsonObject &message);
+    void handlePong(const QJsonObject &message);
 
     //! Reads back what an earlier run left in the storage directory, once:
     //! the outbox, and the cached collections of the bound models.
@@ -101,9 +143,14 @@ public:
     bool stopForGood = false; //!< refused by the server: do not retry
     int attempt = 0;
     int heartbeatMs = 15000;
-    int maxInFlight = 256;
+    ServerLimits limits;
+    bool knowsLimits = false; //!< a welcome told them (kept for offline commits)
     QTimer reconnectTimer;
     QTimer heartbeatTimer;
+    QTimer healthyTimer; //!< a welcomed connection that lasts this long resets the backoff
+    QTimer retryTimer; //!< pushes wait for it after rate_limited
+    qint64 pingId = 0;
+    qint64 barrierPing = 0; //!< pushes wait for the pong of this ping (0: none)
     QElapsedTimer sinceLastMessage;
     quint64 lastTx = 0; //!< highest transaction number assigned
     bool pushScheduled = false;
