@@ -53,6 +53,7 @@ private Q_SLOTS:
     void cursorTheServerNeverIssuedGetsASnapshot();
     void currentCursorGetsNoAnswerAndResendAckNamesCurrentCursor();
     void pipelinedBurstFollowingTheDocLosesNothing();
+    void newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome();
     void malformedResendGetsAnAnswerOrIsAtOrAboveExpectedTx();
 
     // values
@@ -696,6 +697,46 @@ void tst_Breaker::pipelinedBurstFollowingTheDocLosesNothing()
         QTest::qWait(wait);
     }
     QCOMPARE(storedIds(m_server->url()), ids(range(1, Count)));
+}
+
+
+// welcome: "lastTx: the highest transaction number of this clientId the
+// server has processed ... The client numbers its next transaction above it."
+// A client that lost its outbox (no storage directory, restarted) follows
+// that while its old connection's push is still queued: its new transaction
+// must be applied, or refused, never acknowledged with another one's outcome.
+void tst_Breaker::newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome()
+{
+    QVERIFY(startServer(config()));
+    for (int round = 0; round < 5; ++round) {
+        RawClient a;
+        QVERIFY(a.open(m_server->url()));
+        RawClient b;
+        QVERIFY(b.open(m_server->url()));
+        a.send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, u"racer"_s } });
+        QCOMPARE(a.take().value(u"type"_s).toString(), u"welcome"_s);
+        const qint64 base = round * 2;
+        a.send(pushOf({ base + 1 }));
+        b.send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, u"racer"_s } });
+        const QJsonObject welcome = b.take();
+        QCOMPARE(welcome.value(u"type"_s).toString(), u"welcome"_s);
+        const qint64 next = welcome.value(u"lastTx"_s).toInteger() + 1;
+        const QString id = u"new%1"_s.arg(round);
+        b.send({ { u"type"_s, u"push"_s },
+            { u"transactions"_s,
+                QJsonArray { QJsonObject {
+                    { u"tx"_s, next }, { u"mutations"_s, QJsonArray { insertTodo(id, u"t"_s) } } } } } });
+        const QList<QJsonObject> got = drain(&b);
+        const QStringList answered = answers(got);
+        if (answered.contains(u"ack %1"_s.arg(next)))
+            QVERIFY2(storedIds(m_server->url()).contains(id),
+                qPrintable(u"welcome lastTx %1, tx %2 acked, %3 not stored"_s.arg(next - 1).arg(next).arg(id)));
+        // Catch up so the next round starts from a known number.
+        b.send(pushOf({ base + 1 }));
+        drain(&b);
+        b.send({ { u"type"_s, u"push"_s }, { u"transactions"_s, QJsonArray { txOf(base + 2) } } });
+        drain(&b);
+    }
 }
 
 
