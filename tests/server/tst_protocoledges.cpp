@@ -20,7 +20,7 @@
 
 using namespace Optimist;
 
-class tst_Breaker : public QObject {
+class tst_ProtocolEdges : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -73,7 +73,7 @@ private:
     std::unique_ptr<Server> m_server;
 };
 
-ServerConfig tst_Breaker::config() const
+ServerConfig tst_ProtocolEdges::config() const
 {
     Field title(u"title"_s, Field::Type::String, {}, true);
     title.maxLength = 20;
@@ -83,8 +83,8 @@ ServerConfig tst_Breaker::config() const
     config.addCollection(
         u"todos"_s, { title, Field(u"done"_s, Field::Type::Bool, false), Field(u"created"_s, Field::Type::DateTime) });
     config.addCollection(u"things"_s,
-        { Field(u"i"_s, Field::Type::Int), Field(u"d"_s, Field::Type::Double), s,
-            Field(u"dt"_s, Field::Type::DateTime), Field(u"j"_s, Field::Type::Json), Field(u"b"_s, Field::Type::Bool) });
+        { Field(u"i"_s, Field::Type::Int), Field(u"d"_s, Field::Type::Double), s, Field(u"dt"_s, Field::Type::DateTime),
+            Field(u"j"_s, Field::Type::Json), Field(u"b"_s, Field::Type::Bool) });
     ServerConfig::Limits limits;
     limits.maxFrameBytes = 4096;
     limits.maxMutationsPerTransaction = 3;
@@ -93,19 +93,19 @@ ServerConfig tst_Breaker::config() const
     return config;
 }
 
-void tst_Breaker::init()
+void tst_ProtocolEdges::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
 }
 
-void tst_Breaker::cleanup()
+void tst_ProtocolEdges::cleanup()
 {
     m_server.reset();
     m_dir.reset();
 }
 
-bool tst_Breaker::startServer(const ServerConfig &config)
+bool tst_ProtocolEdges::startServer(const ServerConfig &config)
 {
     m_server = std::make_unique<Server>();
     m_server->setConfig(config);
@@ -113,7 +113,7 @@ bool tst_Breaker::startServer(const ServerConfig &config)
     return m_server->listen(QHostAddress::LocalHost, 0);
 }
 
-std::unique_ptr<RawClient> tst_Breaker::connectClient(const QString &clientId)
+std::unique_ptr<RawClient> tst_ProtocolEdges::connectClient(const QString &clientId)
 {
     auto client = std::make_unique<RawClient>();
     if (!client->open(m_server->url()))
@@ -183,9 +183,9 @@ static QStringList answers(const QList<QJsonObject> &messages)
         else if (type == u"reject"_s)
             out.append(u"reject %1 %2"_s.arg(m.value(u"tx"_s).toInteger()).arg(m.value(u"code"_s).toString()));
         else if (type == u"error"_s)
-            out.append(u"error %1 %2"_s.arg(m.value(u"code"_s).toString())
-                           .arg(m.contains(u"expectedTx"_s) ? QString::number(m.value(u"expectedTx"_s).toInteger())
-                                                             : u"-"_s));
+            out.append(
+                u"error %1 %2"_s.arg(m.value(u"code"_s).toString())
+                    .arg(m.contains(u"expectedTx"_s) ? QString::number(m.value(u"expectedTx"_s).toInteger()) : u"-"_s));
     }
     return out;
 }
@@ -194,9 +194,8 @@ static QStringList answers(const QList<QJsonObject> &messages)
 static QStringList storedIds(const QUrl &url, const QString &collection = u"todos"_s)
 {
     RawClient reader;
-    if (!reader.open(url) || reader.hello(u"reader-%1"_s.arg(QRandomGenerator::global()->generate()))
-                                     .value(u"type"_s)
-                                 != u"welcome"_s)
+    if (!reader.open(url)
+        || reader.hello(u"reader-%1"_s.arg(QRandomGenerator::global()->generate())).value(u"type"_s) != u"welcome"_s)
         return { u"<no connection>"_s };
     QStringList ids;
     for (const QJsonValue &record : reader.snapshot(collection))
@@ -216,7 +215,7 @@ static QStringList ids(const QList<qint64> &txs)
 
 // ---------------------------------------------------------------- ledger
 
-void tst_Breaker::skippedNumberIsRefusedAndFilledLater()
+void tst_ProtocolEdges::skippedNumberIsRefusedAndFilledLater()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -235,7 +234,7 @@ void tst_Breaker::skippedNumberIsRefusedAndFilledLater()
     QCOMPARE(fresh.hello(u"client-a"_s).value(u"lastTx"_s).toInteger(), 3);
 }
 
-void tst_Breaker::mixedResendAndOutOfOrderPush()
+void tst_ProtocolEdges::mixedResendAndOutOfOrderPush()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -254,7 +253,7 @@ void tst_Breaker::mixedResendAndOutOfOrderPush()
     QCOMPARE(storedIds(m_server->url()), ids({ 1, 2, 3, 4 }));
 }
 
-void tst_Breaker::descendingPushTakesNothing()
+void tst_ProtocolEdges::descendingPushTakesNothing()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -270,33 +269,38 @@ void tst_Breaker::descendingPushTakesNothing()
     QCOMPARE(answers(drain(client.get())), QStringList { u"ack 1"_s });
 }
 
-void tst_Breaker::sameNumberTwiceInOnePushIsAppliedOnce()
+void tst_ProtocolEdges::sameNumberTwiceInOnePushIsAppliedOnce()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
     QVERIFY(client);
-    // The second 1 is a resend of a transaction taken a moment ago: answered
-    // with its outcome (ack), never applied again (that would be a conflict).
+    // The numbers of one push must increase: the second 1 stops the push
+    // (invalid_message, resume after 2), and nothing is applied twice.
     client->send(pushOf({ 1, 2, 1 }));
-    QCOMPARE(answers(drain(client.get())), (QStringList { u"ack 1"_s, u"ack 2"_s, u"ack 1"_s }));
+    QCOMPARE(answers(drain(client.get())), (QStringList { u"error invalid_message 3"_s, u"ack 1"_s, u"ack 2"_s }));
+    QCOMPARE(storedIds(m_server->url()), ids({ 1, 2 }));
+    // Sent again in a push of its own, it is a resend: answered, not applied.
+    client->send(pushOf({ 1 }));
+    QCOMPARE(answers(drain(client.get())), QStringList { u"ack 1"_s });
     QCOMPARE(storedIds(m_server->url()), ids({ 1, 2 }));
 }
 
-void tst_Breaker::rejectedResentInSamePushIsRejectedTwice()
+void tst_ProtocolEdges::rejectedResentInSamePushIsRejectedTwice()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
     QVERIFY(client);
     const QJsonObject bad = txOf(1, QString(30, u'x'));
     client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, QJsonArray { bad, bad, txOf(2) } } });
-    QCOMPARE(answers(drain(client.get())),
-        (QStringList { u"reject 1 validation_failed"_s, u"reject 1 validation_failed"_s, u"ack 2"_s }));
-    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, QJsonArray { bad } } });
-    QCOMPARE(answers(drain(client.get())), QStringList { u"reject 1 validation_failed"_s });
+    // The repeated number stops the push: 2 is not taken.
+    QCOMPARE(
+        answers(drain(client.get())), (QStringList { u"error invalid_message 2"_s, u"reject 1 validation_failed"_s }));
+    client->send({ { u"type"_s, u"push"_s }, { u"transactions"_s, QJsonArray { bad, txOf(2) } } });
+    QCOMPARE(answers(drain(client.get())), (QStringList { u"reject 1 validation_failed"_s, u"ack 2"_s }));
     QCOMPARE(storedIds(m_server->url()), ids({ 2 }));
 }
 
-void tst_Breaker::badSettledTxRefusesTheWholePush_data()
+void tst_ProtocolEdges::badSettledTxRefusesTheWholePush_data()
 {
     QTest::addColumn<QJsonValue>("settledTx");
     QTest::newRow("negative") << QJsonValue(-1);
@@ -306,7 +310,7 @@ void tst_Breaker::badSettledTxRefusesTheWholePush_data()
     QTest::newRow("object") << QJsonValue(QJsonObject());
 }
 
-void tst_Breaker::badSettledTxRefusesTheWholePush()
+void tst_ProtocolEdges::badSettledTxRefusesTheWholePush()
 {
     QFETCH(QJsonValue, settledTx);
     QVERIFY(startServer(config()));
@@ -319,7 +323,7 @@ void tst_Breaker::badSettledTxRefusesTheWholePush()
     QCOMPARE(answers(drain(client.get())), QStringList { u"ack 1"_s });
 }
 
-void tst_Breaker::settledRejectionIsNeverAcknowledged_data()
+void tst_ProtocolEdges::settledRejectionIsNeverAcknowledged_data()
 {
     QTest::addColumn<QJsonValue>("settledTx");
     QTest::newRow("settled at it") << QJsonValue(1);
@@ -330,7 +334,7 @@ void tst_Breaker::settledRejectionIsNeverAcknowledged_data()
 // A hostile (or buggy) client says it settled a rejected transaction, then
 // asks again. The server may have forgotten the rejection, but it must not
 // answer "ack": "a number is never acknowledged without being applied".
-void tst_Breaker::settledRejectionIsNeverAcknowledged()
+void tst_ProtocolEdges::settledRejectionIsNeverAcknowledged()
 {
     QFETCH(QJsonValue, settledTx);
     QVERIFY(startServer(config()));
@@ -347,7 +351,7 @@ void tst_Breaker::settledRejectionIsNeverAcknowledged()
     QCOMPARE(storedIds(m_server->url()), ids({ 2 }));
 }
 
-void tst_Breaker::twoConnectionsOfOneClientIdApplyOnce()
+void tst_ProtocolEdges::twoConnectionsOfOneClientIdApplyOnce()
 {
     QVERIFY(startServer(config()));
     for (int round = 0; round < 5; ++round) {
@@ -373,7 +377,7 @@ void tst_Breaker::twoConnectionsOfOneClientIdApplyOnce()
     QCOMPARE(storedIds(m_server->url()), ids(range(1, 15)));
 }
 
-void tst_Breaker::pushOfExactlyMaxPendingIsTakenWhole()
+void tst_ProtocolEdges::pushOfExactlyMaxPendingIsTakenWhole()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -382,7 +386,7 @@ void tst_Breaker::pushOfExactlyMaxPendingIsTakenWhole()
     QCOMPARE(answers(drain(client.get())), (QStringList { u"ack 1"_s, u"ack 2"_s, u"ack 3"_s, u"ack 4"_s }));
 }
 
-void tst_Breaker::pushOverMaxPendingIsTakenInPart_data()
+void tst_ProtocolEdges::pushOverMaxPendingIsTakenInPart_data()
 {
     QTest::addColumn<int>("count");
     QTest::newRow("max + 1") << 5;
@@ -392,7 +396,7 @@ void tst_Breaker::pushOverMaxPendingIsTakenInPart_data()
 // A push of more than maxPendingPushes is taken in part; following the doc's
 // recovery (resend from expectedTx after retryAfterMs) gets everything
 // applied exactly once.
-void tst_Breaker::pushOverMaxPendingIsTakenInPart()
+void tst_ProtocolEdges::pushOverMaxPendingIsTakenInPart()
 {
     QFETCH(int, count);
     ServerConfig big = config();
@@ -457,7 +461,7 @@ static QByteArray paddedPush(const QList<qint64> &txs, int bytes, const QString 
     return QJsonDocument(push).toJson(QJsonDocument::Compact);
 }
 
-void tst_Breaker::pushFrameAtTheLimitIsTaken()
+void tst_ProtocolEdges::pushFrameAtTheLimitIsTaken()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -468,7 +472,7 @@ void tst_Breaker::pushFrameAtTheLimitIsTaken()
     QCOMPARE(answers(drain(client.get())), QStringList { u"ack 1"_s });
 }
 
-void tst_Breaker::pushFrameOverTheLimitIsTooLarge_data()
+void tst_ProtocolEdges::pushFrameOverTheLimitIsTooLarge_data()
 {
     QTest::addColumn<QString>("unit");
     QTest::addColumn<int>("bytes");
@@ -478,7 +482,7 @@ void tst_Breaker::pushFrameOverTheLimitIsTooLarge_data()
     QTest::newRow("three-byte chars, fewer UTF-16 units than the limit") << u"€"_s << 9000;
 }
 
-void tst_Breaker::pushFrameOverTheLimitIsTooLarge()
+void tst_ProtocolEdges::pushFrameOverTheLimitIsTooLarge()
 {
     QFETCH(QString, unit);
     QFETCH(int, bytes);
@@ -502,7 +506,7 @@ void tst_Breaker::pushFrameOverTheLimitIsTooLarge()
 
 // "The reference server reads messages up to 4 × maxFrameBytes to answer them
 // so": a frame of exactly 4 × maxFrameBytes gets the error, not a close.
-void tst_Breaker::frameAtFourTimesTheLimitIsAnswered()
+void tst_ProtocolEdges::frameAtFourTimesTheLimitIsAnswered()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -517,7 +521,7 @@ void tst_Breaker::frameAtFourTimesTheLimitIsAnswered()
 // gets its answer on this connection; none at or above it was taken."
 // A push of resends not in number order (a client re-sending its in-flight
 // transactions after a reconnect in whatever order it keeps them).
-void tst_Breaker::rateLimitedResendAfterTakenOnesSaysWhatWasTaken()
+void tst_ProtocolEdges::rateLimitedResendAfterTakenOnesSaysWhatWasTaken()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -541,28 +545,29 @@ void tst_Breaker::rateLimitedResendAfterTakenOnesSaysWhatWasTaken()
     }
 }
 
-void tst_Breaker::transactionIsAllOrNothing()
+void tst_ProtocolEdges::transactionIsAllOrNothing()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
     QVERIFY(client);
     client->send({ { u"type"_s, u"push"_s },
         { u"transactions"_s,
-            QJsonArray { QJsonObject { { u"tx"_s, 1 },
-                             { u"mutations"_s, QJsonArray { insertTodo(u"a"_s, u"t"_s), insertTodo(u"a"_s, u"u"_s) } } },
+            QJsonArray {
+                QJsonObject { { u"tx"_s, 1 },
+                    { u"mutations"_s, QJsonArray { insertTodo(u"a"_s, u"t"_s), insertTodo(u"a"_s, u"u"_s) } } },
                 QJsonObject { { u"tx"_s, 2 },
                     { u"mutations"_s,
                         QJsonArray { insertTodo(u"b"_s, u"t"_s), updateTodo(u"zz"_s, { { u"done"_s, true } }) } } },
                 QJsonObject { { u"tx"_s, 3 },
                     { u"mutations"_s, QJsonArray { insertTodo(u"c"_s, u"t"_s), removeTodo(u"c"_s) } } } } } });
-    QCOMPARE(answers(drain(client.get())),
-        (QStringList { u"reject 1 conflict"_s, u"reject 2 conflict"_s, u"ack 3"_s }));
+    QCOMPARE(
+        answers(drain(client.get())), (QStringList { u"reject 1 conflict"_s, u"reject 2 conflict"_s, u"ack 3"_s }));
     QCOMPARE(storedIds(m_server->url()), QStringList());
 }
 
 // hello: "clientId (string, required, 1–128 chars)"; the Values section
 // defines a character as a Unicode code point (😀 is one).
-void tst_Breaker::clientIdLengthCountsCharacters()
+void tst_ProtocolEdges::clientIdLengthCountsCharacters()
 {
     QVERIFY(startServer(config()));
     QString emoji;
@@ -571,13 +576,14 @@ void tst_Breaker::clientIdLengthCountsCharacters()
     RawClient ok;
     QVERIFY(ok.open(m_server->url()));
     const QJsonObject welcome = ok.hello(emoji);
-    QVERIFY2(welcome.value(u"type"_s) == u"welcome"_s, QJsonDocument(welcome).toJson(QJsonDocument::Compact).constData());
+    QVERIFY2(
+        welcome.value(u"type"_s) == u"welcome"_s, QJsonDocument(welcome).toJson(QJsonDocument::Compact).constData());
     RawClient tooLong;
     QVERIFY(tooLong.open(m_server->url()));
     QCOMPARE(tooLong.hello(emoji + u"😀"_s).value(u"code"_s).toString(), u"invalid_message"_s);
 }
 
-void tst_Breaker::cursorTheServerNeverIssuedGetsASnapshot_data()
+void tst_ProtocolEdges::cursorTheServerNeverIssuedGetsASnapshot_data()
 {
     QTest::addColumn<QString>("cursor");
     QTest::newRow("future") << u"999999"_s;
@@ -590,7 +596,7 @@ void tst_Breaker::cursorTheServerNeverIssuedGetsASnapshot_data()
 
 // "a cursor the server cannot resume from (not one it issued, or older than
 // its change log) gets a snapshot."
-void tst_Breaker::cursorTheServerNeverIssuedGetsASnapshot()
+void tst_ProtocolEdges::cursorTheServerNeverIssuedGetsASnapshot()
 {
     QFETCH(QString, cursor);
     QVERIFY(startServer(config()));
@@ -605,7 +611,7 @@ void tst_Breaker::cursorTheServerNeverIssuedGetsASnapshot()
     QVERIFY2(!got.isEmpty() && got.first().value(u"type"_s) == u"snapshot"_s, qPrintable(describe(got)));
 }
 
-void tst_Breaker::currentCursorGetsNoAnswerAndResendAckNamesCurrentCursor()
+void tst_ProtocolEdges::currentCursorGetsNoAnswerAndResendAckNamesCurrentCursor()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -616,7 +622,8 @@ void tst_Breaker::currentCursorGetsNoAnswerAndResendAckNamesCurrentCursor()
     QVERIFY(other);
     other->send({ { u"type"_s, u"push"_s },
         { u"transactions"_s,
-            QJsonArray { QJsonObject { { u"tx"_s, 1 }, { u"mutations"_s, QJsonArray { insertTodo(u"x"_s, u"t"_s) } } } } } });
+            QJsonArray {
+                QJsonObject { { u"tx"_s, 1 }, { u"mutations"_s, QJsonArray { insertTodo(u"x"_s, u"t"_s) } } } } } });
     QCOMPARE(answers(drain(other.get())), QStringList { u"ack 1"_s });
     QString cursor;
     auto reader = connectClient(u"reader"_s);
@@ -631,11 +638,10 @@ void tst_Breaker::currentCursorGetsNoAnswerAndResendAckNamesCurrentCursor()
     QCOMPARE(got.last().value(u"cursors"_s).toObject().value(u"todos"_s).toString(), cursor);
 }
 
-
 // expectedTx for invalid_message: "Every transaction of the push numbered
 // below it was taken and gets its answer on this connection". A resend whose
 // 'tx' is malformed (a client bug, e.g. "3" as a string) sits below it.
-void tst_Breaker::malformedResendGetsAnAnswerOrIsAtOrAboveExpectedTx()
+void tst_ProtocolEdges::malformedResendGetsAnAnswerOrIsAtOrAboveExpectedTx()
 {
     QVERIFY(startServer(config()));
     {
@@ -655,11 +661,10 @@ void tst_Breaker::malformedResendGetsAnAnswerOrIsAtOrAboveExpectedTx()
     QVERIFY2(got.contains(u"ack 3"_s) || got.contains(u"error invalid_message 3"_s), qPrintable(got.join(u"; "_s)));
 }
 
-
 // 60 one-transaction pushes back to back (maxPendingPushes 4), then the
 // doc's recovery: resend from the expectedTx of the first refusal, after
 // retryAfterMs when rate_limited. Every number acked exactly once, stored.
-void tst_Breaker::pipelinedBurstFollowingTheDocLosesNothing()
+void tst_ProtocolEdges::pipelinedBurstFollowingTheDocLosesNothing()
 {
     QVERIFY(startServer(config()));
     auto client = connectClient();
@@ -699,13 +704,12 @@ void tst_Breaker::pipelinedBurstFollowingTheDocLosesNothing()
     QCOMPARE(storedIds(m_server->url()), ids(range(1, Count)));
 }
 
-
 // welcome: "lastTx: the highest transaction number of this clientId the
 // server has processed ... The client numbers its next transaction above it."
 // A client that lost its outbox (no storage directory, restarted) follows
 // that while its old connection's push is still queued: its new transaction
 // must be applied, or refused, never acknowledged with another one's outcome.
-void tst_Breaker::newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome()
+void tst_ProtocolEdges::newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome()
 {
     QVERIFY(startServer(config()));
     for (int round = 0; round < 5; ++round) {
@@ -724,8 +728,8 @@ void tst_Breaker::newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome()
         const QString id = u"new%1"_s.arg(round);
         b.send({ { u"type"_s, u"push"_s },
             { u"transactions"_s,
-                QJsonArray { QJsonObject {
-                    { u"tx"_s, next }, { u"mutations"_s, QJsonArray { insertTodo(id, u"t"_s) } } } } } });
+                QJsonArray {
+                    QJsonObject { { u"tx"_s, next }, { u"mutations"_s, QJsonArray { insertTodo(id, u"t"_s) } } } } } });
         const QList<QJsonObject> got = drain(&b);
         const QStringList answered = answers(got);
         if (answered.contains(u"ack %1"_s.arg(next)))
@@ -739,10 +743,9 @@ void tst_Breaker::newNumberAfterWelcomeIsNeverAnsweredWithAnotherOutcome()
     }
 }
 
-
 // ---------------------------------------------------------------- values
 
-void tst_Breaker::valuesAsTheDocSays_data()
+void tst_ProtocolEdges::valuesAsTheDocSays_data()
 {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("literal"); // JSON text as sent
@@ -817,7 +820,7 @@ void tst_Breaker::valuesAsTheDocSays_data()
     row("double 1e400", "d", u"1e400"_s, u"error"_s);
 }
 
-void tst_Breaker::valuesAsTheDocSays()
+void tst_ProtocolEdges::valuesAsTheDocSays()
 {
     QFETCH(QString, field);
     QFETCH(QString, literal);
@@ -829,8 +832,9 @@ void tst_Breaker::valuesAsTheDocSays()
     QVERIFY(startServer(big));
     auto client = connectClient();
     QVERIFY(client);
-    const QString frame = uR"({"type":"push","transactions":[{"tx":1,"mutations":[{"op":"insert","collection":"things","id":"v","fields":{"%1":%2}}]}]})"_s
-                              .arg(field, literal);
+    const QString frame
+        = uR"({"type":"push","transactions":[{"tx":1,"mutations":[{"op":"insert","collection":"things","id":"v","fields":{"%1":%2}}]}]})"_s
+              .arg(field, literal);
     client->socket.sendTextMessage(frame);
     const QList<QJsonObject> got = drain(client.get());
     if (expected == u"error"_s) {
@@ -899,7 +903,7 @@ static QByteArray maskedFrame(const QByteArray &payload)
 // A client that pings (so it is never silent) and never reads: the pongs
 // pile up. The doc: past maxQueuedBytes the connection is closed (4004),
 // and memory per connection stays below the cap plus one frame.
-void tst_Breaker::pingFloodWithoutReadingIsBounded()
+void tst_ProtocolEdges::pingFloodWithoutReadingIsBounded()
 {
     ServerConfig capped = config();
     ServerConfig::Limits limits = capped.limits();
@@ -913,13 +917,15 @@ void tst_Breaker::pingFloodWithoutReadingIsBounded()
     flood->write(maskedFrame(R"({"type":"hello","protocol":1,"clientId":"flood"})"));
     QByteArray burst;
     for (int i = 0; i < 2000; ++i)
-        burst += maskedFrame(R"({"type":"ping","id":"0123456789012345678901234567890123456789012345678901234567890123456789"})");
+        burst += maskedFrame(
+            R"({"type":"ping","id":"0123456789012345678901234567890123456789012345678901234567890123456789"})");
     qint64 maxQueued = 0;
     for (int round = 0; round < 400 && m_server->connectionCount() > 1; ++round) {
         flood->write(burst);
         QTest::qWait(5);
         maxQueued = qMax(maxQueued, m_server->queuedBytes());
-        QVERIFY2(m_server->queuedBytes() <= 2 * limits.maxQueuedBytes, qPrintable(QString::number(m_server->queuedBytes())));
+        QVERIFY2(
+            m_server->queuedBytes() <= 2 * limits.maxQueuedBytes, qPrintable(QString::number(m_server->queuedBytes())));
     }
     QTRY_COMPARE(m_server->connectionCount(), 1);
     qDebug() << "max queued" << maxQueued;
@@ -927,10 +933,9 @@ void tst_Breaker::pingFloodWithoutReadingIsBounded()
     QCOMPARE(answers(drain(good.get())), QStringList { u"ack 1"_s });
 }
 
-
 // The same, with a short heartbeat: a replaced connection the server no
 // longer reads is silent, so it must at least go within 3 × heartbeatMs.
-void tst_Breaker::replacedNonReadersGoWithinTheHeartbeat()
+void tst_ProtocolEdges::replacedNonReadersGoWithinTheHeartbeat()
 {
     ServerConfig quick = config();
     ServerConfig::Limits limits = quick.limits();
@@ -953,6 +958,5 @@ void tst_Breaker::replacedNonReadersGoWithinTheHeartbeat()
     QCOMPARE(m_server->connectionCount(), 0);
 }
 
-
-QTEST_MAIN(tst_Breaker)
-#include "tst_breaker.moc"
+QTEST_MAIN(tst_ProtocolEdges)
+#include "tst_protocoledges.moc"
