@@ -75,9 +75,11 @@ bool ServerPrivate::lastTx(const QString &clientId, qint64 *tx)
         *tx = it.value();
         return true;
     }
-    if (!storage.lastTx(clientId, tx))
+    qint64 floor = 0;
+    if (!storage.lastTx(clientId, tx) || !storage.settledTx(clientId, &floor))
         return false;
     lastTxByClient.insert(clientId, *tx);
+    settledFloor.insert(clientId, floor);
     return true;
 }
 
@@ -99,6 +101,8 @@ void ServerPrivate::settle(const QString &clientId, qint64 tx)
     tx = std::min(tx, lastTxByClient.value(clientId));
     qint64 &pending = settled[clientId];
     pending = std::max(pending, tx);
+    qint64 &floor = settledFloor[clientId];
+    floor = std::max(floor, tx);
 }
 
 void ServerPrivate::acceptConnections()
@@ -138,6 +142,9 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
     const Collection &c = collections[name];
     bool numeric = false;
     const qint64 from = cursor.toLongLong(&numeric);
+    // Only a cursor as the server writes it resumes ("01" or " 1" never came
+    // from here): a replay's prevCursor must equal what the client sent.
+    numeric = numeric && QString::number(from) == cursor;
     if (!numeric || from < storage.logFloor() || from > c.head)
         return startSnapshot(session, name);
     follow(session, name);
@@ -779,6 +786,7 @@ void Server::close()
     d->takenTx.clear();
     d->sessionByClient.clear();
     d->settled.clear();
+    d->settledFloor.clear();
     d->storage.close();
     qCInfo(lcServer) << "closed";
 }

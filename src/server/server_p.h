@@ -101,6 +101,9 @@ public:
     QHash<QString, Session *> sessionByClient;
     //! settledTx of pushes, applied with the next batch.
     QHash<QString, qint64> settled;
+    //! Per clientId, the highest settledTx taken: outcomes at or below it
+    //! may be forgotten, so a resend there is refused, never answered.
+    QHash<QString, qint64> settledFloor;
     QList<Session *> sessions;
     QList<PendingTransaction> queue;
     //! The highest seq (cursor) assigned.

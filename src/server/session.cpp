@@ -4,6 +4,7 @@
 #include "protocol_p.h"
 #include "server_p.h"
 #include <optimist/errorcodes.h>
+#include <optimist/field.h>
 
 #include <QtCore/QJsonArray>
 #include <QtWebSockets/QWebSocket>
@@ -211,7 +212,7 @@ void Session::handleHello(const QJsonObject &message)
     const QJsonValue token = message.value("token"_L1);
     if (!isInteger(protocol, -9007199254740992.0))
         return sendError(ErrorCode::InvalidMessage, u"field 'protocol' must be an integer"_s, ref);
-    if (!clientId.isString() || clientId.toString().isEmpty() || clientId.toString().size() > 128)
+    if (!clientId.isString() || clientId.toString().isEmpty() || Field::characterCount(clientId.toString()) > 128)
         return sendError(ErrorCode::InvalidMessage, u"field 'clientId' must be a string of 1 to 128 characters"_s, ref);
     if (!token.isUndefined() && !token.isNull() && !token.isString())
         return sendError(ErrorCode::InvalidMessage, u"field 'token' must be a string"_s, ref);
@@ -234,6 +235,10 @@ void Session::handleHello(const QJsonObject &message)
 
     m_clientId = clientId.toString();
     m_server->claim(this, lastTx);
+    // Numbers an earlier connection pushed and that are still queued count:
+    // a client numbering above the processed ones alone would have its new
+    // transaction answered as a resend of another.
+    lastTx = m_server->takenTx.value(m_clientId);
     const ServerConfig::Limits limits = m_server->config.limits();
     send(QJsonObject { { u"type"_s, QString(Protocol::Type::Welcome) }, { u"protocol"_s, Protocol::Version },
         { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage.serverId() },
@@ -297,6 +302,35 @@ PendingTransaction Session::readTransaction(const QJsonObject &object, qint64 tx
     return transaction;
 }
 
+std::optional<Session::Refusal> Session::checkPushed(
+    const QJsonValue &tx, qint64 takenTx, qint64 resume, const QList<PendingTransaction> &taken) const
+{
+    if (!isInteger(tx, 1))
+        return Refusal { ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, resume };
+    const qint64 number = tx.toInteger();
+    if (!taken.isEmpty() && number <= taken.constLast().tx) {
+        return Refusal { ErrorCode::InvalidMessage,
+            u"transaction %1 after %2: the numbers in one push must increase"_s.arg(number).arg(taken.constLast().tx),
+            resume };
+    }
+    if (number > takenTx + 1) {
+        return Refusal { ErrorCode::OutOfOrder,
+            u"transaction %1 skips numbers: the next is %2"_s.arg(number).arg(takenTx + 1), takenTx + 1 };
+    }
+    if (const qint64 floor = m_server->settledFloor.value(m_clientId); number <= floor) {
+        return Refusal { ErrorCode::InvalidMessage,
+            u"transaction %1 was settled (settledTx %2): its outcome is no longer kept"_s.arg(number).arg(floor),
+            resume };
+    }
+    const int maxPending = m_server->config.limits().maxPendingPushes;
+    if (m_pending + taken.size() >= maxPending) {
+        // A refused resend was not taken either: the client resends from it.
+        return Refusal { ErrorCode::RateLimited,
+            u"more than %1 transactions waiting on this connection"_s.arg(maxPending), number };
+    }
+    return std::nullopt;
+}
+
 void Session::handlePush(const QJsonObject &message)
 {
     qint64 &takenTx = m_server->takenTx[m_clientId];
@@ -312,31 +346,21 @@ void Session::handlePush(const QJsonObject &message)
 
     // Taken in order up to the first transaction that cannot be taken: the
     // numbers taken stay contiguous, so no later number can jump a hole.
-    const int maxPending = m_server->config.limits().maxPendingPushes;
     QList<PendingTransaction> taken;
     for (const QJsonValue &value : transactions.toArray()) {
         const QJsonObject object = value.toObject();
-        const QJsonValue tx = object.value("tx"_L1);
-        if (!isInteger(tx, 1)) {
-            refusePush(ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, takenTx + 1);
-            break;
-        }
-        if (tx.toInteger() > takenTx + 1) {
-            refusePush(ErrorCode::OutOfOrder,
-                u"transaction %1 skips numbers: the next is %2"_s.arg(tx.toInteger()).arg(takenTx + 1), takenTx + 1);
-            break;
-        }
-        if (m_pending + taken.size() >= maxPending) {
-            // A refused resend was not taken either: the client resends from it.
-            refusePush(ErrorCode::RateLimited,
-                u"more than %1 transactions waiting on this connection"_s.arg(maxPending),
-                std::min(tx.toInteger(), takenTx + 1));
+        // Where the client resumes when a malformed transaction stops the
+        // push: right after the last one taken from it.
+        const qint64 resume = taken.isEmpty() ? takenTx + 1 : taken.constLast().tx + 1;
+        if (const auto refusal = checkPushed(object.value("tx"_L1), takenTx, resume, taken)) {
+            refusePush(refusal->code, refusal->message, refusal->expectedTx);
             break;
         }
         // A number at or below takenTx is a resend: queued again, answered
         // with the recorded outcome.
-        takenTx = std::max(takenTx, tx.toInteger());
-        taken.append(readTransaction(object, tx.toInteger()));
+        const qint64 tx = object.value("tx"_L1).toInteger();
+        takenTx = std::max(takenTx, tx);
+        taken.append(readTransaction(object, tx));
     }
     m_pending += int(taken.size());
     m_server->enqueue(std::move(taken));

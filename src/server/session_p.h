@@ -6,6 +6,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 
+#include <optional>
+
 #include "storage_p.h"
 
 #include <deque>
@@ -68,6 +70,15 @@ private:
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
     PendingTransaction readTransaction(const QJsonObject &object, qint64 tx) const;
+    struct Refusal {
+        QLatin1StringView code;
+        QString message;
+        qint64 expectedTx = 0;
+    };
+    //! Why a pushed transaction cannot be taken, if it cannot: \a resume is
+    //! the expectedTx for a malformed one (right after the last one taken).
+    std::optional<Refusal> checkPushed(
+        const QJsonValue &tx, qint64 takenTx, qint64 resume, const QList<PendingTransaction> &taken) const;
     //! One error answering a push, with the number to resend from.
     void refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx);
 

@@ -31,13 +31,15 @@ struct Storage::Statements {
         , addRejection(db)
         , findRejection(db)
         , trimRejections(db)
+        , settledTx(db)
+        , setSettledTx(db)
         , changes(db)
     {
     }
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackTo;
     QSqlQuery readRecord, writeRecord, removeRecord, appendChange, trimLog, setFloor;
-    QSqlQuery lastTx, setLastTx, addRejection, findRejection, trimRejections;
+    QSqlQuery lastTx, setLastTx, addRejection, findRejection, trimRejections, settledTx, setSettledTx;
     QSqlQuery changes;
 };
 
@@ -90,6 +92,9 @@ bool Storage::open(const QString &path)
         "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_tx INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS rejections (client_id TEXT NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL,"
         " message TEXT NOT NULL, PRIMARY KEY (client_id, tx)) WITHOUT ROWID",
+        // The highest settledTx each client sent: the outcomes at or below it
+        // are forgotten, so a resend of one can no longer be answered.
+        "CREATE TABLE IF NOT EXISTS settled (client_id TEXT PRIMARY KEY, settled_tx INTEGER NOT NULL) WITHOUT ROWID",
     };
     for (const char *sql : setup) {
         if (!exec(QString::fromLatin1(sql))) {
@@ -125,6 +130,10 @@ bool Storage::open(const QString &path)
         { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
         { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
         { &s.trimRejections, "DELETE FROM rejections WHERE client_id = ? AND tx <= ?" },
+        { &s.settledTx, "SELECT settled_tx FROM settled WHERE client_id = ?" },
+        { &s.setSettledTx,
+            "INSERT INTO settled (client_id, settled_tx) VALUES (?, ?)"
+            " ON CONFLICT (client_id) DO UPDATE SET settled_tx = max(settled_tx, excluded.settled_tx)" },
         { &s.changes, "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? ORDER BY seq, idx" },
     };
     for (const auto &[query, sql] : prepared) {
@@ -329,7 +338,21 @@ bool Storage::trimRejections(const QString &clientId, qint64 upToTx)
     QSqlQuery &q = m_statements->trimRejections;
     q.bindValue(0, clientId);
     q.bindValue(1, upToTx);
-    return run(q, &m_error);
+    QSqlQuery &floor = m_statements->setSettledTx;
+    floor.bindValue(0, clientId);
+    floor.bindValue(1, upToTx);
+    return run(q, &m_error) && run(floor, &m_error);
+}
+
+bool Storage::settledTx(const QString &clientId, qint64 *tx)
+{
+    QSqlQuery &q = m_statements->settledTx;
+    q.bindValue(0, clientId);
+    if (!run(q, &m_error))
+        return false;
+    *tx = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return true;
 }
 
 Storage::Lookup Storage::findRejection(const QString &clientId, qint64 tx, QString *code, QString *message)

@@ -59,8 +59,12 @@ public:
     bool setLastTx(const QString &clientId, qint64 tx);
     bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message);
     Lookup findRejection(const QString &clientId, qint64 tx, QString *code, QString *message);
-    //! Forgets \a clientId's rejections up to and including \a upToTx.
+    //! Forgets \a clientId's rejections up to and including \a upToTx, and
+    //! records \a upToTx as its settled floor (see settledTx()).
     bool trimRejections(const QString &clientId, qint64 upToTx);
+    //! The highest number \a clientId settled (0 if none): a resend at or
+    //! below it has no outcome kept and must be refused, never answered.
+    bool settledTx(const QString &clientId, qint64 *tx);
 
     //! Reads one collection's records ordered by id, a few at a time across
     //! event-loop passes, all as of the moment it was opened: its own
