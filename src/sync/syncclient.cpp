@@ -565,7 +565,9 @@ void SyncClientPrivate::saveOutbox()
     if (!outboxStore->save(transactions, lastTx, &problem)) {
         qCWarning(lcSync) << "cannot save the outbox:" << problem;
         setLastError(problem);
+        return;
     }
+    savedSettledTx = settledOutbox();
 }
 
 OutboxEntry *SyncClientPrivate::outboxEntry(quint64 wireTx)
@@ -832,7 +834,7 @@ void SyncClientPrivate::refuseLocally(QList<LocalRefusal> entries, QLatin1String
     }
 }
 
-quint64 SyncClientPrivate::settledTx() const
+quint64 SyncClientPrivate::settledOutbox() const
 {
     // The outbox is in number order: below its first number all is settled.
     for (const OutboxEntry &entry : outbox) {
@@ -840,6 +842,15 @@ quint64 SyncClientPrivate::settledTx() const
             return entry.wireTx - 1;
     }
     return lastTx;
+}
+
+quint64 SyncClientPrivate::settledTx() const
+{
+    // With a storage directory, only what the saved outbox no longer holds:
+    // after a crash the restored outbox resends the rest, and the server
+    // refuses a resend at or below a settledTx it was sent.
+    const quint64 settled = settledOutbox();
+    return storageDirectory.isEmpty() ? settled : std::min(settled, savedSettledTx);
 }
 
 void SyncClientPrivate::pushPending()

@@ -74,6 +74,9 @@ public:
     void pushPending();
     void sendPush(const QList<OutboxEntry *> &batch, quint64 settled);
     //! The highest number N such that every transaction ≤ N is settled.
+    quint64 settledOutbox() const;
+    //! What a push may send as settledTx: settledOutbox(), but with a storage
+    //! directory no more than the last saved outbox says.
     quint64 settledTx() const;
     //! Why \a entry, numbered \a tx, can never reach the server under its
     //! limits (empty: it can).
@@ -162,6 +165,7 @@ public:
     std::unique_ptr<OutboxStore> outboxStore; //!< set once restored
     std::unique_ptr<RecordCache> cache; //!< open once restored (null if it cannot be)
     bool saveScheduled = false;
+    quint64 savedSettledTx = 0; //!< settledOutbox() at the last successful save
     bool everWelcomed = false; //!< the storage directory is fixed from then on
 };
 
