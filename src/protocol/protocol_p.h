@@ -35,6 +35,10 @@ enum CloseCode : quint16 {
     UnauthorizedClose = 4001,
     HeartbeatTimeoutClose = 4002,
     ConnectionLimitClose = 4003,
+    //! Past maxQueuedBytes of unsent output.
+    TooSlowClose = 4004,
+    //! A newer connection of the same clientId took over.
+    ReplacedClose = 4005,
 };
 
 //! A Qt value as JSON: QDateTime as ISO 8601 with milliseconds, the rest as
