@@ -62,8 +62,7 @@ bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString 
 //! Reads a snapshot record {id, rev, fields}: its id and revision into
 //! \a record, its fields into \a fields, left as JSON (a client converts only
 //! the records its model does not hold at that revision).
-bool snapshotRecordFromJson(
-    const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
+bool snapshotRecordFromJson(const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
 
 //! One compact JSON text frame.
 QString encode(const QJsonObject &message);
@@ -71,9 +70,5 @@ QString encode(const QJsonObject &message);
 bool decode(const QString &frame, QJsonObject *message, QString *error);
 //! The same for a frame already in UTF-8.
 bool decode(const QByteArray &utf8, QJsonObject *message, QString *error);
-
-//! An error message (docs/protocol.md, "error").
-QJsonObject errorMessage(
-    QLatin1StringView code, const QString &message, const QString &ref = {}, int retryAfterMs = 0);
 
 } // namespace Optimist::Protocol
