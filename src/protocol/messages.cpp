@@ -27,6 +27,15 @@ constexpr QLatin1StringView ExpectedTx { "expectedTx" };
 constexpr QLatin1StringView Supported { "supported" };
 constexpr QLatin1StringView Cursors { "cursors" };
 constexpr QLatin1StringView Retryable { "retryable" };
+constexpr QLatin1StringView Protocol { "protocol" };
+constexpr QLatin1StringView ClientId { "clientId" };
+constexpr QLatin1StringView ServerId { "serverId" };
+constexpr QLatin1StringView HeartbeatMs { "heartbeatMs" };
+constexpr QLatin1StringView LastTx { "lastTx" };
+constexpr QLatin1StringView Limits { "limits" };
+constexpr QLatin1StringView MaxFrameBytes { "maxFrameBytes" };
+constexpr QLatin1StringView MaxMutationsPerTransaction { "maxMutationsPerTransaction" };
+constexpr QLatin1StringView MaxPendingPushes { "maxPendingPushes" };
 } // namespace Key
 
 //! JSON numbers are doubles: integers are exact up to 2^53.
@@ -35,6 +44,11 @@ constexpr double MaxSafeInteger = 9007199254740992.0;
 //! Reads the fields of one message; the first problem met is the error.
 class Reader {
 public:
+    //! For an object inside a message.
+    explicit Reader(const QJsonObject &json)
+        : m_json(json)
+    {
+    }
     Reader(const QJsonObject &json, QLatin1StringView type)
         : m_json(json)
     {
@@ -111,7 +125,7 @@ public:
     }
 
 private:
-    const QJsonObject &m_json;
+    const QJsonObject m_json;
     QString m_error;
 };
 
@@ -207,6 +221,46 @@ Result<RejectMessage> RejectMessage::fromJson(const QJsonObject &json)
     if (reader.failed())
         return reader.failure();
     return reject;
+}
+
+QJsonObject WelcomeMessage::toJson() const
+{
+    QJsonObject limitsJson;
+    const auto insertLimit = [&](QLatin1StringView key, std::optional<qint64> value) {
+        if (value)
+            limitsJson.insert(key, *value);
+    };
+    insertLimit(Key::MaxFrameBytes, limits.maxFrameBytes);
+    insertLimit(Key::MaxMutationsPerTransaction, limits.maxMutationsPerTransaction);
+    insertLimit(Key::MaxPendingPushes, limits.maxPendingPushes);
+    return { { Key::Type, Type::Welcome }, { Key::Protocol, protocol }, { Key::ClientId, clientId },
+        { Key::ServerId, serverId }, { Key::HeartbeatMs, heartbeatMs }, { Key::LastTx, lastTx },
+        { Key::Limits, limitsJson } };
+}
+
+Result<WelcomeMessage> WelcomeMessage::fromJson(const QJsonObject &json)
+{
+    WelcomeMessage welcome;
+    Reader reader(json, Type::Welcome);
+    reader.integer(Key::Protocol, &welcome.protocol, 1);
+    reader.string(Key::ClientId, &welcome.clientId, true);
+    reader.string(Key::ServerId, &welcome.serverId, false);
+    reader.integer(Key::HeartbeatMs, &welcome.heartbeatMs, 1, INT_MAX);
+    reader.integer(Key::LastTx, &welcome.lastTx, 0);
+    if (reader.isPresent(Key::Limits)) {
+        const QJsonValue limits = json.value(Key::Limits);
+        if (!limits.isObject())
+            reader.fail(u"field 'limits' must be an object"_s);
+        Reader limitsReader(limits.toObject());
+        limitsReader.optionalInteger(Key::MaxFrameBytes, &welcome.limits.maxFrameBytes, 1);
+        limitsReader.optionalInteger(Key::MaxMutationsPerTransaction, &welcome.limits.maxMutationsPerTransaction, 1);
+        limitsReader.optionalInteger(Key::MaxPendingPushes, &welcome.limits.maxPendingPushes, 1);
+        if (limitsReader.failed())
+            reader.fail(u"limits: "_s + limitsReader.failure().error);
+    }
+    if (reader.failed())
+        return reader.failure();
+    return welcome;
 }
 
 } // namespace Optimist::Protocol

@@ -93,4 +93,29 @@ struct RejectMessage {
     friend bool operator==(const RejectMessage &, const RejectMessage &) = default;
 };
 
+//! What a welcome says of the server's limits (docs/protocol.md, "Limits");
+//! each may be left out, and the client then assumes the reference default.
+struct WelcomeLimits {
+    std::optional<qint64> maxFrameBytes;
+    std::optional<qint64> maxMutationsPerTransaction;
+    std::optional<qint64> maxPendingPushes;
+
+    friend bool operator==(const WelcomeLimits &, const WelcomeLimits &) = default;
+};
+
+//! welcome (server → client): the hello is accepted.
+struct WelcomeMessage {
+    qint64 protocol = 0;
+    QString clientId;
+    QString serverId;
+    qint64 heartbeatMs = 0;
+    //! The highest transaction number of this clientId the server processed.
+    qint64 lastTx = 0;
+    WelcomeLimits limits;
+
+    QJsonObject toJson() const;
+    static Result<WelcomeMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const WelcomeMessage &, const WelcomeMessage &) = default;
+};
+
 } // namespace Optimist::Protocol

@@ -18,6 +18,7 @@
 #include <QtNetwork/QTcpSocket>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -293,26 +294,32 @@ void SyncClientPrivate::handlePong(const QJsonObject &message)
 
 void SyncClientPrivate::handleWelcome(const QJsonObject &message)
 {
+    const Protocol::Result<Protocol::WelcomeMessage> welcome = Protocol::WelcomeMessage::fromJson(message);
+    if (!welcome) {
+        qCWarning(lcSync) << "ignoring a malformed welcome from the server:" << welcome.error();
+        return;
+    }
     welcomed = true;
     setLastError({});
-    heartbeatMs = std::max(100, message.value("heartbeatMs"_L1).toInt(15000));
-    const QJsonObject limitsJson = message.value("limits"_L1).toObject();
+    heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
+    const Protocol::WelcomeLimits &announced = welcome->limits;
     const ServerLimits defaults;
-    limits.maxFrameBytes = std::max<qint64>(64, limitsJson.value("maxFrameBytes"_L1).toInteger(defaults.maxFrameBytes));
-    limits.maxMutationsPerTransaction = std::max<qsizetype>(
-        1, limitsJson.value("maxMutationsPerTransaction"_L1).toInteger(defaults.maxMutationsPerTransaction));
-    limits.maxPendingPushes = std::max(1, limitsJson.value("maxPendingPushes"_L1).toInt(defaults.maxPendingPushes));
+    limits.maxFrameBytes = std::max<qint64>(64, announced.maxFrameBytes.value_or(defaults.maxFrameBytes));
+    limits.maxMutationsPerTransaction
+        = qsizetype(announced.maxMutationsPerTransaction.value_or(defaults.maxMutationsPerTransaction));
+    limits.maxPendingPushes
+        = int(std::min<qint64>(INT_MAX, announced.maxPendingPushes.value_or(defaults.maxPendingPushes)));
     knowsLimits = true;
     heartbeatTimer.start(heartbeatMs);
     // A server that closes each connection right after its welcome must
     // not make the client reconnect in a tight loop.
     healthyTimer.start(std::min(10000, heartbeatMs));
     // Known before the restore, which loads only caches of this server.
-    serverId = message.value("serverId"_L1).toString();
+    serverId = welcome->serverId;
     // What an earlier run left goes first, with its own numbers.
     restoreStorage();
     everWelcomed = true;
-    numberOutbox(quint64(message.value("lastTx"_L1).toInteger()));
+    numberOutbox(quint64(welcome->lastTx));
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {

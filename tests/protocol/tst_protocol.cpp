@@ -67,6 +67,10 @@ private Q_SLOTS:
     void rejectRoundTrip();
     void rejectMalformed_data();
     void rejectMalformed();
+    void welcomeRoundTrip_data();
+    void welcomeRoundTrip();
+    void welcomeMalformed_data();
+    void welcomeMalformed();
 };
 
 void tst_Protocol::errorRoundTrip_data()
@@ -239,6 +243,62 @@ void tst_Protocol::rejectMalformed()
     QFETCH(QByteArray, json);
     QFETCH(QString, error);
     checkMalformed<RejectMessage>(json, error);
+}
+
+void tst_Protocol::welcomeRoundTrip_data()
+{
+    QTest::addColumn<WelcomeMessage>("message");
+    QTest::newRow("reference defaults") << WelcomeMessage { 1, u"3f6c"_s, u"b1e"_s, 15000, 41, { 1048576, 1000, 256 } };
+    QTest::newRow("fresh client, no limits") << WelcomeMessage { 1, u"c"_s, u"s"_s, 100, 0, {} };
+    QTest::newRow("some limits") << WelcomeMessage { 1, u"c"_s, {}, 1, MaxSafe, { 64, {}, {} } };
+    QTest::newRow("limits at the boundary")
+        << WelcomeMessage { 1, u"c"_s, u"s"_s, std::numeric_limits<int>::max(), 1, { 1, MaxSafe, 1 } };
+}
+
+void tst_Protocol::welcomeRoundTrip()
+{
+    QFETCH(WelcomeMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::welcomeMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QByteArray head = R"({"type":"welcome","protocol":1,"clientId":"c","serverId":"s",)"_ba;
+    const QString lastTx = u"field 'lastTx' must be an integer from 0 to 9007199254740992"_s;
+    const QString heartbeat = u"field 'heartbeatMs' must be an integer from 1 to 2147483647"_s;
+    QTest::newRow("other type") << R"({"type":"ack","protocol":1,"clientId":"c","serverId":"s"})"_ba
+                                << u"a message of type 'welcome' expected"_s;
+    QTest::newRow("protocol 0") << R"({"type":"welcome","protocol":0,"clientId":"c","serverId":"s",)"
+                                   R"("heartbeatMs":1,"lastTx":0})"_ba
+                                << u"field 'protocol' must be an integer from 1 to 9007199254740992"_s;
+    QTest::newRow("empty clientId") << R"({"type":"welcome","protocol":1,"clientId":"","serverId":"s",)"
+                                       R"("heartbeatMs":1,"lastTx":0})"_ba
+                                    << u"field 'clientId' must be a non-empty string"_s;
+    QTest::newRow("no serverId") << R"({"type":"welcome","protocol":1,"clientId":"c","heartbeatMs":1,"lastTx":0})"_ba
+                                 << u"field 'serverId' must be a string"_s;
+    QTest::newRow("no heartbeatMs") << head + R"("lastTx":0})" << heartbeat;
+    QTest::newRow("heartbeatMs 0") << head + R"("heartbeatMs":0,"lastTx":0})" << heartbeat;
+    QTest::newRow("heartbeatMs one past int") << head + R"("heartbeatMs":2147483648,"lastTx":0})" << heartbeat;
+    QTest::newRow("no lastTx") << head + R"("heartbeatMs":1})" << lastTx;
+    QTest::newRow("lastTx -1") << head + R"("heartbeatMs":1,"lastTx":-1})" << lastTx;
+    QTest::newRow("lastTx one past 2^53") << head + R"("heartbeatMs":1,"lastTx":9007199254740994})" << lastTx;
+    QTest::newRow("limits array") << head + R"("heartbeatMs":1,"lastTx":0,"limits":[]})"
+                                  << u"field 'limits' must be an object"_s;
+    QTest::newRow("maxFrameBytes 0")
+        << head + R"("heartbeatMs":1,"lastTx":0,"limits":{"maxFrameBytes":0}})"
+        << u"limits: field 'maxFrameBytes' must be an integer from 1 to 9007199254740992"_s;
+    QTest::newRow("maxPendingPushes string")
+        << head + R"("heartbeatMs":1,"lastTx":0,"limits":{"maxPendingPushes":"9"}})"
+        << u"limits: field 'maxPendingPushes' must be an integer from 1 to 9007199254740992"_s;
+}
+
+void tst_Protocol::welcomeMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<WelcomeMessage>(json, error);
 }
 
 QTEST_GUILESS_MAIN(tst_Protocol)
