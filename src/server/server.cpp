@@ -2,6 +2,7 @@
 #include "server.h"
 #include "server_p.h"
 
+#include "messages_p.h"
 #include "protocol_p.h"
 #include "session_p.h"
 #include <optimist/errorcodes.h>
@@ -625,21 +626,15 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         const Outcome &outcome = outcomes.at(i);
         if (outcome.kind == Outcome::Kind::Rejected) {
             if (pending.session) {
-                pending.session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Reject) },
-                    { u"tx"_s, pending.tx }, { u"code"_s, outcome.code }, { u"message"_s, outcome.message },
-                    { u"retryable"_s, ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) } });
+                pending.session->send(Protocol::RejectMessage { pending.tx, outcome.code, outcome.message,
+                    ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) }
+                                          .toJson());
             }
             Q_EMIT q->transactionRejected(pending.clientId, pending.tx, outcome.code);
             continue;
         }
-        if (pending.session) {
-            // The frame Protocol::encode() would make of {type, tx, cursors}
-            // (keys in sorted order), written directly: one ack per
-            // transaction made building and encoding a QJsonObject for each a
-            // large part of the server's time.
-            pending.session->send(u"{\"cursors\":"_s % ackCursors(outcome) % u",\"tx\":"_s % QString::number(pending.tx)
-                % u",\"type\":\"ack\"}"_s);
-        }
+        if (pending.session)
+            pending.session->send(Protocol::AckMessage::frame(ackCursors(outcome), pending.tx));
         if (outcome.kind == Outcome::Kind::Applied) {
             ++applied;
             Q_EMIT q->transactionApplied(pending.clientId, pending.tx);

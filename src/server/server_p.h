@@ -23,12 +23,6 @@ namespace Optimist {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
-namespace Protocol {
-// Close codes only the server sends (docs/protocol.md, "Close codes").
-inline constexpr quint16 TooSlowClose = 4004;
-inline constexpr quint16 ReplacedClose = 4005;
-} // namespace Protocol
-
 class Session;
 
 //! A pushed transaction waiting for the next batch.

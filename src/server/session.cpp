@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "session_p.h"
 
+#include "messages_p.h"
 #include "protocol_p.h"
 #include "server_p.h"
 #include <optimist/errorcodes.h>
@@ -22,6 +23,17 @@ namespace Optimist {
 // How long a client is asked to wait after rate_limited: the queue drains on
 // the next event-loop pass, so this only spreads the retries out.
 static constexpr int RetryAfterMs = 100;
+
+//! An error message; only rate_limited has a retryAfterMs.
+static Protocol::ErrorMessage errorMessage(QLatin1StringView code, const QString &message, const QString &ref)
+{
+    Protocol::ErrorMessage error;
+    error.code = code;
+    error.message = message;
+    error.ref = ref;
+    error.retryAfterMs = code == ErrorCode::RateLimited ? RetryAfterMs : 0;
+    return error;
+}
 
 // Frames up to this many times maxFrameBytes are read and answered with
 // too_large; larger ones make Qt close the connection (1009) unread.
@@ -123,7 +135,7 @@ void Session::send(const QJsonObject &message)
 void Session::sendError(QLatin1StringView code, const QString &message, const QString &ref)
 {
     qCDebug(lcServer) << m_clientId << code << message;
-    send(Protocol::errorMessage(code, message, ref, code == ErrorCode::RateLimited ? RetryAfterMs : 0));
+    send(errorMessage(code, message, ref).toJson());
 }
 
 void Session::closeWith(quint16 code, const QString &reason)
@@ -218,10 +230,10 @@ void Session::handleHello(const QJsonObject &message)
         return sendError(ErrorCode::InvalidMessage, u"field 'token' must be a string"_s, ref);
 
     if (protocol.toInteger() != Protocol::Version) {
-        QJsonObject error = Protocol::errorMessage(
+        Protocol::ErrorMessage error = errorMessage(
             ErrorCode::UnsupportedProtocol, u"protocol %1 is not supported"_s.arg(protocol.toInteger()), ref);
-        error.insert(u"supported"_s, QJsonArray { Protocol::Version });
-        send(error);
+        error.supported = { Protocol::Version };
+        send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
     if (!m_server->authorizer()->authenticate(clientId.toString(), token.toString())) {
@@ -240,13 +252,9 @@ void Session::handleHello(const QJsonObject &message)
     // transaction answered as a resend of another.
     lastTx = m_server->takenTx.value(m_clientId);
     const ServerConfig::Limits limits = m_server->config.limits();
-    send(QJsonObject { { u"type"_s, QString(Protocol::Type::Welcome) }, { u"protocol"_s, Protocol::Version },
-        { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage.serverId() },
-        { u"heartbeatMs"_s, limits.heartbeatMs }, { u"lastTx"_s, lastTx },
-        { u"limits"_s,
-            QJsonObject { { u"maxFrameBytes"_s, limits.maxFrameBytes },
-                { u"maxMutationsPerTransaction"_s, limits.maxMutationsPerTransaction },
-                { u"maxPendingPushes"_s, limits.maxPendingPushes } } } });
+    send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage.serverId(), limits.heartbeatMs,
+        lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
+             .toJson());
 }
 
 void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
@@ -272,10 +280,9 @@ void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
 void Session::refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx)
 {
     qCDebug(lcServer) << m_clientId << "push refused:" << code << message << "expected" << expectedTx;
-    QJsonObject error = Protocol::errorMessage(
-        code, message, QString(Protocol::Type::Push), code == ErrorCode::RateLimited ? RetryAfterMs : 0);
-    error.insert(u"expectedTx"_s, expectedTx);
-    send(error);
+    Protocol::ErrorMessage error = errorMessage(code, message, QString(Protocol::Type::Push));
+    error.expectedTx = expectedTx;
+    send(error.toJson());
 }
 
 PendingTransaction Session::readTransaction(const QJsonObject &object, qint64 tx) const

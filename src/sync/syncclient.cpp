@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "syncclient.h"
 
+#include "messages_p.h"
 #include "protocol_p.h"
 #include "syncclient_p.h"
 
@@ -17,6 +18,7 @@
 #include <QtNetwork/QTcpSocket>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -292,26 +294,32 @@ void SyncClientPrivate::handlePong(const QJsonObject &message)
 
 void SyncClientPrivate::handleWelcome(const QJsonObject &message)
 {
+    const Protocol::Result<Protocol::WelcomeMessage> welcome = Protocol::WelcomeMessage::fromJson(message);
+    if (!welcome) {
+        qCWarning(lcSync) << "ignoring a malformed welcome from the server:" << welcome.error();
+        return;
+    }
     welcomed = true;
     setLastError({});
-    heartbeatMs = std::max(100, message.value("heartbeatMs"_L1).toInt(15000));
-    const QJsonObject limitsJson = message.value("limits"_L1).toObject();
+    heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
+    const Protocol::WelcomeLimits &announced = welcome->limits;
     const ServerLimits defaults;
-    limits.maxFrameBytes = std::max<qint64>(64, limitsJson.value("maxFrameBytes"_L1).toInteger(defaults.maxFrameBytes));
-    limits.maxMutationsPerTransaction = std::max<qsizetype>(
-        1, limitsJson.value("maxMutationsPerTransaction"_L1).toInteger(defaults.maxMutationsPerTransaction));
-    limits.maxPendingPushes = std::max(1, limitsJson.value("maxPendingPushes"_L1).toInt(defaults.maxPendingPushes));
+    limits.maxFrameBytes = std::max<qint64>(64, announced.maxFrameBytes.value_or(defaults.maxFrameBytes));
+    limits.maxMutationsPerTransaction
+        = qsizetype(announced.maxMutationsPerTransaction.value_or(defaults.maxMutationsPerTransaction));
+    limits.maxPendingPushes
+        = int(std::min<qint64>(INT_MAX, announced.maxPendingPushes.value_or(defaults.maxPendingPushes)));
     knowsLimits = true;
     heartbeatTimer.start(heartbeatMs);
     // A server that closes each connection right after its welcome must
     // not make the client reconnect in a tight loop.
     healthyTimer.start(std::min(10000, heartbeatMs));
     // Known before the restore, which loads only caches of this server.
-    serverId = message.value("serverId"_L1).toString();
+    serverId = welcome->serverId;
     // What an earlier run left goes first, with its own numbers.
     restoreStorage();
     everWelcomed = true;
-    numberOutbox(quint64(message.value("lastTx"_L1).toInteger()));
+    numberOutbox(quint64(welcome->lastTx));
     // Another database: the cursors and revisions of the old one mean
     // nothing here (the same cursor may name another state).
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
@@ -609,26 +617,35 @@ void SyncClientPrivate::schedulePush()
 
 void SyncClientPrivate::handleAck(const QJsonObject &message)
 {
-    const quint64 wireTx = quint64(message.value("tx"_L1).toInteger());
+    const Protocol::Result<Protocol::AckMessage> ack = Protocol::AckMessage::fromJson(message);
+    if (!ack) {
+        qCWarning(lcSync) << "ignoring a malformed ack from the server:" << ack.error();
+        return;
+    }
+    const quint64 wireTx = quint64(ack->tx);
     const OutboxEntry *entry = outboxEntry(wireTx);
     if (!entry)
         return;
-    const QJsonObject cursors = message.value("cursors"_L1).toObject();
     if (Transaction *tx = entry->transaction) {
         for (ListModel *model : tx->models())
-            model->acknowledge(entry->localId, cursors.value(model->collection()).toString());
+            model->acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
     }
     settle(wireTx);
 }
 
 void SyncClientPrivate::handleReject(const QJsonObject &message)
 {
-    const quint64 wireTx = quint64(message.value("tx"_L1).toInteger());
+    const Protocol::Result<Protocol::RejectMessage> reject = Protocol::RejectMessage::fromJson(message);
+    if (!reject) {
+        qCWarning(lcSync) << "ignoring a malformed reject from the server:" << reject.error();
+        return;
+    }
+    const quint64 wireTx = quint64(reject->tx);
     const OutboxEntry *entry = outboxEntry(wireTx);
     if (!entry)
         return;
-    const QString code = message.value("code"_L1).toString();
-    const QString text = message.value("message"_L1).toString();
+    const QString &code = reject->code;
+    const QString &text = reject->message;
     qCDebug(lcSync) << "transaction" << wireTx << "rejected:" << code << text;
     if (Transaction *tx = entry->transaction) {
         tx->reject(code, text);
@@ -641,16 +658,20 @@ void SyncClientPrivate::handleReject(const QJsonObject &message)
 
 void SyncClientPrivate::handleError(const QJsonObject &message)
 {
-    const QString code = message.value("code"_L1).toString();
-    const QString text = message.value("message"_L1).toString();
-    const QString ref = message.value("ref"_L1).toString();
-    const int retryAfterMs = message.value("retryAfterMs"_L1).toInt();
+    const Protocol::Result<Protocol::ErrorMessage> error = Protocol::ErrorMessage::fromJson(message);
+    if (!error) {
+        qCWarning(lcSync) << "ignoring a malformed error from the server:" << error.error();
+        return;
+    }
+    const QString &code = error->code;
+    const QString &text = error->message;
+    const int retryAfterMs = error->retryAfterMs;
     // A frame the server could not read may have no ref.
-    const bool aboutPush = ref == Protocol::Type::Push || (ref.isEmpty() && code == ErrorCode::TooLarge);
-    if (aboutPush && message.value("expectedTx"_L1).isDouble()) {
+    const bool aboutPush = error->ref == Protocol::Type::Push || (error->ref.isEmpty() && code == ErrorCode::TooLarge);
+    if (aboutPush && error->expectedTx) {
         // Part of the protocol's flow, not a fault of the connection: no lastError.
         Q_EMIT q->errorOccurred(code, text);
-        return handlePushRefusal(code, text, quint64(message.value("expectedTx"_L1).toInteger()), retryAfterMs);
+        return handlePushRefusal(code, text, quint64(*error->expectedTx), retryAfterMs);
     }
     qCWarning(lcSync) << "server error" << code << text;
     setLastError(text.isEmpty() ? code : text);

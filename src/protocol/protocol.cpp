@@ -215,14 +215,4 @@ bool decode(const QByteArray &utf8, QJsonObject *message, QString *error)
     return true;
 }
 
-QJsonObject errorMessage(QLatin1StringView code, const QString &message, const QString &ref, int retryAfterMs)
-{
-    QJsonObject object { { u"type"_s, QString(Type::Error) }, { u"code"_s, QString(code) }, { u"message"_s, message } };
-    if (!ref.isEmpty())
-        object.insert(u"ref"_s, ref);
-    if (retryAfterMs > 0)
-        object.insert(u"retryAfterMs"_s, retryAfterMs);
-    return object;
-}
-
 } // namespace Optimist::Protocol

@@ -4,7 +4,6 @@
 // The JSON codec of docs/protocol.md, shared by SyncClient and the server.
 
 #include <optimist/change.h>
-#include <optimist/optimistsync_export.h>
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
@@ -36,41 +35,40 @@ enum CloseCode : quint16 {
     UnauthorizedClose = 4001,
     HeartbeatTimeoutClose = 4002,
     ConnectionLimitClose = 4003,
+    //! Past maxQueuedBytes of unsent output.
+    TooSlowClose = 4004,
+    //! A newer connection of the same clientId took over.
+    ReplacedClose = 4005,
 };
 
 //! A Qt value as JSON: QDateTime as ISO 8601 with milliseconds, the rest as
 //! QJsonValue::fromVariant.
-OPTIMIST_SYNC_EXPORT QJsonValue toJson(const QVariant &value);
-OPTIMIST_SYNC_EXPORT QJsonObject toJson(const QVariantMap &fields);
+QJsonValue toJson(const QVariant &value);
+QJsonObject toJson(const QVariantMap &fields);
 
-OPTIMIST_SYNC_EXPORT QString mutationKindName(Mutation::Kind kind);
-OPTIMIST_SYNC_EXPORT bool mutationKindFromName(const QString &name, Mutation::Kind *kind);
-OPTIMIST_SYNC_EXPORT QJsonObject toJson(const Mutation &mutation);
+QString mutationKindName(Mutation::Kind kind);
+bool mutationKindFromName(const QString &name, Mutation::Kind *kind);
+QJsonObject toJson(const Mutation &mutation);
 //! Reads a mutation of a push; on malformed input returns false and says why.
-OPTIMIST_SYNC_EXPORT bool mutationFromJson(const QJsonValue &json, Mutation *mutation, QString *error);
+bool mutationFromJson(const QJsonValue &json, Mutation *mutation, QString *error);
 
-OPTIMIST_SYNC_EXPORT QJsonObject toJson(const RecordChange &change);
+QJsonObject toJson(const RecordChange &change);
 //! A delta's upsert {op, id, rev, fields} of fields already in JSON (rev
 //! left out when 0).
-OPTIMIST_SYNC_EXPORT QJsonObject upsertToJson(const QString &id, quint64 revision, const QJsonObject &fields);
+QJsonObject upsertToJson(const QString &id, quint64 revision, const QJsonObject &fields);
 //! A snapshot record {id, rev, fields} (rev left out when 0).
-OPTIMIST_SYNC_EXPORT QJsonObject snapshotRecordToJson(const QString &id, quint64 revision, const QJsonObject &fields);
-OPTIMIST_SYNC_EXPORT bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error);
+QJsonObject snapshotRecordToJson(const QString &id, quint64 revision, const QJsonObject &fields);
+bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString *error);
 //! Reads a snapshot record {id, rev, fields}: its id and revision into
 //! \a record, its fields into \a fields, left as JSON (a client converts only
 //! the records its model does not hold at that revision).
-OPTIMIST_SYNC_EXPORT bool snapshotRecordFromJson(
-    const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
+bool snapshotRecordFromJson(const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
 
 //! One compact JSON text frame.
-OPTIMIST_SYNC_EXPORT QString encode(const QJsonObject &message);
+QString encode(const QJsonObject &message);
 //! Parses a text frame into an object with a string "type"; else says why.
-OPTIMIST_SYNC_EXPORT bool decode(const QString &frame, QJsonObject *message, QString *error);
+bool decode(const QString &frame, QJsonObject *message, QString *error);
 //! The same for a frame already in UTF-8.
-OPTIMIST_SYNC_EXPORT bool decode(const QByteArray &utf8, QJsonObject *message, QString *error);
-
-//! An error message (docs/protocol.md, "error").
-OPTIMIST_SYNC_EXPORT QJsonObject errorMessage(
-    QLatin1StringView code, const QString &message, const QString &ref = {}, int retryAfterMs = 0);
+bool decode(const QByteArray &utf8, QJsonObject *message, QString *error);
 
 } // namespace Optimist::Protocol

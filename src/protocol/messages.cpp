@@ -1,0 +1,266 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "messages_p.h"
+
+#include "protocol_p.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QStringBuilder>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist::Protocol {
+
+namespace {
+
+namespace Key {
+constexpr QLatin1StringView Type { "type" };
+constexpr QLatin1StringView Tx { "tx" };
+constexpr QLatin1StringView Code { "code" };
+constexpr QLatin1StringView Message { "message" };
+constexpr QLatin1StringView Ref { "ref" };
+constexpr QLatin1StringView RetryAfterMs { "retryAfterMs" };
+constexpr QLatin1StringView ExpectedTx { "expectedTx" };
+constexpr QLatin1StringView Supported { "supported" };
+constexpr QLatin1StringView Cursors { "cursors" };
+constexpr QLatin1StringView Retryable { "retryable" };
+constexpr QLatin1StringView Protocol { "protocol" };
+constexpr QLatin1StringView ClientId { "clientId" };
+constexpr QLatin1StringView ServerId { "serverId" };
+constexpr QLatin1StringView HeartbeatMs { "heartbeatMs" };
+constexpr QLatin1StringView LastTx { "lastTx" };
+constexpr QLatin1StringView Limits { "limits" };
+constexpr QLatin1StringView MaxFrameBytes { "maxFrameBytes" };
+constexpr QLatin1StringView MaxMutationsPerTransaction { "maxMutationsPerTransaction" };
+constexpr QLatin1StringView MaxPendingPushes { "maxPendingPushes" };
+} // namespace Key
+
+//! JSON numbers are doubles: integers are exact up to 2^53.
+constexpr double MaxSafeInteger = 9007199254740992.0;
+
+//! Reads the fields of one message; the first problem met is the error.
+class Reader {
+public:
+    //! For an object inside a message.
+    explicit Reader(const QJsonObject &json)
+        : m_json(json)
+    {
+    }
+    Reader(const QJsonObject &json, QLatin1StringView type)
+        : m_json(json)
+    {
+        if (json.value(Key::Type).toString() != type)
+            fail(u"a message of type '%1' expected"_s.arg(type));
+    }
+
+    void string(QLatin1StringView key, QString *out, bool nonEmpty)
+    {
+        const QJsonValue value = m_json.value(key);
+        if (value.isString() && !(nonEmpty && value.toString().isEmpty()))
+            *out = value.toString();
+        else
+            fail(nonEmpty ? u"field '%1' must be a non-empty string"_s.arg(key)
+                          : u"field '%1' must be a string"_s.arg(key));
+    }
+
+    //! Absent or null leaves \a out as it is.
+    void optionalString(QLatin1StringView key, QString *out)
+    {
+        if (isPresent(key))
+            string(key, out, false);
+    }
+
+    void integer(QLatin1StringView key, qint64 *out, double minimum, double maximum = MaxSafeInteger)
+    {
+        const QJsonValue value = m_json.value(key);
+        const double number = value.toDouble();
+        if (value.isDouble() && std::trunc(number) == number && number >= minimum && number <= maximum)
+            *out = value.toInteger();
+        else
+            fail(u"field '%1' must be an integer from %2 to %3"_s.arg(key).arg(qint64(minimum)).arg(qint64(maximum)));
+    }
+
+    void optionalInteger(QLatin1StringView key, std::optional<qint64> *out, double minimum)
+    {
+        if (!isPresent(key))
+            return;
+        qint64 value = 0;
+        integer(key, &value, minimum);
+        *out = value;
+    }
+
+    void boolean(QLatin1StringView key, bool *out)
+    {
+        const QJsonValue value = m_json.value(key);
+        if (value.isBool())
+            *out = value.toBool();
+        else
+            fail(u"field '%1' must be true or false"_s.arg(key));
+    }
+
+    //! An object of strings, such as an ack's cursors.
+    void stringObject(QLatin1StringView key, QJsonObject *out)
+    {
+        const QJsonValue value = m_json.value(key);
+        const QJsonObject object = value.toObject();
+        if (!value.isObject() || std::any_of(object.begin(), object.end(), [](auto v) { return !v.isString(); }))
+            return fail(u"field '%1' must be an object of strings"_s.arg(key));
+        *out = object;
+    }
+
+    bool isPresent(QLatin1StringView key) const
+    {
+        const QJsonValue value = m_json.value(key);
+        return !value.isUndefined() && !value.isNull();
+    }
+    bool failed() const { return !m_error.isEmpty(); }
+    Failure failure() const { return { m_error }; }
+    void fail(const QString &error)
+    {
+        if (m_error.isEmpty())
+            m_error = error;
+    }
+
+private:
+    const QJsonObject m_json;
+    QString m_error;
+};
+
+} // namespace
+
+QJsonObject ErrorMessage::toJson() const
+{
+    QJsonObject json { { Key::Type, Type::Error }, { Key::Code, code }, { Key::Message, message } };
+    if (!ref.isEmpty())
+        json.insert(Key::Ref, ref);
+    if (retryAfterMs > 0)
+        json.insert(Key::RetryAfterMs, retryAfterMs);
+    if (expectedTx)
+        json.insert(Key::ExpectedTx, *expectedTx);
+    if (!supported.isEmpty()) {
+        QJsonArray versions;
+        for (int version : supported)
+            versions.append(version);
+        json.insert(Key::Supported, versions);
+    }
+    return json;
+}
+
+Result<ErrorMessage> ErrorMessage::fromJson(const QJsonObject &json)
+{
+    ErrorMessage error;
+    Reader reader(json, Type::Error);
+    reader.string(Key::Code, &error.code, true);
+    reader.string(Key::Message, &error.message, false);
+    reader.optionalString(Key::Ref, &error.ref);
+    if (reader.isPresent(Key::RetryAfterMs)) {
+        qint64 retryAfterMs = 0;
+        reader.integer(Key::RetryAfterMs, &retryAfterMs, 0, INT_MAX);
+        error.retryAfterMs = int(retryAfterMs);
+    }
+    reader.optionalInteger(Key::ExpectedTx, &error.expectedTx, 1);
+    if (reader.isPresent(Key::Supported)) {
+        const QJsonValue versions = json.value(Key::Supported);
+        for (const QJsonValue &version : versions.toArray()) {
+            if (!version.isDouble() || version.toInt(-1) < 0)
+                reader.fail(u"field 'supported' must be an array of versions"_s);
+            error.supported.append(version.toInt());
+        }
+        if (!versions.isArray())
+            reader.fail(u"field 'supported' must be an array of versions"_s);
+    }
+    if (reader.failed())
+        return reader.failure();
+    return error;
+}
+
+QJsonObject AckMessage::toJson() const
+{
+    return { { Key::Type, Type::Ack }, { Key::Tx, tx }, { Key::Cursors, cursors } };
+}
+
+QString AckMessage::toFrame() const
+{
+    return frame(encode(cursors), tx);
+}
+
+QString AckMessage::frame(QStringView encodedCursors, qint64 tx)
+{
+    // Keys in the sorted order QJsonDocument writes them.
+    return u"{\"cursors\":"_s % encodedCursors % u",\"tx\":"_s % QString::number(tx) % u",\"type\":\"ack\"}"_s;
+}
+
+Result<AckMessage> AckMessage::fromJson(const QJsonObject &json)
+{
+    AckMessage ack;
+    Reader reader(json, Type::Ack);
+    reader.integer(Key::Tx, &ack.tx, 1);
+    reader.stringObject(Key::Cursors, &ack.cursors);
+    if (reader.failed())
+        return reader.failure();
+    return ack;
+}
+
+QJsonObject RejectMessage::toJson() const
+{
+    return { { Key::Type, Type::Reject }, { Key::Tx, tx }, { Key::Code, code }, { Key::Message, message },
+        { Key::Retryable, retryable } };
+}
+
+Result<RejectMessage> RejectMessage::fromJson(const QJsonObject &json)
+{
+    RejectMessage reject;
+    Reader reader(json, Type::Reject);
+    reader.integer(Key::Tx, &reject.tx, 1);
+    reader.string(Key::Code, &reject.code, true);
+    reader.string(Key::Message, &reject.message, false);
+    reader.boolean(Key::Retryable, &reject.retryable);
+    if (reader.failed())
+        return reader.failure();
+    return reject;
+}
+
+QJsonObject WelcomeMessage::toJson() const
+{
+    QJsonObject limitsJson;
+    const auto insertLimit = [&](QLatin1StringView key, std::optional<qint64> value) {
+        if (value)
+            limitsJson.insert(key, *value);
+    };
+    insertLimit(Key::MaxFrameBytes, limits.maxFrameBytes);
+    insertLimit(Key::MaxMutationsPerTransaction, limits.maxMutationsPerTransaction);
+    insertLimit(Key::MaxPendingPushes, limits.maxPendingPushes);
+    return { { Key::Type, Type::Welcome }, { Key::Protocol, protocol }, { Key::ClientId, clientId },
+        { Key::ServerId, serverId }, { Key::HeartbeatMs, heartbeatMs }, { Key::LastTx, lastTx },
+        { Key::Limits, limitsJson } };
+}
+
+Result<WelcomeMessage> WelcomeMessage::fromJson(const QJsonObject &json)
+{
+    WelcomeMessage welcome;
+    Reader reader(json, Type::Welcome);
+    reader.integer(Key::Protocol, &welcome.protocol, 1);
+    reader.string(Key::ClientId, &welcome.clientId, true);
+    reader.string(Key::ServerId, &welcome.serverId, false);
+    reader.integer(Key::HeartbeatMs, &welcome.heartbeatMs, 1, INT_MAX);
+    reader.integer(Key::LastTx, &welcome.lastTx, 0);
+    if (reader.isPresent(Key::Limits)) {
+        const QJsonValue limits = json.value(Key::Limits);
+        if (!limits.isObject())
+            reader.fail(u"field 'limits' must be an object"_s);
+        Reader limitsReader(limits.toObject());
+        limitsReader.optionalInteger(Key::MaxFrameBytes, &welcome.limits.maxFrameBytes, 1);
+        limitsReader.optionalInteger(Key::MaxMutationsPerTransaction, &welcome.limits.maxMutationsPerTransaction, 1);
+        limitsReader.optionalInteger(Key::MaxPendingPushes, &welcome.limits.maxPendingPushes, 1);
+        if (limitsReader.failed())
+            reader.fail(u"limits: "_s + limitsReader.failure().error);
+    }
+    if (reader.failed())
+        return reader.failure();
+    return welcome;
+}
+
+} // namespace Optimist::Protocol
