@@ -3,7 +3,7 @@
 
 #include "authorizer.h"
 #include "server.h"
-#include "storage_p.h"
+#include "storage.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
@@ -89,7 +89,9 @@ public:
     std::unique_ptr<Authorizer> defaultAuthorizer;
     QTcpServer *tcpServer = nullptr;
     QWebSocketServer *webSocketServer = nullptr;
-    Storage storage;
+    //! The storage opened by listen(): the SQLite one at databasePath.
+    Storage *storage = nullptr;
+    std::unique_ptr<Storage> defaultStorage;
     QString error;
 
     QHash<QString, Collection> collections;

@@ -236,7 +236,7 @@ void Session::handleHello(const QJsonObject &message)
     m_server->claim(this, lastTx);
     const ServerConfig::Limits limits = m_server->config.limits();
     send(QJsonObject { { u"type"_s, QString(Protocol::Type::Welcome) }, { u"protocol"_s, Protocol::Version },
-        { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage.serverId() },
+        { u"clientId"_s, m_clientId }, { u"serverId"_s, m_server->storage->serverId() },
         { u"heartbeatMs"_s, limits.heartbeatMs }, { u"lastTx"_s, lastTx },
         { u"limits"_s,
             QJsonObject { { u"maxFrameBytes"_s, limits.maxFrameBytes },

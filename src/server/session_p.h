@@ -6,7 +6,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 
-#include "storage_p.h"
+#include "storage.h"
 
 #include <deque>
 #include <memory>
