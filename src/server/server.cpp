@@ -689,6 +689,16 @@ void Server::setDatabasePath(const QString &path)
     d->databasePath = path;
 }
 
+Storage *Server::storage() const
+{
+    return d->customStorage;
+}
+
+void Server::setStorage(Storage *storage)
+{
+    d->customStorage = storage;
+}
+
 void Server::setAuthorizer(Authorizer *authorizer)
 {
     d->customAuthorizer = authorizer;
@@ -700,12 +710,14 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->error = u"already listening"_s;
         return false;
     }
-    if (d->databasePath.isEmpty()) {
+    if (!d->customStorage && d->databasePath.isEmpty()) {
         d->error = u"no database path set"_s;
         return false;
     }
-    d->defaultStorage = std::make_unique<SqliteStorage>(d->databasePath);
-    d->storage = d->defaultStorage.get();
+    d->defaultStorage.reset();
+    if (!d->customStorage)
+        d->defaultStorage = std::make_unique<SqliteStorage>(d->databasePath);
+    d->storage = d->customStorage ? d->customStorage : d->defaultStorage.get();
     if (!d->storage->open()) {
         d->error = d->storage->errorString();
         d->storage = nullptr;
@@ -759,7 +771,8 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
     d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
-    qCInfo(lcServer) << "listening on" << url().toString() << "database" << d->databasePath << "server id"
+    qCInfo(lcServer) << "listening on" << url().toString() << "database"
+                     << (d->customStorage ? u"(given storage)"_s : d->databasePath) << "server id"
                      << d->storage->serverId();
     return true;
 }

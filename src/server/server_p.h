@@ -89,7 +89,10 @@ public:
     std::unique_ptr<Authorizer> defaultAuthorizer;
     QTcpServer *tcpServer = nullptr;
     QWebSocketServer *webSocketServer = nullptr;
-    //! The storage opened by listen(): the SQLite one at databasePath.
+    //! Set by Server::setStorage(); not owned.
+    Storage *customStorage = nullptr;
+    //! The storage opened by listen(): customStorage, or the SQLite one at
+    //! databasePath.
     Storage *storage = nullptr;
     std::unique_ptr<Storage> defaultStorage;
     QString error;
