@@ -156,33 +156,83 @@ void ServerPrivate::follow(Session *session, const QString &name)
 void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
 {
     // The log reaches back to the client's cursor: replay what it missed.
+    QList<QJsonObject> deltas;
+    if (!logDeltas(name, from, collections[name].head, &deltas)) {
+        qCWarning(lcServer) << "replaying" << name << "failed:" << storage->errorString();
+        session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
+        return;
+    }
+    for (const QJsonObject &delta : std::as_const(deltas))
+        session->send(delta);
+}
+
+bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas)
+{
     QJsonArray changes;
     qint64 prevCursor = from;
     qint64 seq = 0;
     auto flush = [&] {
-        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
+        deltas->append(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
             { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
             { u"changes"_s, changes } });
         prevCursor = seq;
         changes = {};
     };
-    const bool ok = storage->forEachChange(
-        name, from, collections[name].head, [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
-            if (rowSeq != seq && !changes.isEmpty())
-                flush();
-            seq = rowSeq;
-            if (data.isEmpty())
-                changes.append(Protocol::toJson(RecordChange::remove(id)));
-            else
-                changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
-        });
-    if (!ok) {
-        qCWarning(lcServer) << "replaying" << name << "failed:" << storage->errorString();
-        session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
-        return;
-    }
+    const auto row = [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
+        if (rowSeq != seq && !changes.isEmpty())
+            flush();
+        seq = rowSeq;
+        if (data.isEmpty())
+            changes.append(Protocol::toJson(RecordChange::remove(id)));
+        else
+            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
+    };
+    if (!storage->forEachChange(name, from, upTo, row))
+        return false;
     if (!changes.isEmpty())
         flush();
+    return true;
+}
+
+void ServerPrivate::catchUp(qint64 toSeq)
+{
+    // Queued: the server may have closed (or be another listen()) since.
+    if (!storage || toSeq <= lastSeq)
+        return;
+    for (auto it = collections.begin(); it != collections.end(); ++it)
+        catchUp(it.key(), &it.value(), toSeq);
+    lastSeq = toSeq;
+}
+
+void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
+{
+    if (c->head < storage->logFloor()) {
+        // Trimmed past what this server sent: its subscribers start again.
+        c->cache.clear();
+        c->head = toSeq;
+        for (Session *subscriber : QList(c->subscribers))
+            startSnapshot(subscriber, name);
+        return;
+    }
+    // From the collection's own head, not from the announcement's start:
+    // nothing the server has not sent is skipped.
+    QList<QJsonObject> deltas;
+    if (!logDeltas(name, c->head, toSeq, &deltas)) {
+        qCWarning(lcServer) << "reading the change log of" << name << "failed:" << storage->errorString();
+        return;
+    }
+    if (deltas.isEmpty())
+        return;
+    // Another process wrote these records: read them again when needed.
+    c->cache.clear();
+    c->head = deltas.constLast().value(u"cursor"_s).toString().toLongLong();
+    for (const QJsonObject &delta : std::as_const(deltas)) {
+        const QString frame = Protocol::encode(delta);
+        for (Session *subscriber : std::as_const(c->subscribers))
+            subscriber->send(frame);
+    }
+    for (Session *subscriber : std::as_const(c->subscribers))
+        subscriber->flush();
 }
 
 void ServerPrivate::startSnapshot(Session *session, const QString &name)
@@ -769,6 +819,10 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     connect(d->tcpServer, &QTcpServer::newConnection, this, takeConnections);
     connect(d->tcpServer, &QTcpServer::pendingConnectionAvailable, this, takeConnections);
     connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
+    // Queued: never inside a batch, even when emitted from a storage call.
+    connect(
+        d->storage, &Storage::changesCommitted, this, [this](qint64, qint64 toSeq) { d->catchUp(toSeq); },
+        Qt::QueuedConnection);
     d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
     qCInfo(lcServer) << "listening on" << url().toString() << "database"
@@ -797,6 +851,7 @@ void Server::close()
     d->takenTx.clear();
     d->sessionByClient.clear();
     d->settled.clear();
+    disconnect(d->storage, nullptr, this, nullptr);
     std::exchange(d->storage, nullptr)->close();
     qCInfo(lcServer) << "closed";
 }

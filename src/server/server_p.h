@@ -80,6 +80,8 @@ public:
     void processQueue();
     //! Sends the next chunks of \a session's snapshots while its socket keeps up.
     void pumpSnapshots(Session *session);
+    //! Storage::changesCommitted(): brings every collection to \a toSeq.
+    void catchUp(qint64 toSeq);
 
     Server *q;
     ServerConfig config;
@@ -127,6 +129,10 @@ private:
     void follow(Session *session, const QString &name);
     //! Sends the logged changes of \a name after \a from.
     void replay(Session *session, const QString &name, qint64 from);
+    //! The delta frames (one per seq) of \a name's logged changes with
+    //! \a from < seq <= \a upTo; false on a storage error.
+    bool logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas);
+    void catchUp(const QString &name, Collection *c, qint64 toSeq);
     void startSnapshot(Session *session, const QString &name);
     void finishSnapshot(Session *session, const QString &name, qint64 cursor);
     void checkHeartbeats();

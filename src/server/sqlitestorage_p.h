@@ -10,7 +10,7 @@ QT_END_NAMESPACE
 namespace Optimist {
 
 //! The default Storage: one SQLite file (Qt SQL, WAL) that only this
-//! process writes.
+//! process writes, so it never emits changesCommitted().
 class SqliteStorage final : public Storage {
     Q_OBJECT
 

@@ -218,6 +218,8 @@ private Q_SLOTS:
     void cleanup();
 
     void shouldServeAClientFromAGivenStorage();
+    void shouldDeliverChangesCommittedElsewhereInSeqOrder();
+    void shouldSendASnapshotWhenTheLogWasTrimmedElsewhere();
 
 private:
     std::unique_ptr<RawClient> connectClient(const QString &clientId);
@@ -286,6 +288,85 @@ void tst_Storage::shouldServeAClientFromAGivenStorage()
     QCOMPARE(m_storage->state.changes.size(), 2);
     m_server->close();
     QVERIFY(!m_storage->isOpen());
+}
+
+static QJsonObject upsert(const QString &id, qint64 rev, const QJsonObject &fields)
+{
+    return { { u"op"_s, u"upsert"_s }, { u"id"_s, id }, { u"rev"_s, rev }, { u"fields"_s, fields } };
+}
+
+static bool isDelta(const QJsonObject &message, const QString &prevCursor, const QString &cursor)
+{
+    return message.value(u"type"_s) == u"delta"_s && message.value(u"prevCursor"_s) == prevCursor
+        && message.value(u"cursor"_s) == cursor;
+}
+
+void tst_Storage::shouldDeliverChangesCommittedElsewhereInSeqOrder()
+{
+    // Given a subscriber at cursor 1, which this server wrote
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    auto pusher = connectClient(u"pusher"_s);
+    auto watcher = connectClient(u"watcher"_s);
+    QVERIFY(pusher && watcher);
+    QCOMPARE(watcher->snapshot(u"todos"_s), QJsonArray());
+    pusher->push(1, { insertTodo(u"mine"_s, u"mine"_s) });
+    QCOMPARE(pusher->take().value(u"type"_s).toString(), u"ack"_s);
+    QVERIFY(isDelta(watcher->take(), u"0"_s, u"1"_s));
+
+    // When another process commits seq 3 while its seq 2 is still in flight,
+    // the watermark stays at 1: nothing is announced and nothing is sent
+    m_storage->commitElsewhere(3, u"high"_s, todoFields(u"high"_s));
+    QVERIFY(watcher->sync().isEmpty());
+
+    // When seq 2 commits (an update of the record this server wrote)
+    m_storage->commitElsewhere(2, u"mine"_s, todoFields(u"theirs"_s));
+    Q_EMIT m_storage->changesCommitted(1, 3);
+
+    // Then the subscriber gets both, in seq order, each from the cursor before
+    const QJsonObject first = watcher->take();
+    QVERIFY(isDelta(first, u"1"_s, u"2"_s));
+    QCOMPARE(first.value(u"changes"_s).toArray(), QJsonArray { upsert(u"mine"_s, 2, todoFields(u"theirs"_s)) });
+    const QJsonObject second = watcher->take();
+    QVERIFY(isDelta(second, u"2"_s, u"3"_s));
+    QCOMPARE(second.value(u"changes"_s).toArray(), QJsonArray { upsert(u"high"_s, 3, todoFields(u"high"_s)) });
+    QVERIFY(watcher->sync().isEmpty());
+
+    // And this server's next write takes the next seq and builds on the
+    // other process's record, not on the one it had cached
+    pusher->push(2, { updateTodo(u"mine"_s, { { u"done"_s, true } }) });
+    const QJsonObject ack = pusher->take();
+    QCOMPARE(ack.value(u"cursors"_s).toObject(), QJsonObject({ { u"todos"_s, u"4"_s } }));
+    const QJsonObject third = watcher->take();
+    QVERIFY(isDelta(third, u"3"_s, u"4"_s));
+    QCOMPARE(third.value(u"changes"_s).toArray(), QJsonArray { upsert(u"mine"_s, 4, todoFields(u"theirs"_s, true)) });
+
+    // An announcement of what the server already has sends nothing
+    Q_EMIT m_storage->changesCommitted(1, 3);
+    Q_EMIT m_storage->changesCommitted(3, 4);
+    QVERIFY(watcher->sync().isEmpty());
+}
+
+void tst_Storage::shouldSendASnapshotWhenTheLogWasTrimmedElsewhere()
+{
+    // Given a subscriber at cursor 0
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    auto watcher = connectClient(u"watcher"_s);
+    QVERIFY(watcher);
+    QCOMPARE(watcher->snapshot(u"todos"_s), QJsonArray());
+
+    // When another process writes seqs 1 and 2 and trims its log up to 2
+    m_storage->commitElsewhere(1, u"a"_s, todoFields(u"a"_s));
+    m_storage->commitElsewhere(2, u"b"_s, todoFields(u"b"_s));
+    QVERIFY(m_storage->trimLog(2));
+    Q_EMIT m_storage->changesCommitted(0, 2);
+
+    // Then the subscriber starts again from a snapshot at cursor 2
+    const QJsonObject snapshot = watcher->take();
+    QCOMPARE(snapshot.value(u"type"_s).toString(), u"snapshot"_s);
+    QCOMPARE(snapshot.value(u"cursor"_s).toString(), u"2"_s);
+    QCOMPARE(snapshot.value(u"last"_s).toBool(), true);
+    QCOMPARE(snapshot.value(u"records"_s).toArray().size(), 2);
+    QVERIFY(watcher->sync().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Storage)

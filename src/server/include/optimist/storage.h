@@ -112,6 +112,25 @@ public:
     virtual Lookup findRejection(const QString &clientId, qint64 tx, QString *code, QString *message) = 0;
     //! Forgets \a clientId's rejections up to and including \a upToTx.
     virtual bool trimRejections(const QString &clientId, qint64 upToTx) = 0;
+
+Q_SIGNALS:
+    //! The change feed: changes that someone other than this server (another
+    //! process on the same database) committed with \a fromSeq < seq <=
+    //! \a toSeq are in the log. The server answers after its current batch
+    //! (the connection is queued, so this may be emitted from inside a
+    //! call): each collection reads its log from its own head up to \a toSeq
+    //! (forEachChange()) and sends that to its subscribers, forgets its
+    //! cached records, and takes \a toSeq as the highest seq; a collection
+    //! whose log was trimmed past its head sends its subscribers a new
+    //! snapshot. An announcement at or below what the server has is ignored.
+    //!
+    //! \a toSeq is a watermark: emit it only once every seq at or below it
+    //! has committed or never will. Seqs may be assigned before commit, so a
+    //! lower seq can commit after a higher one is visible; announcing past
+    //! it would make every subscriber skip it for good. Emit in increasing
+    //! order, each \a fromSeq the previous \a toSeq. A storage only this
+    //! server writes (SQLite in one process) never emits it.
+    void changesCommitted(qint64 fromSeq, qint64 toSeq);
 };
 
 } // namespace Optimist
