@@ -166,75 +166,6 @@ void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
         session->send(delta);
 }
 
-bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas)
-{
-    QJsonArray changes;
-    qint64 prevCursor = from;
-    qint64 seq = 0;
-    auto flush = [&] {
-        deltas->append(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
-            { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
-            { u"changes"_s, changes } });
-        prevCursor = seq;
-        changes = {};
-    };
-    const auto row = [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
-        if (rowSeq != seq && !changes.isEmpty())
-            flush();
-        seq = rowSeq;
-        if (data.isEmpty())
-            changes.append(Protocol::toJson(RecordChange::remove(id)));
-        else
-            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
-    };
-    if (!storage->forEachChange(name, from, upTo, row))
-        return false;
-    if (!changes.isEmpty())
-        flush();
-    return true;
-}
-
-void ServerPrivate::catchUp(qint64 toSeq)
-{
-    // Queued: the server may have closed (or be another listen()) since.
-    if (!storage || toSeq <= lastSeq)
-        return;
-    for (auto it = collections.begin(); it != collections.end(); ++it)
-        catchUp(it.key(), &it.value(), toSeq);
-    lastSeq = toSeq;
-}
-
-void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
-{
-    if (c->head < storage->logFloor()) {
-        // Trimmed past what this server sent: its subscribers start again.
-        c->cache.clear();
-        c->head = toSeq;
-        for (Session *subscriber : QList(c->subscribers))
-            startSnapshot(subscriber, name);
-        return;
-    }
-    // From the collection's own head, not from the announcement's start:
-    // nothing the server has not sent is skipped.
-    QList<QJsonObject> deltas;
-    if (!logDeltas(name, c->head, toSeq, &deltas)) {
-        qCWarning(lcServer) << "reading the change log of" << name << "failed:" << storage->errorString();
-        return;
-    }
-    if (deltas.isEmpty())
-        return;
-    // Another process wrote these records: read them again when needed.
-    c->cache.clear();
-    c->head = deltas.constLast().value(u"cursor"_s).toString().toLongLong();
-    for (const QJsonObject &delta : std::as_const(deltas)) {
-        const QString frame = Protocol::encode(delta);
-        for (Session *subscriber : std::as_const(c->subscribers))
-            subscriber->send(frame);
-    }
-    for (Session *subscriber : std::as_const(c->subscribers))
-        subscriber->flush();
-}
-
 void ServerPrivate::startSnapshot(Session *session, const QString &name)
 {
     // Live deltas wait until the snapshot is sent (none between its chunks);
@@ -698,6 +629,36 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         session->flush();
 }
 
+bool ServerPrivate::openStorage()
+{
+    if (!customStorage && databasePath.isEmpty()) {
+        error = u"no database path set"_s;
+        return false;
+    }
+    defaultStorage.reset();
+    if (!customStorage)
+        defaultStorage = std::make_unique<SqliteStorage>(databasePath);
+    storage = customStorage ? customStorage : defaultStorage.get();
+    if (!storage->open()) {
+        error = storage->errorString();
+        storage = nullptr;
+        return false;
+    }
+    const QHash<QString, qint64> heads = storage->loggedHeads();
+    collections.clear();
+    const QMap<QString, Fields> configured = config.collections();
+    for (auto it = configured.cbegin(); it != configured.cend(); ++it) {
+        Collection &c = collections[it.key()];
+        c.fields = it.value();
+        for (qsizetype i = 0; i < c.fields.size(); ++i)
+            c.fieldIndex.insert(c.fields.at(i).name, i);
+        // A collection whose changes were all trimmed is at the log's floor.
+        c.head = heads.value(it.key(), storage->logFloor());
+    }
+    lastSeq = storage->lastSeq();
+    return true;
+}
+
 void ServerPrivate::checkHeartbeats()
 {
     const qint64 limit = 3 * qint64(config.limits().heartbeatMs);
@@ -760,31 +721,8 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->error = u"already listening"_s;
         return false;
     }
-    if (!d->customStorage && d->databasePath.isEmpty()) {
-        d->error = u"no database path set"_s;
+    if (!d->openStorage())
         return false;
-    }
-    d->defaultStorage.reset();
-    if (!d->customStorage)
-        d->defaultStorage = std::make_unique<SqliteStorage>(d->databasePath);
-    d->storage = d->customStorage ? d->customStorage : d->defaultStorage.get();
-    if (!d->storage->open()) {
-        d->error = d->storage->errorString();
-        d->storage = nullptr;
-        return false;
-    }
-    const QHash<QString, qint64> heads = d->storage->loggedHeads();
-    d->collections.clear();
-    const QMap<QString, Fields> collections = d->config.collections();
-    for (auto it = collections.cbegin(); it != collections.cend(); ++it) {
-        ServerPrivate::Collection &c = d->collections[it.key()];
-        c.fields = it.value();
-        for (qsizetype i = 0; i < c.fields.size(); ++i)
-            c.fieldIndex.insert(c.fields.at(i).name, i);
-        // A collection whose changes were all trimmed is at the log's floor.
-        c.head = heads.value(it.key(), d->storage->logFloor());
-    }
-    d->lastSeq = d->storage->lastSeq();
     d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
 
     // TCP is accepted here rather than by QWebSocketServer so that each

@@ -61,6 +61,8 @@ public:
     explicit ServerPrivate(Server *q);
 
     Collection *collection(const QString &name);
+    //! listen()'s first step: opens the storage and loads each collection's head.
+    bool openStorage();
     Authorizer *authorizer() const { return customAuthorizer ? customAuthorizer : defaultAuthorizer.get(); }
 
     //! Loads (and caches) what welcome reports as lastTx; false on a DB error.

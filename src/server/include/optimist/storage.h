@@ -120,9 +120,9 @@ Q_SIGNALS:
     //! (the connection is queued, so this may be emitted from inside a
     //! call): each collection reads its log from its own head up to \a toSeq
     //! (forEachChange()) and sends that to its subscribers, forgets its
-    //! cached records, and takes \a toSeq as the highest seq; a collection
+    //! cached records, and raises its highest seq to \a toSeq; a collection
     //! whose log was trimmed past its head sends its subscribers a new
-    //! snapshot. An announcement at or below what the server has is ignored.
+    //! snapshot. Announcing again what the server has sends nothing.
     //!
     //! \a toSeq is a watermark: emit it only once every seq at or below it
     //! has committed or never will. Seqs may be assigned before commit, so a
