@@ -18,8 +18,9 @@ class ServerPrivate;
 class Storage;
 
 //! The reference Optimist server (docs/protocol.md): a WebSocket server
-//! storing its collections in SQLite, or in a given Storage. It lives in the thread that created
-//! it and opens its database there; ServerThread runs one on its own thread.
+//! storing its collections in SQLite, or in a given Storage. It lives in the
+//! thread that created it and opens its storage there; ServerThread runs one
+//! on its own thread.
 class OPTIMIST_SERVER_EXPORT Server : public QObject {
     Q_OBJECT
 
