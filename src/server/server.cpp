@@ -5,6 +5,7 @@
 #include "messages_p.h"
 #include "protocol_p.h"
 #include "session_p.h"
+#include "sqlitestorage_p.h"
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonDocument>
@@ -77,7 +78,7 @@ bool ServerPrivate::lastTx(const QString &clientId, qint64 *tx)
         return true;
     }
     qint64 floor = 0;
-    if (!storage.lastTx(clientId, tx) || !storage.settledTx(clientId, &floor))
+    if (!storage->lastTx(clientId, tx) || !storage->settledTx(clientId, &floor))
         return false;
     lastTxByClient.insert(clientId, *tx);
     settledFloor.insert(clientId, floor);
@@ -146,7 +147,7 @@ void ServerPrivate::subscribe(Session *session, const QString &name, const QStri
     // Only a cursor as the server writes it resumes ("01" or " 1" never came
     // from here): a replay's prevCursor must equal what the client sent.
     numeric = numeric && QString::number(from) == cursor;
-    if (!numeric || from < storage.logFloor() || from > c.head)
+    if (!numeric || from < storage->logFloor() || from > c.head)
         return startSnapshot(session, name);
     follow(session, name);
     replay(session, name, from);
@@ -163,32 +164,14 @@ void ServerPrivate::follow(Session *session, const QString &name)
 void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
 {
     // The log reaches back to the client's cursor: replay what it missed.
-    QJsonArray changes;
-    qint64 prevCursor = from;
-    qint64 seq = 0;
-    auto flush = [&] {
-        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
-            { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
-            { u"changes"_s, changes } });
-        prevCursor = seq;
-        changes = {};
-    };
-    const bool ok = storage.forEachChange(name, from, [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
-        if (rowSeq != seq && !changes.isEmpty())
-            flush();
-        seq = rowSeq;
-        if (data.isEmpty())
-            changes.append(Protocol::toJson(RecordChange::remove(id)));
-        else
-            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
-    });
-    if (!ok) {
-        qCWarning(lcServer) << "replaying" << name << "failed:" << storage.errorString();
+    QList<QJsonObject> deltas;
+    if (!logDeltas(name, from, collections[name].head, &deltas)) {
+        qCWarning(lcServer) << "replaying" << name << "failed:" << storage->errorString();
         session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
         return;
     }
-    if (!changes.isEmpty())
-        flush();
+    for (const QJsonObject &delta : std::as_const(deltas))
+        session->send(delta);
 }
 
 void ServerPrivate::startSnapshot(Session *session, const QString &name)
@@ -196,9 +179,9 @@ void ServerPrivate::startSnapshot(Session *session, const QString &name)
     // Live deltas wait until the snapshot is sent (none between its chunks);
     // then the log brings the client from the snapshot's cursor to the head.
     unsubscribe(session, name);
-    std::unique_ptr<Storage::RecordStream> records = storage.openRecordStream(name);
+    std::unique_ptr<Storage::RecordStream> records = storage->openRecordStream(name);
     if (!records) {
-        qCWarning(lcServer) << "reading" << name << "failed:" << storage.errorString();
+        qCWarning(lcServer) << "reading" << name << "failed:" << storage->errorString();
         session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
         return;
     }
@@ -251,7 +234,7 @@ void ServerPrivate::finishSnapshot(Session *session, const QString &name, qint64
         return;
     // What changed while the snapshot was sent follows as deltas, unless
     // the log no longer reaches back that far.
-    if (cursor < storage.logFloor())
+    if (cursor < storage->logFloor())
         return startSnapshot(session, name);
     follow(session, name);
     if (cursor != collections[name].head)
@@ -288,7 +271,7 @@ void ServerPrivate::processQueue()
         undoHeads.clear();
         undoLastTx.clear();
         batchLastTx.clear();
-        databaseFailed = !storage.begin();
+        databaseFailed = !storage->begin();
 
         QList<Outcome> outcomes;
         outcomes.reserve(batch.size());
@@ -298,20 +281,20 @@ void ServerPrivate::processQueue()
             outcomes.append(process(pending));
         }
         for (auto it = batchLastTx.cbegin(); it != batchLastTx.cend() && !databaseFailed; ++it)
-            databaseFailed = !storage.setLastTx(it.key(), it.value());
+            databaseFailed = !storage->setLastTx(it.key(), it.value());
         // A rejection is kept until its client says it holds the outcome.
         for (auto it = settled.cbegin(); it != settled.cend() && !databaseFailed; ++it)
-            databaseFailed = !storage.trimRejections(it.key(), it.value());
+            databaseFailed = !storage->trimRejections(it.key(), it.value());
         const qint64 retention = config.limits().changeLogRetention;
-        if (!databaseFailed && lastSeq - storage.logFloor() > retention + retention / 16)
-            databaseFailed = !storage.trimLog(lastSeq - retention);
+        if (!databaseFailed && lastSeq - storage->logFloor() > retention + retention / 16)
+            databaseFailed = !storage->trimLog(lastSeq - retention);
         if (!databaseFailed)
-            databaseFailed = !storage.commit();
+            databaseFailed = !storage->commit();
 
         if (databaseFailed) {
             qCWarning(lcServer) << "database failure, rejecting" << batch.size()
-                                << "transactions:" << storage.errorString();
-            storage.rollback();
+                                << "transactions:" << storage->errorString();
+            storage->rollback();
             lastSeq = savedLastSeq;
             // The cache may hold what the batch wrote: read again from the database.
             for (Collection &c : collections)
@@ -352,7 +335,7 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
     if (pending.tx <= last) {
         // Processed before: answer again with the recorded outcome.
         Outcome outcome;
-        switch (storage.findRejection(pending.clientId, pending.tx, &outcome.code, &outcome.message)) {
+        switch (storage->findRejection(pending.clientId, pending.tx, &outcome.code, &outcome.message)) {
         case Storage::Lookup::Found:
             return outcome;
         case Storage::Lookup::Missing:
@@ -378,7 +361,7 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
     // A rejected mutation has written nothing, so a transaction of one
     // mutation needs no savepoint to be undone.
     const bool useSavepoint = pending.mutations.size() > 1;
-    if (useSavepoint && !storage.savepoint()) {
+    if (useSavepoint && !storage->savepoint()) {
         databaseFailed = true;
         return {};
     }
@@ -405,14 +388,14 @@ ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
     batchLastTx.insert(pending.clientId, pending.tx);
     if (!code.isEmpty()) {
         if (useSavepoint) {
-            storage.rollbackToSavepoint();
+            storage->rollbackToSavepoint();
             forgetCached(txCached);
         }
-        databaseFailed = !storage.addRejection(pending.clientId, pending.tx, code, message)
-            || (useSavepoint && !storage.releaseSavepoint());
+        databaseFailed = !storage->addRejection(pending.clientId, pending.tx, code, message)
+            || (useSavepoint && !storage->releaseSavepoint());
         return Outcome::rejected(code, message);
     }
-    if (useSavepoint && !storage.releaseSavepoint()) {
+    if (useSavepoint && !storage->releaseSavepoint()) {
         databaseFailed = true;
         return {};
     }
@@ -480,10 +463,10 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         record = cached.value();
     } else {
         QByteArray data;
-        lookup = storage.readRecord(mutation.collection, mutation.id, &data);
+        lookup = storage->readRecord(mutation.collection, mutation.id, &data);
         if (lookup == Storage::Lookup::Failed) {
             *code = ErrorCode::Internal;
-            return storage.errorString();
+            return storage->errorString();
         }
         if (lookup == Storage::Lookup::Found)
             record = QJsonDocument::fromJson(data).object();
@@ -507,19 +490,19 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
     bool written = false;
     if (mutation.kind == Mutation::Kind::Remove) {
         change = Protocol::toJson(RecordChange::remove(mutation.id));
-        written = storage.removeRecord(mutation.collection, mutation.id)
-            && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, {});
+        written = storage->removeRecord(mutation.collection, mutation.id)
+            && storage->appendChange(seq, (*index)++, mutation.collection, mutation.id, {});
     } else {
         for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
             record.insert(it.key(), Protocol::toJson(it.value()));
         const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
         change = Protocol::upsertToJson(mutation.id, quint64(seq), record);
-        written = storage.writeRecord(mutation.collection, mutation.id, json, seq)
-            && storage.appendChange(seq, (*index)++, mutation.collection, mutation.id, json);
+        written = storage->writeRecord(mutation.collection, mutation.id, json, seq)
+            && storage->appendChange(seq, (*index)++, mutation.collection, mutation.id, json);
     }
     if (!written) {
         *code = ErrorCode::Internal;
-        return storage.errorString();
+        return storage->errorString();
     }
     if (mutation.kind == Mutation::Kind::Remove) {
         c->cache.remove(mutation.id);
@@ -648,6 +631,36 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         session->flush();
 }
 
+bool ServerPrivate::openStorage()
+{
+    if (!customStorage && databasePath.isEmpty()) {
+        error = u"no database path set"_s;
+        return false;
+    }
+    defaultStorage.reset();
+    if (!customStorage)
+        defaultStorage = std::make_unique<SqliteStorage>(databasePath);
+    storage = customStorage ? customStorage : defaultStorage.get();
+    if (!storage->open()) {
+        error = storage->errorString();
+        storage = nullptr;
+        return false;
+    }
+    const QHash<QString, qint64> heads = storage->loggedHeads();
+    collections.clear();
+    const QMap<QString, Fields> configured = config.collections();
+    for (auto it = configured.cbegin(); it != configured.cend(); ++it) {
+        Collection &c = collections[it.key()];
+        c.fields = it.value();
+        for (qsizetype i = 0; i < c.fields.size(); ++i)
+            c.fieldIndex.insert(c.fields.at(i).name, i);
+        // A collection whose changes were all trimmed is at the log's floor.
+        c.head = heads.value(it.key(), storage->logFloor());
+    }
+    lastSeq = storage->lastSeq();
+    return true;
+}
+
 void ServerPrivate::checkHeartbeats()
 {
     const qint64 limit = 3 * qint64(config.limits().heartbeatMs);
@@ -689,6 +702,16 @@ void Server::setDatabasePath(const QString &path)
     d->databasePath = path;
 }
 
+Storage *Server::storage() const
+{
+    return d->customStorage;
+}
+
+void Server::setStorage(Storage *storage)
+{
+    d->customStorage = storage;
+}
+
 void Server::setAuthorizer(Authorizer *authorizer)
 {
     d->customAuthorizer = authorizer;
@@ -700,26 +723,8 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->error = u"already listening"_s;
         return false;
     }
-    if (d->databasePath.isEmpty()) {
-        d->error = u"no database path set"_s;
+    if (!d->openStorage())
         return false;
-    }
-    if (!d->storage.open(d->databasePath)) {
-        d->error = d->storage.errorString();
-        return false;
-    }
-    const QHash<QString, qint64> heads = d->storage.loggedHeads();
-    d->collections.clear();
-    const QMap<QString, Fields> collections = d->config.collections();
-    for (auto it = collections.cbegin(); it != collections.cend(); ++it) {
-        ServerPrivate::Collection &c = d->collections[it.key()];
-        c.fields = it.value();
-        for (qsizetype i = 0; i < c.fields.size(); ++i)
-            c.fieldIndex.insert(c.fields.at(i).name, i);
-        // A collection whose changes were all trimmed is at the log's floor.
-        c.head = heads.value(it.key(), d->storage.logFloor());
-    }
-    d->lastSeq = d->storage.lastSeq();
     d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
 
     // TCP is accepted here rather than by QWebSocketServer so that each
@@ -739,7 +744,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     if (!d->tcpServer->listen(address, port)) {
         d->error = d->tcpServer->errorString();
         delete std::exchange(d->tcpServer, nullptr);
-        d->storage.close();
+        std::exchange(d->storage, nullptr)->close();
         return false;
     }
     d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
@@ -754,10 +759,15 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     connect(d->tcpServer, &QTcpServer::newConnection, this, takeConnections);
     connect(d->tcpServer, &QTcpServer::pendingConnectionAvailable, this, takeConnections);
     connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
+    // Queued: never inside a batch, even when emitted from a storage call.
+    connect(
+        d->storage, &Storage::changesCommitted, this, [this](qint64, qint64 toSeq) { d->catchUp(toSeq); },
+        Qt::QueuedConnection);
     d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
-    qCInfo(lcServer) << "listening on" << url().toString() << "database" << d->databasePath << "server id"
-                     << d->storage.serverId();
+    qCInfo(lcServer) << "listening on" << url().toString() << "database"
+                     << (d->customStorage ? u"(given storage)"_s : d->databasePath) << "server id"
+                     << d->storage->serverId();
     return true;
 }
 
@@ -782,7 +792,8 @@ void Server::close()
     d->sessionByClient.clear();
     d->settled.clear();
     d->settledFloor.clear();
-    d->storage.close();
+    disconnect(d->storage, nullptr, this, nullptr);
+    std::exchange(d->storage, nullptr)->close();
     qCInfo(lcServer) << "closed";
 }
 

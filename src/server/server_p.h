@@ -3,7 +3,7 @@
 
 #include "authorizer.h"
 #include "server.h"
-#include "storage_p.h"
+#include "storage.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
@@ -55,6 +55,8 @@ public:
     explicit ServerPrivate(Server *q);
 
     Collection *collection(const QString &name);
+    //! listen()'s first step: opens the storage and loads each collection's head.
+    bool openStorage();
     Authorizer *authorizer() const { return customAuthorizer ? customAuthorizer : defaultAuthorizer.get(); }
 
     //! Loads (and caches) what welcome reports as lastTx; false on a DB error.
@@ -74,6 +76,8 @@ public:
     void processQueue();
     //! Sends the next chunks of \a session's snapshots while its socket keeps up.
     void pumpSnapshots(Session *session);
+    //! Storage::changesCommitted(): brings every collection to \a toSeq.
+    void catchUp(qint64 toSeq);
 
     Server *q;
     ServerConfig config;
@@ -83,7 +87,12 @@ public:
     std::unique_ptr<Authorizer> defaultAuthorizer;
     QTcpServer *tcpServer = nullptr;
     QWebSocketServer *webSocketServer = nullptr;
-    Storage storage;
+    //! Set by Server::setStorage(); not owned.
+    Storage *customStorage = nullptr;
+    //! The storage opened by listen(): customStorage, or the SQLite one at
+    //! databasePath.
+    Storage *storage = nullptr;
+    std::unique_ptr<Storage> defaultStorage;
     QString error;
 
     QHash<QString, Collection> collections;
@@ -119,6 +128,10 @@ private:
     void follow(Session *session, const QString &name);
     //! Sends the logged changes of \a name after \a from.
     void replay(Session *session, const QString &name, qint64 from);
+    //! The delta frames (one per seq) of \a name's logged changes with
+    //! \a from < seq <= \a upTo; false on a storage error.
+    bool logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas);
+    void catchUp(const QString &name, Collection *c, qint64 toSeq);
     void startSnapshot(Session *session, const QString &name);
     void finishSnapshot(Session *session, const QString &name, qint64 cursor);
     void checkHeartbeats();

@@ -252,7 +252,7 @@ void Session::handleHello(const QJsonObject &message)
     // transaction answered as a resend of another.
     lastTx = m_server->takenTx.value(m_clientId);
     const ServerConfig::Limits limits = m_server->config.limits();
-    send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage.serverId(), limits.heartbeatMs,
+    send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage->serverId(), limits.heartbeatMs,
         lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
              .toJson());
 }

@@ -8,7 +8,7 @@
 
 #include <optional>
 
-#include "storage_p.h"
+#include "storage.h"
 
 #include <deque>
 #include <memory>

@@ -15,10 +15,12 @@ namespace Optimist {
 
 class Authorizer;
 class ServerPrivate;
+class Storage;
 
 //! The reference Optimist server (docs/protocol.md): a WebSocket server
-//! storing its collections in SQLite. It lives in the thread that created
-//! it and opens its database there; ServerThread runs one on its own thread.
+//! storing its collections in SQLite, or in a given Storage. It lives in the
+//! thread that created it and opens its storage there; ServerThread runs one
+//! on its own thread.
 class OPTIMIST_SERVER_EXPORT Server : public QObject {
     Q_OBJECT
 
@@ -31,8 +33,17 @@ public:
     void setConfig(const ServerConfig &config);
 
     QString databasePath() const;
-    //! The SQLite file, created when missing. Takes effect at the next listen().
+    //! The SQLite file, created when missing. Takes effect at the next
+    //! listen(); unused while a storage is set (setStorage()).
     void setDatabasePath(const QString &path);
+
+    Storage *storage() const;
+    //! Keeps the collections in \a storage instead of SQLite at
+    //! databasePath(); nullptr (the default) goes back to SQLite. Takes
+    //! effect at the next listen(), which opens it; close() (and so the
+    //! server's destructor) closes it. Not owned: it must stay alive until
+    //! then, and live in the server's thread.
+    void setStorage(Storage *storage);
 
     QSslConfiguration sslConfiguration() const;
     //! Serves wss:// (TLS) with this configuration's local certificate and

@@ -1,0 +1,87 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// The change log to subscribers: reading it as delta frames, and the change
+// feed (Storage::changesCommitted()) from other processes.
+#include "server_p.h"
+
+#include "protocol_p.h"
+#include "session_p.h"
+
+#include <QtCore/QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas)
+{
+    QJsonArray changes;
+    qint64 prevCursor = from;
+    qint64 seq = 0;
+    auto flush = [&] {
+        deltas->append(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
+            { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
+            { u"changes"_s, changes } });
+        prevCursor = seq;
+        changes = {};
+    };
+    const auto row = [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
+        if (rowSeq != seq && !changes.isEmpty())
+            flush();
+        seq = rowSeq;
+        if (data.isEmpty())
+            changes.append(Protocol::toJson(RecordChange::remove(id)));
+        else
+            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
+    };
+    if (!storage->forEachChange(name, from, upTo, row))
+        return false;
+    if (!changes.isEmpty())
+        flush();
+    return true;
+}
+
+void ServerPrivate::catchUp(qint64 toSeq)
+{
+    // Queued: the server may have closed since.
+    if (!storage)
+        return;
+    // Every collection, whatever lastSeq says: what a collection's log holds
+    // above its head, this server has not sent.
+    for (auto it = collections.begin(); it != collections.end(); ++it)
+        catchUp(it.key(), &it.value(), toSeq);
+    lastSeq = std::max(lastSeq, toSeq);
+}
+
+void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
+{
+    if (c->head < storage->logFloor()) {
+        // Trimmed past what this server sent: its subscribers start again.
+        c->cache.clear();
+        // At or above the floor, or each new snapshot would be too old again.
+        c->head = std::max({ c->head, toSeq, storage->logFloor() });
+        for (Session *subscriber : QList(c->subscribers))
+            startSnapshot(subscriber, name);
+        return;
+    }
+    // From the collection's own head, not from the announcement's start:
+    // nothing the server has not sent is skipped.
+    QList<QJsonObject> deltas;
+    if (!logDeltas(name, c->head, toSeq, &deltas)) {
+        qCWarning(lcServer) << "reading the change log of" << name << "failed:" << storage->errorString();
+        return;
+    }
+    if (deltas.isEmpty())
+        return;
+    // Another process wrote these records: read them again when needed.
+    c->cache.clear();
+    c->head = deltas.constLast().value(u"cursor"_s).toString().toLongLong();
+    for (const QJsonObject &delta : std::as_const(deltas)) {
+        const QString frame = Protocol::encode(delta);
+        for (Session *subscriber : std::as_const(c->subscribers))
+            subscriber->send(frame);
+    }
+    for (Session *subscriber : std::as_const(c->subscribers))
+        subscriber->flush();
+}
+
+} // namespace Optimist
