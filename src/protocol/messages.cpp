@@ -38,9 +38,6 @@ constexpr QLatin1StringView MaxMutationsPerTransaction { "maxMutationsPerTransac
 constexpr QLatin1StringView MaxPendingPushes { "maxPendingPushes" };
 } // namespace Key
 
-//! JSON numbers are doubles: integers are exact up to 2^53.
-constexpr double MaxSafeInteger = 9007199254740992.0;
-
 //! Reads the fields of one message; the first problem met is the error.
 class Reader {
 public:
@@ -76,8 +73,7 @@ public:
     void integer(QLatin1StringView key, qint64 *out, double minimum, double maximum = MaxSafeInteger)
     {
         const QJsonValue value = m_json.value(key);
-        const double number = value.toDouble();
-        if (value.isDouble() && std::trunc(number) == number && number >= minimum && number <= maximum)
+        if (isInteger(value, minimum, maximum))
             *out = value.toInteger();
         else
             fail(u"field '%1' must be an integer from %2 to %3"_s.arg(key).arg(qint64(minimum)).arg(qint64(maximum)));

@@ -124,6 +124,12 @@ QJsonObject snapshotRecordToJson(const QString &id, quint64 revision, const QJso
     return object;
 }
 
+bool isInteger(const QJsonValue &value, double minimum, double maximum)
+{
+    const double number = value.toDouble();
+    return value.isDouble() && std::trunc(number) == number && number >= minimum && number <= maximum;
+}
+
 //! Reads the optional "rev" of a record: a positive integer, or absent (0).
 static bool readRevision(const QJsonObject &object, quint64 *revision, QString *error)
 {
@@ -131,12 +137,11 @@ static bool readRevision(const QJsonObject &object, quint64 *revision, QString *
     *revision = 0;
     if (rev.isUndefined() || rev.isNull())
         return true;
-    const double number = rev.toDouble(-1);
-    if (!rev.isDouble() || number < 1 || number != std::floor(number) || number > 9007199254740992.0) {
+    if (!isInteger(rev, 1)) {
         *error = u"field 'rev' must be a positive integer"_s;
         return false;
     }
-    *revision = quint64(number);
+    *revision = quint64(rev.toInteger());
     return true;
 }
 

@@ -64,6 +64,12 @@ bool recordChangeFromJson(const QJsonValue &json, RecordChange *change, QString 
 //! the records its model does not hold at that revision).
 bool snapshotRecordFromJson(const QJsonValue &json, SnapshotRecord *record, QJsonObject *fields, QString *error);
 
+//! JSON numbers are doubles: integers are exact up to 2^53.
+inline constexpr double MaxSafeInteger = 9007199254740992.0;
+//! Whether \a value is a JSON number with no fraction in [minimum, maximum]:
+//! the one test of every integer field of the protocol.
+bool isInteger(const QJsonValue &value, double minimum, double maximum = MaxSafeInteger);
+
 //! One compact JSON text frame.
 QString encode(const QJsonObject &message);
 //! Parses a text frame into an object with a string "type"; else says why.

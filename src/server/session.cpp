@@ -10,8 +10,6 @@
 #include <QtCore/QJsonArray>
 #include <QtWebSockets/QWebSocket>
 
-#include <cmath>
-
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -210,19 +208,13 @@ void Session::refuseLargeFrame(const QString &frame)
     sendError(ErrorCode::TooLarge, message);
 }
 
-static bool isInteger(const QJsonValue &value, double minimum)
-{
-    const double number = value.toDouble();
-    return value.isDouble() && std::trunc(number) == number && number >= minimum && number <= 9007199254740992.0;
-}
-
 void Session::handleHello(const QJsonObject &message)
 {
     const QString ref = QString(Protocol::Type::Hello);
     const QJsonValue protocol = message.value("protocol"_L1);
     const QJsonValue clientId = message.value("clientId"_L1);
     const QJsonValue token = message.value("token"_L1);
-    if (!isInteger(protocol, -9007199254740992.0))
+    if (!Protocol::isInteger(protocol, -Protocol::MaxSafeInteger))
         return sendError(ErrorCode::InvalidMessage, u"field 'protocol' must be an integer"_s, ref);
     if (!clientId.isString() || clientId.toString().isEmpty() || Field::characterCount(clientId.toString()) > 128)
         return sendError(ErrorCode::InvalidMessage, u"field 'clientId' must be a string of 1 to 128 characters"_s, ref);
@@ -312,7 +304,7 @@ PendingTransaction Session::readTransaction(const QJsonObject &object, qint64 tx
 std::optional<Session::Refusal> Session::checkPushed(
     const QJsonValue &tx, qint64 takenTx, qint64 resume, const QList<PendingTransaction> &taken) const
 {
-    if (!isInteger(tx, 1))
+    if (!Protocol::isInteger(tx, 1))
         return Refusal { ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, resume };
     const qint64 number = tx.toInteger();
     if (!taken.isEmpty() && number <= taken.constLast().tx) {
@@ -346,7 +338,7 @@ void Session::handlePush(const QJsonObject &message)
         return refusePush(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, takenTx + 1);
     const QJsonValue settled = message.value("settledTx"_L1);
     const bool settles = !settled.isUndefined() && !settled.isNull();
-    if (settles && !isInteger(settled, 0))
+    if (settles && !Protocol::isInteger(settled, 0))
         return refusePush(ErrorCode::InvalidMessage, u"field 'settledTx' must be an integer ≥ 0"_s, takenTx + 1);
     if (settles)
         m_server->settle(m_clientId, settled.toInteger());
