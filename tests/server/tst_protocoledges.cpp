@@ -8,7 +8,6 @@
 #include <optimist/server.h>
 #include <optimist/serverconfig.h>
 
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QSet>
@@ -919,16 +918,14 @@ void tst_ProtocolEdges::pingFloodWithoutReadingIsBounded()
     for (int i = 0; i < 2000; ++i)
         burst += maskedFrame(
             R"({"type":"ping","id":"0123456789012345678901234567890123456789012345678901234567890123456789"})");
-    qint64 maxQueued = 0;
     for (int round = 0; round < 400 && m_server->connectionCount() > 1; ++round) {
         flood->write(burst);
+        // The server runs on this thread: let it read the burst.
         QTest::qWait(5);
-        maxQueued = qMax(maxQueued, m_server->queuedBytes());
         QVERIFY2(
             m_server->queuedBytes() <= 2 * limits.maxQueuedBytes, qPrintable(QString::number(m_server->queuedBytes())));
     }
     QTRY_COMPARE(m_server->connectionCount(), 1);
-    qDebug() << "max queued" << maxQueued;
     good->send(pushOf({ 1 }));
     QCOMPARE(answers(drain(good.get())), QStringList { u"ack 1"_s });
 }
@@ -948,14 +945,8 @@ void tst_ProtocolEdges::replacedNonReadersGoWithinTheHeartbeat()
         QVERIFY(sockets.back());
         sockets.back()->write(maskedFrame(R"({"type":"hello","protocol":1,"clientId":"same"})"));
         sockets.back()->flush();
-        QTest::qWait(20);
     }
-    QElapsedTimer timer;
-    timer.start();
-    while (m_server->connectionCount() > 0 && timer.elapsed() < 10000)
-        QTest::qWait(50);
-    qDebug() << "left" << m_server->connectionCount() << "after" << timer.elapsed() << "ms";
-    QCOMPARE(m_server->connectionCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, 10000);
 }
 
 QTEST_MAIN(tst_ProtocolEdges)
