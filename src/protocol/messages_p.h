@@ -283,8 +283,9 @@ inline constexpr QByteArrayView Suffix = "]}";
 
 //! ping (either way); the answer is a pong with the same id.
 struct PingMessage {
-    //! Any JSON value, echoed as it is; undefined when absent.
-    QJsonValue id;
+    //! Any JSON value, echoed as it is; undefined when absent (and then
+    //! left out: a default QJsonValue would be null).
+    QJsonValue id = QJsonValue::Undefined;
 
     QJsonObject toJson() const;
     static Result<PingMessage> fromJson(const QJsonObject &json);
@@ -293,7 +294,7 @@ struct PingMessage {
 
 //! pong (either way): answers a ping.
 struct PongMessage {
-    QJsonValue id;
+    QJsonValue id = QJsonValue::Undefined;
 
     QJsonObject toJson() const;
     static Result<PongMessage> fromJson(const QJsonObject &json);
