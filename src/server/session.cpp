@@ -5,9 +5,7 @@
 #include "protocol_p.h"
 #include "server_p.h"
 #include <optimist/errorcodes.h>
-#include <optimist/field.h>
 
-#include <QtCore/QJsonArray>
 #include <QtWebSockets/QWebSocket>
 
 #if defined(__GLIBC__)

@@ -7,8 +7,6 @@
 
 #include <optimist/errorcodes.h>
 
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QLockFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
