@@ -2,6 +2,7 @@
 #include "messages_p.h"
 
 #include "protocol_p.h"
+#include "reader_p.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QStringBuilder>
@@ -13,119 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Optimist::Protocol {
-
-namespace {
-
-namespace Key {
-constexpr QLatin1StringView Type { "type" };
-constexpr QLatin1StringView Tx { "tx" };
-constexpr QLatin1StringView Code { "code" };
-constexpr QLatin1StringView Message { "message" };
-constexpr QLatin1StringView Ref { "ref" };
-constexpr QLatin1StringView RetryAfterMs { "retryAfterMs" };
-constexpr QLatin1StringView ExpectedTx { "expectedTx" };
-constexpr QLatin1StringView Supported { "supported" };
-constexpr QLatin1StringView Cursors { "cursors" };
-constexpr QLatin1StringView Retryable { "retryable" };
-constexpr QLatin1StringView Protocol { "protocol" };
-constexpr QLatin1StringView ClientId { "clientId" };
-constexpr QLatin1StringView ServerId { "serverId" };
-constexpr QLatin1StringView HeartbeatMs { "heartbeatMs" };
-constexpr QLatin1StringView LastTx { "lastTx" };
-constexpr QLatin1StringView Limits { "limits" };
-constexpr QLatin1StringView MaxFrameBytes { "maxFrameBytes" };
-constexpr QLatin1StringView MaxMutationsPerTransaction { "maxMutationsPerTransaction" };
-constexpr QLatin1StringView MaxPendingPushes { "maxPendingPushes" };
-} // namespace Key
-
-//! Reads the fields of one message; the first problem met is the error.
-class Reader {
-public:
-    //! For an object inside a message.
-    explicit Reader(const QJsonObject &json)
-        : m_json(json)
-    {
-    }
-    Reader(const QJsonObject &json, QLatin1StringView type)
-        : m_json(json)
-    {
-        if (json.value(Key::Type).toString() != type)
-            fail(u"a message of type '%1' expected"_s.arg(type));
-    }
-
-    void string(QLatin1StringView key, QString *out, bool nonEmpty)
-    {
-        const QJsonValue value = m_json.value(key);
-        if (value.isString() && !(nonEmpty && value.toString().isEmpty()))
-            *out = value.toString();
-        else
-            fail(nonEmpty ? u"field '%1' must be a non-empty string"_s.arg(key)
-                          : u"field '%1' must be a string"_s.arg(key));
-    }
-
-    //! Absent or null leaves \a out as it is.
-    void optionalString(QLatin1StringView key, QString *out)
-    {
-        if (isPresent(key))
-            string(key, out, false);
-    }
-
-    void integer(QLatin1StringView key, qint64 *out, double minimum, double maximum = MaxSafeInteger)
-    {
-        const QJsonValue value = m_json.value(key);
-        if (isInteger(value, minimum, maximum))
-            *out = value.toInteger();
-        else
-            fail(u"field '%1' must be an integer from %2 to %3"_s.arg(key).arg(qint64(minimum)).arg(qint64(maximum)));
-    }
-
-    void optionalInteger(QLatin1StringView key, std::optional<qint64> *out, double minimum)
-    {
-        if (!isPresent(key))
-            return;
-        qint64 value = 0;
-        integer(key, &value, minimum);
-        *out = value;
-    }
-
-    void boolean(QLatin1StringView key, bool *out)
-    {
-        const QJsonValue value = m_json.value(key);
-        if (value.isBool())
-            *out = value.toBool();
-        else
-            fail(u"field '%1' must be true or false"_s.arg(key));
-    }
-
-    //! An object of strings, such as an ack's cursors.
-    void stringObject(QLatin1StringView key, QJsonObject *out)
-    {
-        const QJsonValue value = m_json.value(key);
-        const QJsonObject object = value.toObject();
-        if (!value.isObject() || std::any_of(object.begin(), object.end(), [](auto v) { return !v.isString(); }))
-            return fail(u"field '%1' must be an object of strings"_s.arg(key));
-        *out = object;
-    }
-
-    bool isPresent(QLatin1StringView key) const
-    {
-        const QJsonValue value = m_json.value(key);
-        return !value.isUndefined() && !value.isNull();
-    }
-    bool failed() const { return !m_error.isEmpty(); }
-    Failure failure() const { return { m_error }; }
-    void fail(const QString &error)
-    {
-        if (m_error.isEmpty())
-            m_error = error;
-    }
-
-private:
-    const QJsonObject m_json;
-    QString m_error;
-};
-
-} // namespace
 
 QJsonObject ErrorMessage::toJson() const
 {

@@ -6,9 +6,14 @@
 // why the JSON is not one. (Qt Remote Objects keeps one serialize/deserialize
 // pair per packet type the same way.)
 
+#include <optimist/change.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QStringView>
 
 #include <optional>
@@ -116,6 +121,184 @@ struct WelcomeMessage {
     QJsonObject toJson() const;
     static Result<WelcomeMessage> fromJson(const QJsonObject &json);
     friend bool operator==(const WelcomeMessage &, const WelcomeMessage &) = default;
+};
+
+//! The type of a message that decode() accepted.
+QString messageType(const QJsonObject &message);
+
+//! hello (client → server): the first message of a connection.
+struct HelloMessage {
+    qint64 protocol = 0;
+    //! 1 to 128 characters (Unicode code points).
+    QString clientId;
+    //! Absent or null reads as empty; the client always sends one.
+    QString token;
+
+    QJsonObject toJson() const;
+    static Result<HelloMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const HelloMessage &, const HelloMessage &) = default;
+};
+
+//! subscribe (client → server).
+struct SubscribeMessage {
+    QString collection;
+    //! The last cursor applied; empty for a first load (null on the wire).
+    QString cursor;
+
+    QJsonObject toJson() const;
+    static Result<SubscribeMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const SubscribeMessage &, const SubscribeMessage &) = default;
+};
+
+//! unsubscribe (client → server).
+struct UnsubscribeMessage {
+    QString collection;
+
+    QJsonObject toJson() const;
+    static Result<UnsubscribeMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const UnsubscribeMessage &, const UnsubscribeMessage &) = default;
+};
+
+//! snapshot (server → client): one chunk of a collection's confirmed state.
+struct SnapshotMessage {
+    //! {id, rev, fields}, its fields left as JSON: a client converts only
+    //! the records its model does not hold at that revision.
+    struct Record {
+        QString id;
+        //! 0: left out on the wire (compare field by field).
+        quint64 revision = 0;
+        QJsonObject fields;
+        friend bool operator==(const Record &, const Record &) = default;
+    };
+
+    QString collection;
+    QString cursor;
+    qint64 chunk = 0;
+    bool last = false;
+    QList<Record> records;
+    //! Read only: why each malformed record was left out of records, so one
+    //! bad record does not cost the client the rest of the snapshot.
+    QStringList skipped;
+
+    QJsonObject toJson() const;
+    static Result<SnapshotMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const SnapshotMessage &, const SnapshotMessage &) = default;
+};
+
+//! delta (server → client): changes since prevCursor, up to cursor.
+struct DeltaMessage {
+    QString collection;
+    QString prevCursor;
+    QString cursor;
+    QList<RecordChange> changes;
+    //! The receiver's transactions whose effects this delta contains.
+    QList<qint64> acks;
+
+    QJsonObject toJson() const;
+    static Result<DeltaMessage> fromJson(const QJsonObject &json);
+    //! RecordChange has no operator== of its own: compared field by field.
+    friend bool operator==(const DeltaMessage &, const DeltaMessage &);
+
+    //! The server's fan-out: one frame encoded once for every subscriber,
+    //! from changes already in JSON (changeToJson()), without acks.
+    static QString frame(const QString &collection, qint64 prevCursor, qint64 cursor, const QJsonArray &changes);
+    //! \a frame with a pusher's acks appended: the other subscribers' frame
+    //! is not encoded again.
+    static QString withAcks(QStringView frame, const QJsonArray &acks);
+};
+
+//! One transaction of a push: {tx, mutations}. A transaction's problems
+//! are values in it, not a failure of the push: docs/protocol.md makes what
+//! is wrong inside a transaction its reject, and a bad tx the place where
+//! the server stops taking the push.
+struct PushTransaction {
+    //! ≥ 1; 0 when absent or not an integer ≥ 1 (the client's outbox keeps
+    //! a transaction committed offline unnumbered, and writes no tx).
+    qint64 tx = 0;
+    QList<Mutation> mutations;
+    //! The size of the mutations array as read, known before the mutations
+    //! are (the server checks maxMutationsPerTransaction first).
+    qsizetype mutationCount = 0;
+    //! Why its mutations cannot be read, if they cannot (then none are).
+    QString malformed;
+
+    QJsonObject toJson() const;
+    //! Never fails: see tx and malformed.
+    static PushTransaction read(const QJsonValue &json);
+    //! Mutation has no operator== of its own: compared field by field.
+    friend bool operator==(const PushTransaction &, const PushTransaction &);
+};
+
+//! push (client → server).
+struct PushMessage {
+    //! The client holds the outcome of every transaction up to it.
+    std::optional<qint64> settledTx;
+    QList<PushTransaction> transactions;
+
+    QJsonObject toJson() const;
+    //! Fails on the push as a whole (transactions, settledTx) only.
+    static Result<PushMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const PushMessage &, const PushMessage &) = default;
+};
+
+//! A transaction in its push form, encoded once: the client's outbox keeps
+//! one per transaction, measures its UTF-8 size against maxFrameBytes and
+//! builds push frames from it without encoding it again (PushFrame).
+class EncodedTransaction {
+public:
+    EncodedTransaction() = default;
+    explicit EncodedTransaction(const PushTransaction &transaction);
+    //! From a push form kept in storage (see isStoredForm()).
+    explicit EncodedTransaction(QJsonObject json);
+
+    //! {mutations: [...], tx?: > 0}: what the outbox's storage may hold.
+    static bool isStoredForm(const QJsonObject &json);
+
+    qint64 tx() const { return m_tx; }
+    void setTx(qint64 tx);
+    qsizetype mutationCount() const { return m_mutationCount; }
+    //! The push form, with tx once numbered.
+    const QJsonObject &json() const { return m_json; }
+    //! The transaction read back, as the server would read it.
+    PushTransaction read() const { return PushTransaction::read(m_json); }
+    //! Its UTF-8 size in a push, numbered \a tx.
+    qsizetype bytes(qint64 tx) const;
+    //! Appends it, numbered tx(), to a push frame.
+    void appendTo(QByteArray *frame) const;
+
+private:
+    QJsonObject m_json;
+    //! m_json without tx, compact UTF-8.
+    QByteArray m_body;
+    qint64 m_tx = 0;
+    qsizetype m_mutationCount = 0;
+};
+
+//! A push frame built from encoded transactions:
+//! prefix(settledTx), transactions separated by ',', Suffix.
+namespace PushFrame {
+QByteArray prefix(qint64 settledTx);
+inline constexpr QByteArrayView Suffix = "]}";
+} // namespace PushFrame
+
+//! ping (either way); the answer is a pong with the same id.
+struct PingMessage {
+    //! Any JSON value, echoed as it is; undefined when absent (and then
+    //! left out: a default QJsonValue would be null).
+    QJsonValue id = QJsonValue::Undefined;
+
+    QJsonObject toJson() const;
+    static Result<PingMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const PingMessage &, const PingMessage &) = default;
+};
+
+//! pong (either way): answers a ping.
+struct PongMessage {
+    QJsonValue id = QJsonValue::Undefined;
+
+    QJsonObject toJson() const;
+    static Result<PongMessage> fromJson(const QJsonObject &json);
+    friend bool operator==(const PongMessage &, const PongMessage &) = default;
 };
 
 } // namespace Optimist::Protocol

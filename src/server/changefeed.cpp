@@ -3,6 +3,7 @@
 // feed (Storage::changesCommitted()) from other processes.
 #include "server_p.h"
 
+#include "messages_p.h"
 #include "protocol_p.h"
 #include "session_p.h"
 
@@ -12,15 +13,15 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
-bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas)
+bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QStringList *deltas, qint64 *cursor)
 {
     QJsonArray changes;
     qint64 prevCursor = from;
     qint64 seq = 0;
     auto flush = [&] {
-        deltas->append(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) }, { u"collection"_s, name },
-            { u"prevCursor"_s, QString::number(prevCursor) }, { u"cursor"_s, QString::number(seq) },
-            { u"changes"_s, changes } });
+        deltas->append(Protocol::DeltaMessage::frame(name, prevCursor, seq, changes));
+        if (cursor)
+            *cursor = seq;
         prevCursor = seq;
         changes = {};
     };
@@ -65,8 +66,9 @@ void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
     }
     // From the collection's own head, not from the announcement's start:
     // nothing the server has not sent is skipped.
-    QList<QJsonObject> deltas;
-    if (!logDeltas(name, c->head, toSeq, &deltas)) {
+    QStringList deltas;
+    qint64 cursor = 0;
+    if (!logDeltas(name, c->head, toSeq, &deltas, &cursor)) {
         qCWarning(lcServer) << "reading the change log of" << name << "failed:" << storage->errorString();
         return;
     }
@@ -74,9 +76,8 @@ void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
         return;
     // Another process wrote these records: read them again when needed.
     c->cache.clear();
-    c->head = deltas.constLast().value(u"cursor"_s).toString().toLongLong();
-    for (const QJsonObject &delta : std::as_const(deltas)) {
-        const QString frame = Protocol::encode(delta);
+    c->head = cursor;
+    for (const QString &frame : std::as_const(deltas)) {
         for (Session *subscriber : std::as_const(c->subscribers))
             subscriber->send(frame);
     }

@@ -164,13 +164,13 @@ void ServerPrivate::follow(Session *session, const QString &name)
 void ServerPrivate::replay(Session *session, const QString &name, qint64 from)
 {
     // The log reaches back to the client's cursor: replay what it missed.
-    QList<QJsonObject> deltas;
+    QStringList deltas;
     if (!logDeltas(name, from, collections[name].head, &deltas)) {
         qCWarning(lcServer) << "replaying" << name << "failed:" << storage->errorString();
         session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
         return;
     }
-    for (const QJsonObject &delta : std::as_const(deltas))
+    for (const QString &delta : std::as_const(deltas))
         session->send(delta);
 }
 
@@ -198,15 +198,13 @@ void ServerPrivate::pumpSnapshots(Session *session)
     const int chunkSize = config.limits().snapshotChunkRecords;
     while (!session->snapshots().empty() && !session->isClosing() && session->queuedBytes() <= lowWater) {
         Session::Snapshot &snapshot = session->snapshots().front();
-        QJsonArray records;
-        bool last = false;
+        Protocol::SnapshotMessage message { snapshot.collection, snapshot.cursor, 0, false, {}, {} };
         const auto row = [&](const QString &id, qint64 revision, const QByteArray &data) {
-            // Revision 0 (written before revisions existed) goes without "rev".
-            records.append(
-                Protocol::snapshotRecordToJson(id, quint64(revision), QJsonDocument::fromJson(data).object()));
+            // Revision 0 (written before revisions existed) goes without one.
+            message.records.append({ id, quint64(revision), QJsonDocument::fromJson(data).object() });
         };
         const QString name = snapshot.collection;
-        if (!snapshot.records->read(chunkSize, row, &last)) {
+        if (!snapshot.records->read(chunkSize, row, &message.last)) {
             qCWarning(lcServer) << "reading" << name << "failed:" << snapshot.records->errorString();
             session->snapshots().pop_front();
             session->sendError(
@@ -214,9 +212,9 @@ void ServerPrivate::pumpSnapshots(Session *session)
             continue;
         }
         const QString cursor = snapshot.cursor;
-        session->send(QJsonObject { { u"type"_s, QString(Protocol::Type::Snapshot) }, { u"collection"_s, name },
-            { u"cursor"_s, cursor }, { u"chunk"_s, snapshot.chunk++ }, { u"last"_s, last },
-            { u"records"_s, records } });
+        const bool last = message.last;
+        message.chunk = snapshot.chunk++;
+        session->send(message.toJson());
         // Closed for being too slow: its snapshots are gone.
         if (session->isClosing())
             return;
@@ -248,7 +246,7 @@ void ServerPrivate::unsubscribe(Session *session, const QString &name)
         collections[name].subscribers.removeOne(session);
 }
 
-void ServerPrivate::enqueue(QList<PendingTransaction> &&transactions)
+void ServerPrivate::enqueue(QList<QueuedTransaction> &&transactions)
 {
     const bool idle = queue.isEmpty();
     queue.append(std::move(transactions));
@@ -263,7 +261,7 @@ void ServerPrivate::processQueue()
 {
     while (!queue.isEmpty()) {
         const qsizetype count = std::min(queue.size(), MaxBatch);
-        QList<PendingTransaction> batch = queue.first(count);
+        QList<QueuedTransaction> batch = queue.first(count);
         queue.remove(0, count);
 
         // What to restore in memory if the database transaction fails.
@@ -275,7 +273,7 @@ void ServerPrivate::processQueue()
 
         QList<Outcome> outcomes;
         outcomes.reserve(batch.size());
-        for (const PendingTransaction &pending : batch) {
+        for (const QueuedTransaction &pending : batch) {
             if (databaseFailed)
                 break;
             outcomes.append(process(pending));
@@ -314,12 +312,12 @@ void ServerPrivate::processQueue()
     }
 }
 
-void ServerPrivate::dropTaken(QList<PendingTransaction> *batch)
+void ServerPrivate::dropTaken(QList<QueuedTransaction> *batch)
 {
     QSet<QString> clients;
-    for (const PendingTransaction &pending : std::as_const(*batch))
+    for (const QueuedTransaction &pending : std::as_const(*batch))
         clients.insert(pending.clientId);
-    queue.removeIf([&](const PendingTransaction &pending) {
+    queue.removeIf([&](const QueuedTransaction &pending) {
         if (!clients.contains(pending.clientId))
             return false;
         batch->append(pending);
@@ -329,7 +327,7 @@ void ServerPrivate::dropTaken(QList<PendingTransaction> *batch)
         takenTx.insert(clientId, lastTxByClient.value(clientId));
 }
 
-ServerPrivate::Outcome ServerPrivate::process(const PendingTransaction &pending)
+ServerPrivate::Outcome ServerPrivate::process(const QueuedTransaction &pending)
 {
     const qint64 last = lastTxByClient.value(pending.clientId);
     if (pending.tx <= last) {
@@ -524,7 +522,7 @@ void ServerPrivate::forgetCached(const QList<std::pair<QString, QString>> &recor
     }
 }
 
-void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes)
+void ServerPrivate::deliver(const QList<QueuedTransaction> &batch, const QList<Outcome> &outcomes)
 {
     // One delta per collection for the whole batch: its changes in order,
     // from the collection's cursor before the batch to its cursor after, and
@@ -540,7 +538,7 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
     // Every session this batch writes to.
     QSet<Session *> written;
     for (qsizetype i = 0; i < batch.size(); ++i) {
-        const PendingTransaction &pending = batch.at(i);
+        const QueuedTransaction &pending = batch.at(i);
         const Outcome &outcome = outcomes.at(i);
         if (pending.session) {
             pending.session->transactionDone();
@@ -563,17 +561,14 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         if (c.subscribers.isEmpty())
             continue;
         // Encoded once for every subscriber; a pusher's copy only gains acks.
-        const QString frame = Protocol::encode(QJsonObject { { u"type"_s, QString(Protocol::Type::Delta) },
-            { u"collection"_s, it.key() }, { u"prevCursor"_s, QString::number(it->prevCursor) },
-            { u"cursor"_s, QString::number(it->cursor) }, { u"changes"_s, it->changes } });
+        const QString frame = Protocol::DeltaMessage::frame(it.key(), it->prevCursor, it->cursor, it->changes);
         for (Session *subscriber : c.subscribers) {
             written.insert(subscriber);
             const QJsonArray acks = it->acks.value(subscriber);
             if (acks.isEmpty())
                 subscriber->send(frame);
             else
-                subscriber->send(QStringView(frame).chopped(1) % u",\"acks\":"_s
-                    % QString::fromUtf8(QJsonDocument(acks).toJson(QJsonDocument::Compact)) % u"}"_s);
+                subscriber->send(Protocol::DeltaMessage::withAcks(frame, acks));
         }
     }
 
@@ -605,7 +600,7 @@ void ServerPrivate::deliver(const QList<PendingTransaction> &batch, const QList<
         return it.value();
     };
     for (qsizetype i = 0; i < batch.size(); ++i) {
-        const PendingTransaction &pending = batch.at(i);
+        const QueuedTransaction &pending = batch.at(i);
         const Outcome &outcome = outcomes.at(i);
         if (outcome.kind == Outcome::Kind::Rejected) {
             if (pending.session) {

@@ -26,7 +26,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcServer)
 class Session;
 
 //! A pushed transaction waiting for the next batch.
-struct PendingTransaction {
+struct QueuedTransaction {
     QPointer<Session> session;
     QString clientId;
     qint64 tx = 0;
@@ -70,7 +70,7 @@ public:
 
     void subscribe(Session *session, const QString &collection, const QString &cursor);
     void unsubscribe(Session *session, const QString &collection);
-    void enqueue(QList<PendingTransaction> &&transactions);
+    void enqueue(QList<QueuedTransaction> &&transactions);
     void removeSession(Session *session);
     void acceptConnections();
     void processQueue();
@@ -108,7 +108,7 @@ public:
     //! may be forgotten, so a resend there is refused, never answered.
     QHash<QString, qint64> settledFloor;
     QList<Session *> sessions;
-    QList<PendingTransaction> queue;
+    QList<QueuedTransaction> queue;
     //! The highest seq (cursor) assigned.
     qint64 lastSeq = 0;
     QTimer heartbeat;
@@ -118,19 +118,19 @@ public:
 private:
     struct Outcome;
 
-    Outcome process(const PendingTransaction &pending);
+    Outcome process(const QueuedTransaction &pending);
     QString applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int *index,
         QLatin1StringView *code, QHash<QString, QJsonArray> *changes, QStringList *touched);
     void forgetCached(const QList<std::pair<QString, QString>> &records);
     //! Answers a processed batch: rejects, one merged delta per collection, acks.
-    void deliver(const QList<PendingTransaction> &batch, const QList<Outcome> &outcomes);
+    void deliver(const QList<QueuedTransaction> &batch, const QList<Outcome> &outcomes);
     //! Adds \a session to the collection's live deltas.
     void follow(Session *session, const QString &name);
     //! Sends the logged changes of \a name after \a from.
     void replay(Session *session, const QString &name, qint64 from);
     //! The delta frames (one per seq) of \a name's logged changes with
-    //! \a from < seq <= \a upTo; false on a storage error.
-    bool logDeltas(const QString &name, qint64 from, qint64 upTo, QList<QJsonObject> *deltas);
+    //! \a from < seq <= \a upTo, and the last one's cursor; false on a storage error.
+    bool logDeltas(const QString &name, qint64 from, qint64 upTo, QStringList *deltas, qint64 *cursor = nullptr);
     void catchUp(const QString &name, Collection *c, qint64 toSeq);
     void startSnapshot(Session *session, const QString &name);
     void finishSnapshot(Session *session, const QString &name, qint64 cursor);
@@ -138,7 +138,7 @@ private:
     //! After a failed batch: answers every queued transaction of its clients
     //! too (they were taken on top of the failed ones) and takes their
     //! numbers back to lastTx, so that nothing above it stays taken.
-    void dropTaken(QList<PendingTransaction> *batch);
+    void dropTaken(QList<QueuedTransaction> *batch);
 
     // The batch being processed: in-memory state to restore if its database
     // transaction fails.

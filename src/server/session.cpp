@@ -5,9 +5,7 @@
 #include "protocol_p.h"
 #include "server_p.h"
 #include <optimist/errorcodes.h>
-#include <optimist/field.h>
 
-#include <QtCore/QJsonArray>
 #include <QtWebSockets/QWebSocket>
 
 #if defined(__GLIBC__)
@@ -169,7 +167,7 @@ void Session::onTextMessage(const QString &frame)
         sendError(ErrorCode::InvalidMessage, problem);
         return;
     }
-    const QString type = message.value("type"_L1).toString();
+    const QString type = Protocol::messageType(message);
     if (m_clientId.isEmpty()) {
         if (type == Protocol::Type::Hello)
             handleHello(message);
@@ -180,10 +178,8 @@ void Session::onTextMessage(const QString &frame)
     } else if (type == Protocol::Type::Subscribe || type == Protocol::Type::Unsubscribe) {
         handleSubscribe(message, type == Protocol::Type::Subscribe);
     } else if (type == Protocol::Type::Ping) {
-        QJsonObject pong { { u"type"_s, QString(Protocol::Type::Pong) } };
-        if (message.contains("id"_L1))
-            pong.insert(u"id"_s, message.value("id"_L1));
-        send(pong);
+        if (const auto ping = Protocol::PingMessage::fromJson(message))
+            send(Protocol::PongMessage { ping->id }.toJson());
     } else if (type == Protocol::Type::Pong) {
         // Only keeps the connection alive.
     } else if (type == Protocol::Type::Hello) {
@@ -202,7 +198,7 @@ void Session::refuseLargeFrame(const QString &frame)
     QJsonObject parsed;
     QString problem;
     if (!m_clientId.isEmpty() && Protocol::decode(frame, &parsed, &problem)
-        && parsed.value("type"_L1).toString() == Protocol::Type::Push) {
+        && Protocol::messageType(parsed) == Protocol::Type::Push) {
         return refusePush(ErrorCode::TooLarge, message, m_server->takenTx.value(m_clientId) + 1);
     }
     sendError(ErrorCode::TooLarge, message);
@@ -211,33 +207,27 @@ void Session::refuseLargeFrame(const QString &frame)
 void Session::handleHello(const QJsonObject &message)
 {
     const QString ref = QString(Protocol::Type::Hello);
-    const QJsonValue protocol = message.value("protocol"_L1);
-    const QJsonValue clientId = message.value("clientId"_L1);
-    const QJsonValue token = message.value("token"_L1);
-    if (!Protocol::isInteger(protocol, -Protocol::MaxSafeInteger))
-        return sendError(ErrorCode::InvalidMessage, u"field 'protocol' must be an integer"_s, ref);
-    if (!clientId.isString() || clientId.toString().isEmpty() || Field::characterCount(clientId.toString()) > 128)
-        return sendError(ErrorCode::InvalidMessage, u"field 'clientId' must be a string of 1 to 128 characters"_s, ref);
-    if (!token.isUndefined() && !token.isNull() && !token.isString())
-        return sendError(ErrorCode::InvalidMessage, u"field 'token' must be a string"_s, ref);
+    const auto hello = Protocol::HelloMessage::fromJson(message);
+    if (!hello)
+        return sendError(ErrorCode::InvalidMessage, hello.error(), ref);
 
-    if (protocol.toInteger() != Protocol::Version) {
-        Protocol::ErrorMessage error = errorMessage(
-            ErrorCode::UnsupportedProtocol, u"protocol %1 is not supported"_s.arg(protocol.toInteger()), ref);
+    if (hello->protocol != Protocol::Version) {
+        Protocol::ErrorMessage error
+            = errorMessage(ErrorCode::UnsupportedProtocol, u"protocol %1 is not supported"_s.arg(hello->protocol), ref);
         error.supported = { Protocol::Version };
         send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
-    if (!m_server->authorizer()->authenticate(clientId.toString(), token.toString())) {
-        qCInfo(lcServer) << "refused client" << clientId.toString() << "from" << m_socket->peerAddress();
+    if (!m_server->authorizer()->authenticate(hello->clientId, hello->token)) {
+        qCInfo(lcServer) << "refused client" << hello->clientId << "from" << m_socket->peerAddress();
         sendError(ErrorCode::Unauthorized, u"the token was refused"_s, ref);
         return closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
     }
     qint64 lastTx = 0;
-    if (!m_server->lastTx(clientId.toString(), &lastTx))
+    if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
 
-    m_clientId = clientId.toString();
+    m_clientId = hello->clientId;
     m_server->claim(this, lastTx);
     // Numbers an earlier connection pushed and that are still queued count:
     // a client numbering above the processed ones alone would have its new
@@ -251,22 +241,25 @@ void Session::handleHello(const QJsonObject &message)
 
 void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
 {
-    const QString ref = message.value("type"_L1).toString();
-    const QJsonValue collection = message.value("collection"_L1);
-    if (!collection.isString() || collection.toString().isEmpty())
-        return sendError(ErrorCode::InvalidMessage, u"field 'collection' must be a non-empty string"_s, ref);
-    const QString name = collection.toString();
+    const QString ref = Protocol::messageType(message);
+    if (!subscribe) {
+        const auto unsubscribe = Protocol::UnsubscribeMessage::fromJson(message);
+        if (!unsubscribe)
+            return sendError(ErrorCode::InvalidMessage, unsubscribe.error(), ref);
+        if (!m_server->collection(unsubscribe->collection))
+            return sendError(
+                ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
+        return m_server->unsubscribe(this, unsubscribe->collection);
+    }
+    const auto request = Protocol::SubscribeMessage::fromJson(message);
+    if (!request)
+        return sendError(ErrorCode::InvalidMessage, request.error(), ref);
+    const QString &name = request->collection;
     if (!m_server->collection(name))
         return sendError(ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(name), ref);
-    if (!subscribe)
-        return m_server->unsubscribe(this, name);
-
-    const QJsonValue cursor = message.value("cursor"_L1);
-    if (!cursor.isUndefined() && !cursor.isNull() && !cursor.isString())
-        return sendError(ErrorCode::InvalidMessage, u"field 'cursor' must be a string or null"_s, ref);
     if (!m_server->authorizer()->canRead(m_clientId, name))
         return sendError(ErrorCode::Forbidden, u"not allowed to read '%1'"_s.arg(name), ref);
-    m_server->subscribe(this, name, cursor.toString());
+    m_server->subscribe(this, name, request->cursor);
 }
 
 void Session::refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx)
@@ -277,36 +270,29 @@ void Session::refusePush(QLatin1StringView code, const QString &message, qint64 
     send(error.toJson());
 }
 
-PendingTransaction Session::readTransaction(const QJsonObject &object, qint64 tx) const
+QueuedTransaction Session::readTransaction(const Protocol::PushTransaction &pushed) const
 {
+    // What is wrong inside a transaction is its reject; too many mutations
+    // before a malformed one.
     const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
-    PendingTransaction transaction { const_cast<Session *>(this), m_clientId, tx, {}, {}, {} };
-    const QJsonValue mutations = object.value("mutations"_L1);
-    if (!mutations.isArray()) {
-        transaction.rejectCode = ErrorCode::InvalidMessage;
-        transaction.rejectMessage = u"field 'mutations' must be an array"_s;
-    } else if (mutations.toArray().size() > maxMutations) {
+    QueuedTransaction transaction { const_cast<Session *>(this), m_clientId, pushed.tx, {}, {}, {} };
+    if (pushed.mutationCount > maxMutations) {
         transaction.rejectCode = ErrorCode::TooLarge;
         transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);
+    } else if (!pushed.malformed.isEmpty()) {
+        transaction.rejectCode = ErrorCode::InvalidMessage;
+        transaction.rejectMessage = pushed.malformed;
     } else {
-        for (const QJsonValue &json : mutations.toArray()) {
-            Mutation mutation;
-            if (!Protocol::mutationFromJson(json, &mutation, &transaction.rejectMessage)) {
-                transaction.rejectCode = ErrorCode::InvalidMessage;
-                break;
-            }
-            transaction.mutations.append(mutation);
-        }
+        transaction.mutations = pushed.mutations;
     }
     return transaction;
 }
 
 std::optional<Session::Refusal> Session::checkPushed(
-    const QJsonValue &tx, qint64 takenTx, qint64 resume, const QList<PendingTransaction> &taken) const
+    qint64 number, qint64 takenTx, qint64 resume, const QList<QueuedTransaction> &taken) const
 {
-    if (!Protocol::isInteger(tx, 1))
+    if (number < 1) // absent or not an integer ≥ 1 (Protocol::PushTransaction::tx)
         return Refusal { ErrorCode::InvalidMessage, u"each transaction needs an integer 'tx' ≥ 1"_s, resume };
-    const qint64 number = tx.toInteger();
     if (!taken.isEmpty() && number <= taken.constLast().tx) {
         return Refusal { ErrorCode::InvalidMessage,
             u"transaction %1 after %2: the numbers in one push must increase"_s.arg(number).arg(taken.constLast().tx),
@@ -333,33 +319,27 @@ std::optional<Session::Refusal> Session::checkPushed(
 void Session::handlePush(const QJsonObject &message)
 {
     qint64 &takenTx = m_server->takenTx[m_clientId];
-    const QJsonValue transactions = message.value("transactions"_L1);
-    if (!transactions.isArray())
-        return refusePush(ErrorCode::InvalidMessage, u"field 'transactions' must be an array"_s, takenTx + 1);
-    const QJsonValue settled = message.value("settledTx"_L1);
-    const bool settles = !settled.isUndefined() && !settled.isNull();
-    if (settles && !Protocol::isInteger(settled, 0))
-        return refusePush(ErrorCode::InvalidMessage, u"field 'settledTx' must be an integer ≥ 0"_s, takenTx + 1);
-    if (settles)
-        m_server->settle(m_clientId, settled.toInteger());
+    const auto push = Protocol::PushMessage::fromJson(message);
+    if (!push)
+        return refusePush(ErrorCode::InvalidMessage, push.error(), takenTx + 1);
+    if (push->settledTx)
+        m_server->settle(m_clientId, *push->settledTx);
 
     // Taken in order up to the first transaction that cannot be taken: the
     // numbers taken stay contiguous, so no later number can jump a hole.
-    QList<PendingTransaction> taken;
-    for (const QJsonValue &value : transactions.toArray()) {
-        const QJsonObject object = value.toObject();
+    QList<QueuedTransaction> taken;
+    for (const Protocol::PushTransaction &pushed : push->transactions) {
         // Where the client resumes when a malformed transaction stops the
         // push: right after the last one taken from it.
         const qint64 resume = taken.isEmpty() ? takenTx + 1 : taken.constLast().tx + 1;
-        if (const auto refusal = checkPushed(object.value("tx"_L1), takenTx, resume, taken)) {
+        if (const auto refusal = checkPushed(pushed.tx, takenTx, resume, taken)) {
             refusePush(refusal->code, refusal->message, refusal->expectedTx);
             break;
         }
         // A number at or below takenTx is a resend: queued again, answered
         // with the recorded outcome.
-        const qint64 tx = object.value("tx"_L1).toInteger();
-        takenTx = std::max(takenTx, tx);
-        taken.append(readTransaction(object, tx));
+        takenTx = std::max(takenTx, pushed.tx);
+        taken.append(readTransaction(pushed));
     }
     m_pending += int(taken.size());
     m_server->enqueue(std::move(taken));

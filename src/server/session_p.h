@@ -19,8 +19,12 @@ QT_END_NAMESPACE
 
 namespace Optimist {
 
+namespace Protocol {
+struct PushTransaction;
+}
+
 class ServerPrivate;
-struct PendingTransaction;
+struct QueuedTransaction;
 
 //! One client connection: the protocol state machine of docs/protocol.md
 //! on top of a QWebSocket, which it owns.
@@ -69,16 +73,16 @@ private:
     void handleHello(const QJsonObject &message);
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
-    PendingTransaction readTransaction(const QJsonObject &object, qint64 tx) const;
+    QueuedTransaction readTransaction(const Protocol::PushTransaction &pushed) const;
     struct Refusal {
         QLatin1StringView code;
         QString message;
         qint64 expectedTx = 0;
     };
-    //! Why a pushed transaction cannot be taken, if it cannot: \a resume is
-    //! the expectedTx for a malformed one (right after the last one taken).
+    //! Why pushed transaction \a tx cannot be taken, if it cannot: \a resume
+    //! is the expectedTx for a malformed one (right after the last one taken).
     std::optional<Refusal> checkPushed(
-        const QJsonValue &tx, qint64 takenTx, qint64 resume, const QList<PendingTransaction> &taken) const;
+        qint64 tx, qint64 takenTx, qint64 resume, const QList<QueuedTransaction> &taken) const;
     //! One error answering a push, with the number to resend from.
     void refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx);
 

@@ -7,8 +7,6 @@
 
 #include <optimist/errorcodes.h>
 
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QLockFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
@@ -39,45 +37,13 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     QObject::connect(&retryTimer, &QTimer::timeout, q, [this] { pushPending(); });
 }
 
-//! The push form of a transaction without its number, compact, as pushes carry it.
-static QByteArray encodeBody(QJsonObject json)
-{
-    json.remove(u"tx"_s);
-    return QJsonDocument(json).toJson(QJsonDocument::Compact);
-}
-
 //! An outbox entry for a transaction in its push form.
-static OutboxEntry makeEntry(QJsonObject json)
+static OutboxEntry makeEntry(Protocol::EncodedTransaction push)
 {
     OutboxEntry entry;
-    entry.wireTx = quint64(json.value("tx"_L1).toInteger());
-    entry.mutationCount = json.value("mutations"_L1).toArray().size();
-    entry.body = encodeBody(json);
-    entry.json = std::move(json);
+    entry.wireTx = quint64(push.tx());
+    entry.push = std::move(push);
     return entry;
-}
-
-// A push frame is built from the entries' bodies, not re-encoded:
-// {"type":"push","settledTx":S,"transactions":[{"mutations":[…],"tx":N},…]}
-static QByteArray pushPrefix(quint64 settledTx)
-{
-    return R"({"type":"push","settledTx":)" + QByteArray::number(settledTx) + R"(,"transactions":[)";
-}
-static constexpr QByteArrayView PushSuffix = "]}";
-static constexpr QByteArrayView TxKey = R"(,"tx":)";
-
-//! The UTF-8 size of \a entry in a push, numbered \a tx.
-static qsizetype transactionBytes(const OutboxEntry &entry, quint64 tx)
-{
-    return entry.body.size() + TxKey.size() + QByteArray::number(tx).size();
-}
-
-static void appendTransaction(QByteArray *frame, const OutboxEntry &entry)
-{
-    frame->append(QByteArrayView(entry.body).chopped(1)); // its closing brace
-    frame->append(TxKey);
-    frame->append(QByteArray::number(entry.wireTx));
-    frame->append('}');
 }
 
 void SyncClientPrivate::setState(SyncClient::State newState)
@@ -188,8 +154,7 @@ void SyncClientPrivate::onConnected()
     if (auto *tcp = socket->findChild<QTcpSocket *>())
         tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     sinceLastMessage.start();
-    send({ { u"type"_s, QString(Protocol::Type::Hello) }, { u"protocol"_s, Protocol::Version },
-        { u"clientId"_s, clientId }, { u"token"_s, token } });
+    send(Protocol::HelloMessage { Protocol::Version, clientId, token }.toJson());
 }
 
 void SyncClientPrivate::onDisconnected()
@@ -250,7 +215,7 @@ void SyncClientPrivate::onHeartbeat()
             socket->abort(); // emits disconnected → reconnect
         return;
     }
-    send({ { u"type"_s, QString(Protocol::Type::Ping) } });
+    send(Protocol::PingMessage {}.toJson());
 }
 
 void SyncClientPrivate::onTextMessage(const QString &frame)
@@ -262,7 +227,7 @@ void SyncClientPrivate::onTextMessage(const QString &frame)
         qCWarning(lcSync) << "ignoring a malformed message from the server:" << problem;
         return;
     }
-    const QString type = message.value("type"_L1).toString();
+    const QString type = Protocol::messageType(message);
     if (type == Protocol::Type::Welcome)
         handleWelcome(message);
     else if (type == Protocol::Type::Snapshot)
@@ -276,16 +241,23 @@ void SyncClientPrivate::onTextMessage(const QString &frame)
     else if (type == Protocol::Type::Error)
         handleError(message);
     else if (type == Protocol::Type::Ping)
-        send({ { u"type"_s, QString(Protocol::Type::Pong) }, { u"id"_s, message.value("id"_L1) } });
+        handlePing(message);
     else if (type == Protocol::Type::Pong)
         handlePong(message);
     else
         qCWarning(lcSync) << "ignoring an unknown message type from the server:" << type;
 }
 
+void SyncClientPrivate::handlePing(const QJsonObject &message)
+{
+    if (const auto ping = Protocol::PingMessage::fromJson(message))
+        send(Protocol::PongMessage { ping->id }.toJson());
+}
+
 void SyncClientPrivate::handlePong(const QJsonObject &message)
 {
-    if (barrierPing == 0 || message.value("id"_L1).toInteger() != barrierPing)
+    const auto pong = Protocol::PongMessage::fromJson(message);
+    if (barrierPing == 0 || !pong || pong->id.toInteger() != barrierPing)
         return;
     // The server has answered every push sent before the ping.
     barrierPing = 0;
@@ -345,44 +317,45 @@ void SyncClientPrivate::subscribe(const QString &collection)
     const QString cursor = binding.model->cursor();
     if (cursor.isEmpty())
         binding.model->setLoading(true);
-    send({ { u"type"_s, QString(Protocol::Type::Subscribe) }, { u"collection"_s, collection },
-        { u"cursor"_s, cursor.isEmpty() ? QJsonValue() : QJsonValue(cursor) } });
+    send(Protocol::SubscribeMessage { collection, cursor }.toJson());
 }
 
 void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
 {
-    const QString collection = message.value("collection"_L1).toString();
+    const auto snapshot = Protocol::SnapshotMessage::fromJson(message);
+    if (!snapshot) {
+        qCWarning(lcSync) << "ignoring a malformed snapshot from the server:" << snapshot.error();
+        return;
+    }
+    const QString &collection = snapshot->collection;
     auto it = bindings.find(collection);
     if (it == bindings.end() || !it->model)
         return;
     Binding &binding = *it;
-    if (message.value("chunk"_L1).toInt(-1) != binding.nextChunk) {
+    if (snapshot->chunk != binding.nextChunk) {
         qCWarning(lcSync) << collection << "snapshot chunk out of order; resubscribing";
         subscribe(collection);
         return;
     }
     ++binding.nextChunk;
-    const QJsonArray records = message.value("records"_L1).toArray();
-    for (const QJsonValue &json : records) {
+    for (const QString &problem : snapshot->skipped)
+        qCWarning(lcSync) << collection << "ignoring a malformed snapshot record:" << problem;
+    for (const Protocol::SnapshotMessage::Record &wire : snapshot->records) {
         SnapshotRecord record;
-        QJsonObject fields;
-        QString problem;
-        if (!Protocol::snapshotRecordFromJson(json, &record, &fields, &problem)) {
-            qCWarning(lcSync) << collection << "ignoring a malformed snapshot record:" << problem;
-            continue;
-        }
+        record.id = wire.id;
+        record.revision = wire.revision;
         // The model skips a record it holds at this revision unread, so
         // spare the conversion: most of a resync's records are unchanged.
         if (record.revision == 0 || binding.model->confirmedRevision(record.id) != record.revision)
-            record.fields = fields.toVariantMap();
+            record.fields = wire.fields.toVariantMap();
         binding.snapshotRecords.append(std::move(record));
     }
-    if (!message.value("last"_L1).toBool())
+    if (!snapshot->last)
         return;
     const QList<SnapshotRecord> all = std::exchange(binding.snapshotRecords, {});
     binding.nextChunk = 0;
     binding.resubscribing = false;
-    const QString cursor = message.value("cursor"_L1).toString();
+    const QString &cursor = snapshot->cursor;
     binding.model->applySnapshot(all, cursor);
     if (cache) {
         // The fields the model skipped (a revision it held) come from it.
@@ -402,31 +375,23 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
 
 void SyncClientPrivate::handleDelta(const QJsonObject &message)
 {
-    const QString collection = message.value("collection"_L1).toString();
+    const auto delta = Protocol::DeltaMessage::fromJson(message);
+    if (!delta) {
+        qCWarning(lcSync) << "ignoring a malformed delta:" << delta.error();
+        return;
+    }
+    const QString &collection = delta->collection;
     auto it = bindings.find(collection);
     if (it == bindings.end() || !it->model)
         return;
     Binding &binding = *it;
-    QList<RecordChange> changes;
-    const QJsonArray jsonChanges = message.value("changes"_L1).toArray();
-    changes.reserve(jsonChanges.size());
-    for (const QJsonValue &json : jsonChanges) {
-        RecordChange change;
-        QString problem;
-        if (!Protocol::recordChangeFromJson(json, &change, &problem)) {
-            qCWarning(lcSync) << collection << "ignoring a malformed delta:" << problem;
-            return;
-        }
-        changes.append(change);
-    }
     QList<quint64> acknowledged;
-    for (const QJsonValue &tx : message.value("acks"_L1).toArray()) {
-        if (const OutboxEntry *entry = outboxEntry(quint64(tx.toInteger())); entry && entry->localId != 0)
+    for (qint64 tx : delta->acks) {
+        if (const OutboxEntry *entry = outboxEntry(quint64(tx)); entry && entry->localId != 0)
             acknowledged.append(entry->localId);
     }
-    const bool applied = binding.model->applyDelta(
-        changes, message.value("prevCursor"_L1).toString(), message.value("cursor"_L1).toString(), acknowledged);
-    if (applied && cache && !cache->apply(collection, message.value("cursor"_L1).toString(), changes))
+    const bool applied = binding.model->applyDelta(delta->changes, delta->prevCursor, delta->cursor, acknowledged);
+    if (applied && cache && !cache->apply(collection, delta->cursor, delta->changes))
         qCWarning(lcSync) << cache->errorString();
     if (applied) {
         binding.resubscribing = false;
@@ -468,7 +433,7 @@ void SyncClientPrivate::restoreStorage()
     lastTx = std::max(lastTx, storedLastTx);
     // Older than anything committed in this run: they go first.
     for (auto it = stored.crbegin(); it != stored.crend(); ++it) {
-        OutboxEntry entry = makeEntry(*it);
+        OutboxEntry entry = makeEntry(Protocol::EncodedTransaction(*it));
         lastTx = std::max(lastTx, entry.wireTx);
         outbox.push_front(std::move(entry));
     }
@@ -484,18 +449,16 @@ void SyncClientPrivate::showRestored(OutboxEntry &entry)
     // their cached state), so the edit shows as pending again and settles
     // or rolls back like any other. The transaction is tied to the entry
     // before it commits, so it is not queued a second time.
-    QList<Mutation> mutations;
-    for (const QJsonValue &json : entry.json.value("mutations"_L1).toArray()) {
-        Mutation mutation;
-        QString problem;
-        if (!Protocol::mutationFromJson(json, &mutation, &problem))
-            return; // the server will say what is wrong with it
+    const Protocol::PushTransaction stored = entry.push.read();
+    if (!stored.malformed.isEmpty())
+        return; // the server will say what is wrong with it
+    const QList<Mutation> &mutations = stored.mutations;
+    for (const Mutation &mutation : mutations) {
         // Already in the cached state (applied, its ack lost), or about a
         // record the model does not hold: leave it to the server's answer.
         const ListModel *model = bindings.value(mutation.collection).model;
         if (model && model->contains(mutation.id) == (mutation.kind == Mutation::Kind::Insert))
             return;
-        mutations.append(mutation);
     }
     auto *tx = new Transaction(q);
     tx->setAutoDelete(true);
@@ -568,7 +531,7 @@ void SyncClientPrivate::saveOutbox()
     restoreStorage(); // never overwrite what an earlier run left unread
     QList<QJsonObject> transactions;
     for (const OutboxEntry &entry : outbox)
-        transactions.append(entry.json);
+        transactions.append(entry.push.json());
     QString problem;
     if (!outboxStore->save(transactions, lastTx, &problem)) {
         qCWarning(lcSync) << "cannot save the outbox:" << problem;
@@ -736,7 +699,7 @@ void SyncClientPrivate::handlePushRefusal(
 void SyncClientPrivate::awaitServer()
 {
     barrierPing = ++pingId;
-    send({ { u"type"_s, QString(Protocol::Type::Ping) }, { u"id"_s, barrierPing } });
+    send(Protocol::PingMessage { barrierPing }.toJson());
 }
 
 void SyncClientPrivate::onCommitted(Transaction *transaction)
@@ -748,10 +711,8 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
     }
     if (transaction->isFinished())
         return; // refused below when another of its models committed it
-    QJsonArray mutations;
-    for (const Mutation &mutation : transaction->mutations())
-        mutations.append(Protocol::toJson(mutation));
-    OutboxEntry entry = makeEntry({ { u"mutations"_s, mutations } });
+    OutboxEntry entry
+        = makeEntry(Protocol::EncodedTransaction(Protocol::PushTransaction { 0, transaction->mutations() }));
     entry.transaction = transaction;
     entry.localId = transaction->id();
     // Refused before it takes a number if it can never fit (offline: by
@@ -775,13 +736,14 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
 
 QString SyncClientPrivate::tooLargeReason(const OutboxEntry &entry, quint64 tx) const
 {
-    if (entry.mutationCount > limits.maxMutationsPerTransaction) {
+    if (entry.push.mutationCount() > limits.maxMutationsPerTransaction) {
         return u"the transaction has %1 mutations; the server takes at most %2 (maxMutationsPerTransaction)"_s
-            .arg(entry.mutationCount)
+            .arg(entry.push.mutationCount())
             .arg(limits.maxMutationsPerTransaction);
     }
     // Alone in a push: its settledTx is below tx, so at most as long.
-    const qsizetype bytes = pushPrefix(tx - 1).size() + transactionBytes(entry, tx) + PushSuffix.size();
+    const qsizetype bytes = Protocol::PushFrame::prefix(qint64(tx) - 1).size() + entry.push.bytes(qint64(tx))
+        + Protocol::PushFrame::Suffix.size();
     if (bytes > limits.maxFrameBytes) {
         return u"the transaction needs a push of %1 bytes; the server reads at most %2 (maxFrameBytes)"_s.arg(bytes)
             .arg(limits.maxFrameBytes);
@@ -792,7 +754,7 @@ QString SyncClientPrivate::tooLargeReason(const OutboxEntry &entry, quint64 tx) 
 void SyncClientPrivate::setNumber(OutboxEntry &entry, quint64 tx)
 {
     entry.wireTx = tx;
-    entry.json.insert(u"tx"_s, qint64(tx));
+    entry.push.setTx(qint64(tx));
 }
 
 void SyncClientPrivate::numberOutbox(quint64 serverLastTx)
@@ -881,7 +843,7 @@ void SyncClientPrivate::pushPending()
         return;
     int inFlight = int(std::count_if(outbox.begin(), outbox.end(), [](const auto &e) { return e.inFlight; }));
     const quint64 settled = settledTx();
-    const qsizetype overhead = pushPrefix(settled).size() + PushSuffix.size();
+    const qsizetype overhead = Protocol::PushFrame::prefix(qint64(settled)).size() + Protocol::PushFrame::Suffix.size();
     // Sent once all are chosen: sending runs the app's code (markSent()),
     // which may commit more; entries stay put, iterators do not.
     QList<QList<OutboxEntry *>> pushes;
@@ -897,7 +859,7 @@ void SyncClientPrivate::pushPending()
             break;
         if (entry.inFlight)
             continue;
-        const qsizetype size = transactionBytes(entry, entry.wireTx);
+        const qsizetype size = entry.push.bytes(qint64(entry.wireTx));
         // One that does not fit with others goes alone (the server says
         // whether it can read it).
         const bool alone = entry.sendAlone || overhead + size > limits.maxFrameBytes;
@@ -918,15 +880,15 @@ void SyncClientPrivate::sendPush(const QList<OutboxEntry *> &batch, quint64 sett
 {
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return;
-    QByteArray frame = pushPrefix(settled);
+    QByteArray frame = Protocol::PushFrame::prefix(qint64(settled));
     for (OutboxEntry *entry : batch) {
         if (entry != batch.first())
             frame.append(',');
-        appendTransaction(&frame, *entry);
+        entry->push.appendTo(&frame);
         entry->inFlight = true;
         entry->sentAlone = batch.size() == 1;
     }
-    frame.append(PushSuffix);
+    frame.append(Protocol::PushFrame::Suffix);
     socket->sendTextMessage(QString::fromUtf8(frame));
     // Last: markSent() runs the app's code, which may commit more.
     QList<QPointer<Transaction>> sent;
@@ -1163,7 +1125,7 @@ void SyncClient::detachModel(ListModel *model)
         for (const auto &connection : std::as_const(it->connections))
             disconnect(connection);
         if (d->welcomed)
-            d->send({ { u"type"_s, QString(Protocol::Type::Unsubscribe) }, { u"collection"_s, it.key() } });
+            d->send(Protocol::UnsubscribeMessage { it.key() }.toJson());
         d->bindings.erase(it);
         return;
     }

@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #pragma once
 
+#include "messages_p.h"
 #include "outboxstore_p.h"
 #include "recordcache_p.h"
 #include "syncclient.h"
@@ -36,11 +37,9 @@ struct OutboxEntry {
     QPointer<Transaction> transaction;
     quint64 localId = 0;
     quint64 wireTx = 0; //!< the client's transaction number; 0 until welcomed
-    QJsonObject json; //!< its push form, as the storage directory keeps it
-    //! json without "tx" as compact UTF-8, encoded once: pushes are built
-    //! and measured from it.
-    QByteArray body;
-    qsizetype mutationCount = 0;
+    //! Its push form, as the storage directory keeps it, encoded once:
+    //! pushes are built and measured from it.
+    Protocol::EncodedTransaction push;
     bool inFlight = false;
     bool sentAlone = false; //!< in flight in a push of its own
     bool sendAlone = false; //!< the server could not read a push holding it
@@ -111,6 +110,7 @@ public:
     void handleAck(const QJsonObject &message);
     void handleReject(const QJsonObject &message);
     void handleError(const QJsonObject &message);
+    void handlePing(const QJsonObject &message);
     void handlePong(const QJsonObject &message);
 
     //! Reads back what an earlier run left in the storage directory, once:

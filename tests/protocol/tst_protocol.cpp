@@ -47,6 +47,17 @@ template<typename M> void checkMalformed(const QByteArray &json, const QString &
 
 constexpr qint64 MaxSafe = 9007199254740992;
 
+Optimist::Mutation mutation(Optimist::Mutation::Kind kind, const QString &id, const QVariantMap &fields = {})
+{
+    return { kind, u"todos"_s, id, fields };
+}
+
+//! A push transaction as PushTransaction::read() gives it back.
+PushTransaction pushed(qint64 tx, const QList<Optimist::Mutation> &mutations)
+{
+    return { tx, mutations, mutations.size(), {} };
+}
+
 } // namespace
 
 class tst_Protocol : public QObject {
@@ -71,6 +82,43 @@ private Q_SLOTS:
     void welcomeRoundTrip();
     void welcomeMalformed_data();
     void welcomeMalformed();
+    void helloRoundTrip_data();
+    void helloRoundTrip();
+    void helloMalformed_data();
+    void helloMalformed();
+    void helloTokenOptional();
+    void subscribeRoundTrip_data();
+    void subscribeRoundTrip();
+    void subscribeWithoutCursorIsNull();
+    void subscribeMalformed_data();
+    void subscribeMalformed();
+    void unsubscribeRoundTrip();
+    void unsubscribeMalformed_data();
+    void unsubscribeMalformed();
+    void snapshotRoundTrip_data();
+    void snapshotRoundTrip();
+    void snapshotMalformed_data();
+    void snapshotMalformed();
+    void snapshotSkipsMalformedRecords();
+    void deltaRoundTrip_data();
+    void deltaRoundTrip();
+    void deltaFrameIsTheEncodedObject();
+    void deltaMalformed_data();
+    void deltaMalformed();
+    void pushRoundTrip_data();
+    void pushRoundTrip();
+    void pushMalformed_data();
+    void pushMalformed();
+    void pushTransactionProblems_data();
+    void pushTransactionProblems();
+    void encodedTransactionsMakeThePush_data();
+    void encodedTransactionsMakeThePush();
+    void storedForm_data();
+    void storedForm();
+    void pingPongRoundTrip_data();
+    void pingPongRoundTrip();
+    void pingPongMalformed();
+    void messageTypeOfADecodedFrame();
 };
 
 void tst_Protocol::errorRoundTrip_data()
@@ -299,6 +347,498 @@ void tst_Protocol::welcomeMalformed()
     QFETCH(QByteArray, json);
     QFETCH(QString, error);
     checkMalformed<WelcomeMessage>(json, error);
+}
+
+void tst_Protocol::helloRoundTrip_data()
+{
+    QTest::addColumn<HelloMessage>("message");
+    QTest::newRow("with token") << HelloMessage { 1, u"3f6c"_s, u"secret"_s };
+    QTest::newRow("empty token") << HelloMessage { 1, u"c"_s, {} };
+    // Any integer: the server answers an unknown version itself.
+    QTest::newRow("version 2") << HelloMessage { 2, u"c"_s, {} };
+    QTest::newRow("version -2^53") << HelloMessage { -MaxSafe, u"c"_s, {} };
+    QTest::newRow("clientId of 128 characters") << HelloMessage { 1, QString(128, u'x'), {} };
+    QTest::newRow("clientId of 128 emoji (256 UTF-16 units)") << HelloMessage { 1, u"😀"_s.repeated(128), {} };
+}
+
+void tst_Protocol::helloRoundTrip()
+{
+    QFETCH(HelloMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::helloMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QString protocol = u"field 'protocol' must be an integer"_s;
+    const QString clientId = u"field 'clientId' must be a string of 1 to 128 characters"_s;
+    const QString token = u"field 'token' must be a string"_s;
+    QTest::newRow("other type") << R"({"type":"welcome","protocol":1,"clientId":"c"})"_ba
+                                << u"a message of type 'hello' expected"_s;
+    QTest::newRow("no protocol") << R"({"type":"hello","clientId":"c"})"_ba << protocol;
+    QTest::newRow("protocol 1.5") << R"({"type":"hello","protocol":1.5,"clientId":"c"})"_ba << protocol;
+    QTest::newRow("protocol string") << R"({"type":"hello","protocol":"1","clientId":"c"})"_ba << protocol;
+    QTest::newRow("protocol one past -2^53")
+        << R"({"type":"hello","protocol":-9007199254740994,"clientId":"c"})"_ba << protocol;
+    QTest::newRow("protocol far past") << R"({"type":"hello","protocol":1e300,"clientId":"c"})"_ba << protocol;
+    QTest::newRow("protocol first") << R"({"type":"hello","protocol":null,"clientId":7})"_ba << protocol;
+    QTest::newRow("no clientId") << R"({"type":"hello","protocol":1})"_ba << clientId;
+    QTest::newRow("empty clientId") << R"({"type":"hello","protocol":1,"clientId":""})"_ba << clientId;
+    QTest::newRow("clientId number") << R"({"type":"hello","protocol":1,"clientId":5})"_ba << clientId;
+    QTest::newRow("clientId of 129 characters")
+        << R"({"type":"hello","protocol":1,"clientId":")" + QByteArray(129, 'x') + R"("})" << clientId;
+    QTest::newRow("clientId of 129 emoji")
+        << R"({"type":"hello","protocol":1,"clientId":")" + u"😀"_s.repeated(129).toUtf8() + R"("})" << clientId;
+    QTest::newRow("token number") << R"({"type":"hello","protocol":1,"clientId":"c","token":5})"_ba << token;
+    QTest::newRow("token object") << R"({"type":"hello","protocol":1,"clientId":"c","token":{}})"_ba << token;
+}
+
+void tst_Protocol::helloMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<HelloMessage>(json, error);
+}
+
+void tst_Protocol::helloTokenOptional()
+{
+    for (const QByteArray &json : { R"({"type":"hello","protocol":1,"clientId":"c"})"_ba,
+             R"({"type":"hello","protocol":1,"clientId":"c","token":null})"_ba }) {
+        const Result<HelloMessage> hello = HelloMessage::fromJson(parse(json));
+        QVERIFY2(hello, qPrintable(hello.error()));
+        QCOMPARE(*hello, (HelloMessage { 1, u"c"_s, {} }));
+    }
+    // The client always sends one.
+    QCOMPARE(encode(HelloMessage { 1, u"c"_s, {} }.toJson()),
+        uR"({"clientId":"c","protocol":1,"token":"","type":"hello"})"_s);
+}
+
+void tst_Protocol::subscribeRoundTrip_data()
+{
+    QTest::addColumn<SubscribeMessage>("message");
+    QTest::newRow("first load") << SubscribeMessage { u"todos"_s, {} };
+    QTest::newRow("with cursor") << SubscribeMessage { u"todos"_s, u"118"_s };
+    QTest::newRow("cursor kept as text") << SubscribeMessage { u"é\"s"_s, u" 01"_s };
+}
+
+void tst_Protocol::subscribeRoundTrip()
+{
+    QFETCH(SubscribeMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::subscribeWithoutCursorIsNull()
+{
+    QCOMPARE(encode(SubscribeMessage { u"todos"_s, {} }.toJson()),
+        uR"({"collection":"todos","cursor":null,"type":"subscribe"})"_s);
+    const Result<SubscribeMessage> absent
+        = SubscribeMessage::fromJson(parse(R"({"type":"subscribe","collection":"t"})"));
+    QVERIFY(absent);
+    QVERIFY(absent->cursor.isEmpty());
+}
+
+void tst_Protocol::subscribeMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QString collection = u"field 'collection' must be a non-empty string"_s;
+    const QString cursor = u"field 'cursor' must be a string or null"_s;
+    QTest::newRow("other type") << R"({"type":"unsubscribe","collection":"t"})"_ba
+                                << u"a message of type 'subscribe' expected"_s;
+    QTest::newRow("no collection") << R"({"type":"subscribe"})"_ba << collection;
+    QTest::newRow("empty collection") << R"({"type":"subscribe","collection":""})"_ba << collection;
+    QTest::newRow("collection number") << R"({"type":"subscribe","collection":1})"_ba << collection;
+    QTest::newRow("cursor number") << R"({"type":"subscribe","collection":"t","cursor":118})"_ba << cursor;
+    QTest::newRow("cursor object") << R"({"type":"subscribe","collection":"t","cursor":{}})"_ba << cursor;
+    QTest::newRow("cursor false") << R"({"type":"subscribe","collection":"t","cursor":false})"_ba << cursor;
+}
+
+void tst_Protocol::subscribeMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<SubscribeMessage>(json, error);
+}
+
+void tst_Protocol::unsubscribeRoundTrip()
+{
+    checkRoundTrip(UnsubscribeMessage { u"todos"_s });
+    QCOMPARE(encode(UnsubscribeMessage { u"todos"_s }.toJson()), uR"({"collection":"todos","type":"unsubscribe"})"_s);
+}
+
+void tst_Protocol::unsubscribeMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QString collection = u"field 'collection' must be a non-empty string"_s;
+    QTest::newRow("other type") << R"({"type":"subscribe","collection":"t"})"_ba
+                                << u"a message of type 'unsubscribe' expected"_s;
+    QTest::newRow("no collection") << R"({"type":"unsubscribe"})"_ba << collection;
+    QTest::newRow("empty collection") << R"({"type":"unsubscribe","collection":""})"_ba << collection;
+    QTest::newRow("collection array") << R"({"type":"unsubscribe","collection":["t"]})"_ba << collection;
+}
+
+void tst_Protocol::unsubscribeMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<UnsubscribeMessage>(json, error);
+}
+
+void tst_Protocol::snapshotRoundTrip_data()
+{
+    using Record = SnapshotMessage::Record;
+    QTest::addColumn<SnapshotMessage>("message");
+    QTest::newRow("empty collection") << SnapshotMessage { u"todos"_s, u"0"_s, 0, true, {}, {} };
+    const QJsonObject milk { { u"title"_s, u"Buy milk"_s }, { u"done"_s, false } };
+    QTest::newRow("records with and without rev") << SnapshotMessage { u"todos"_s, u"120"_s, 0, false,
+        { Record { u"a1"_s, 117, milk }, Record { u"b2"_s, 0, {} } }, {} };
+    QTest::newRow("rev 2^53, chunk INT_MAX") << SnapshotMessage { u"todos"_s, u"9"_s, std::numeric_limits<int>::max(),
+        true, { Record { u"a"_s, quint64(MaxSafe), milk } }, {} };
+}
+
+void tst_Protocol::snapshotRoundTrip()
+{
+    QFETCH(SnapshotMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::snapshotMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QByteArray head = R"({"type":"snapshot","collection":"t","cursor":"1",)"_ba;
+    const QString chunk = u"field 'chunk' must be an integer from 0 to 2147483647"_s;
+    const QString last = u"field 'last' must be true or false"_s;
+    QTest::newRow("other type")
+        << R"({"type":"delta","collection":"t","cursor":"1","chunk":0,"last":true,"records":[]})"_ba
+        << u"a message of type 'snapshot' expected"_s;
+    QTest::newRow("no collection") << R"({"type":"snapshot","cursor":"1","chunk":0,"last":true,"records":[]})"_ba
+                                   << u"field 'collection' must be a non-empty string"_s;
+    QTest::newRow("cursor number")
+        << R"({"type":"snapshot","collection":"t","cursor":1,"chunk":0,"last":true,"records":[]})"_ba
+        << u"field 'cursor' must be a string"_s;
+    QTest::newRow("no chunk") << head + R"("last":true,"records":[]})" << chunk;
+    QTest::newRow("chunk -1") << head + R"("chunk":-1,"last":true,"records":[]})" << chunk;
+    QTest::newRow("chunk 0.5") << head + R"("chunk":0.5,"last":true,"records":[]})" << chunk;
+    QTest::newRow("chunk one past INT_MAX") << head + R"("chunk":2147483648,"last":true,"records":[]})" << chunk;
+    QTest::newRow("chunk far past") << head + R"("chunk":1e300,"last":true,"records":[]})" << chunk;
+    QTest::newRow("no last") << head + R"("chunk":0,"records":[]})" << last;
+    QTest::newRow("last 1") << head + R"("chunk":0,"last":1,"records":[]})" << last;
+    QTest::newRow("last string") << head + R"("chunk":0,"last":"true","records":[]})" << last;
+    QTest::newRow("no records") << head + R"("chunk":0,"last":true})" << u"field 'records' must be an array"_s;
+    QTest::newRow("records object") << head + R"("chunk":0,"last":true,"records":{}})"
+                                    << u"field 'records' must be an array"_s;
+}
+
+void tst_Protocol::snapshotMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<SnapshotMessage>(json, error);
+}
+
+void tst_Protocol::snapshotSkipsMalformedRecords()
+{
+    const Result<SnapshotMessage> snapshot = SnapshotMessage::fromJson(
+        parse(R"({"type":"snapshot","collection":"t","cursor":"1","chunk":0,"last":true,"records":[)"
+              R"(5,{"id":"a","fields":{"x":1}},{"id":"b"},{"id":"c","rev":0,"fields":{}},)"
+              R"({"id":"","fields":{}},{"id":"d","rev":2,"fields":{}}]})"));
+    QVERIFY2(snapshot, qPrintable(snapshot.error()));
+    QCOMPARE(snapshot->records.size(), 2);
+    QCOMPARE(snapshot->records.at(0).id, u"a"_s);
+    QCOMPARE(snapshot->records.at(0).revision, 0u);
+    QCOMPARE(snapshot->records.at(0).fields, (QJsonObject { { u"x"_s, 1 } }));
+    QCOMPARE(snapshot->records.at(1).id, u"d"_s);
+    QCOMPARE(snapshot->records.at(1).revision, 2u);
+    QCOMPARE(snapshot->skipped,
+        QStringList({ u"a snapshot record must be an object"_s, u"a snapshot record is {id, rev, fields}"_s,
+            u"field 'rev' must be a positive integer"_s, u"field 'id' must be a non-empty string"_s }));
+}
+
+void tst_Protocol::deltaRoundTrip_data()
+{
+    using Optimist::RecordChange;
+    QTest::addColumn<DeltaMessage>("message");
+    const QVariantMap milk { { u"title"_s, u"Buy oat milk"_s }, { u"done"_s, false } };
+    QTest::newRow("no changes") << DeltaMessage { u"todos"_s, u"118"_s, u"120"_s, {}, {} };
+    QTest::newRow("upsert and remove") << DeltaMessage { u"todos"_s, u"118"_s, u"120"_s,
+        { RecordChange::upsert(u"a1"_s, milk, 120), RecordChange::remove(u"b7"_s) }, {} };
+    QTest::newRow("upsert without rev, acks")
+        << DeltaMessage { u"todos"_s, u"1"_s, u"2"_s, { RecordChange::upsert(u"a"_s, {}) }, { 1, 42, MaxSafe } };
+    QTest::newRow("same record twice") << DeltaMessage { u"t"_s, u"1"_s, u"3"_s,
+        { RecordChange::upsert(u"a"_s, milk, 2), RecordChange::upsert(u"a"_s, {}, 3) }, { 7 } };
+}
+
+void tst_Protocol::deltaRoundTrip()
+{
+    QFETCH(DeltaMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::deltaFrameIsTheEncodedObject()
+{
+    // The server's fan-out frame, with and without a pusher's acks, reads
+    // back as the typed delta.
+    using Optimist::RecordChange;
+    const QList<RecordChange> changes { RecordChange::upsert(u"a1"_s, { { u"title"_s, u"é"_s } }, 120),
+        RecordChange::remove(u"b7"_s) };
+    QJsonArray changesJson;
+    for (const RecordChange &change : changes)
+        changesJson.append(toJson(change));
+    const QString frame = DeltaMessage::frame(u"todos"_s, 118, 120, changesJson);
+    DeltaMessage expected { u"todos"_s, u"118"_s, u"120"_s, changes, {} };
+    QCOMPARE(frame, encode(expected.toJson()));
+    const QString withAcks = DeltaMessage::withAcks(frame, QJsonArray { 42, 43 });
+    QVERIFY(withAcks.endsWith(uR"(,"acks":[42,43]})"_s));
+    QJsonObject json;
+    QString problem;
+    QVERIFY2(decode(withAcks, &json, &problem), qPrintable(problem));
+    expected.acks = { 42, 43 };
+    const Result<DeltaMessage> back = DeltaMessage::fromJson(json);
+    QVERIFY2(back, qPrintable(back.error()));
+    QVERIFY(*back == expected);
+}
+
+void tst_Protocol::deltaMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QByteArray head = R"({"type":"delta","collection":"t","prevCursor":"1","cursor":"2",)"_ba;
+    const QString acks = u"field 'acks' must be an array of integers ≥ 1"_s;
+    const QString change = u"a change is {op: upsert, id, fields} or {op: remove, id}"_s;
+    QTest::newRow("other type")
+        << R"({"type":"snapshot","collection":"t","prevCursor":"1","cursor":"2","changes":[]})"_ba
+        << u"a message of type 'delta' expected"_s;
+    QTest::newRow("no collection") << R"({"type":"delta","prevCursor":"1","cursor":"2","changes":[]})"_ba
+                                   << u"field 'collection' must be a non-empty string"_s;
+    QTest::newRow("prevCursor number")
+        << R"({"type":"delta","collection":"t","prevCursor":1,"cursor":"2","changes":[]})"_ba
+        << u"field 'prevCursor' must be a string"_s;
+    QTest::newRow("no cursor") << R"({"type":"delta","collection":"t","prevCursor":"1","changes":[]})"_ba
+                               << u"field 'cursor' must be a string"_s;
+    QTest::newRow("no changes") << head.chopped(1) + "}" << u"field 'changes' must be an array"_s;
+    QTest::newRow("changes object") << head + R"("changes":{}})" << u"field 'changes' must be an array"_s;
+    QTest::newRow("change a number") << head + R"("changes":[1]})" << u"a change must be an object"_s;
+    QTest::newRow("change without op") << head + R"("changes":[{"id":"a"}]})"
+                                       << u"field 'op' must be a non-empty string"_s;
+    QTest::newRow("change without id") << head + R"("changes":[{"op":"remove"}]})"
+                                       << u"field 'id' must be a non-empty string"_s;
+    QTest::newRow("unknown op") << head + R"("changes":[{"op":"insert","id":"a","fields":{}}]})" << change;
+    QTest::newRow("upsert without fields") << head + R"("changes":[{"op":"upsert","id":"a"}]})" << change;
+    QTest::newRow("rev 0") << head + R"("changes":[{"op":"upsert","id":"a","rev":0,"fields":{}}]})"
+                           << u"field 'rev' must be a positive integer"_s;
+    QTest::newRow("rev past 2^53") << head
+            + R"("changes":[{"op":"upsert","id":"a","rev":9007199254740994,"fields":{}}]})"
+                                   << u"field 'rev' must be a positive integer"_s;
+    QTest::newRow("acks object") << head + R"("changes":[],"acks":{}})" << acks;
+    QTest::newRow("ack 0") << head + R"("changes":[],"acks":[0]})" << acks;
+    QTest::newRow("ack 1.5") << head + R"("changes":[],"acks":[1.5]})" << acks;
+    QTest::newRow("ack string") << head + R"("changes":[],"acks":["1"]})" << acks;
+    QTest::newRow("ack one past 2^53") << head + R"("changes":[],"acks":[9007199254740994]})" << acks;
+}
+
+void tst_Protocol::deltaMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<DeltaMessage>(json, error);
+}
+
+void tst_Protocol::pushRoundTrip_data()
+{
+    using Kind = Optimist::Mutation::Kind;
+    QTest::addColumn<PushMessage>("message");
+    QTest::newRow("empty, no settledTx") << PushMessage { {}, {} };
+    QTest::newRow("settledTx 0") << PushMessage { 0, { pushed(1, {}) } };
+    QTest::newRow("three mutations") << PushMessage { 41,
+        { pushed(42,
+            { mutation(Kind::Insert, u"a1"_s, { { u"title"_s, u"Buy milk"_s }, { u"done"_s, false } }),
+                mutation(Kind::Update, u"c3"_s, { { u"done"_s, true } }), mutation(Kind::Remove, u"b7"_s) }) } };
+    QTest::newRow("several, settledTx 2^53")
+        << PushMessage { MaxSafe, { pushed(1, { mutation(Kind::Remove, u"x"_s) }), pushed(MaxSafe, {}) } };
+}
+
+void tst_Protocol::pushRoundTrip()
+{
+    QFETCH(PushMessage, message);
+    checkRoundTrip(message);
+}
+
+void tst_Protocol::pushMalformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    const QString transactions = u"field 'transactions' must be an array"_s;
+    const QString settled = u"field 'settledTx' must be an integer ≥ 0"_s;
+    QTest::newRow("other type") << R"({"type":"ack","transactions":[]})"_ba << u"a message of type 'push' expected"_s;
+    QTest::newRow("no transactions") << R"({"type":"push"})"_ba << transactions;
+    QTest::newRow("transactions object") << R"({"type":"push","transactions":{}})"_ba << transactions;
+    QTest::newRow("transactions before settledTx") << R"({"type":"push","settledTx":-1})"_ba << transactions;
+    QTest::newRow("settledTx -1") << R"({"type":"push","settledTx":-1,"transactions":[]})"_ba << settled;
+    QTest::newRow("settledTx 0.5") << R"({"type":"push","settledTx":0.5,"transactions":[]})"_ba << settled;
+    QTest::newRow("settledTx string") << R"({"type":"push","settledTx":"0","transactions":[]})"_ba << settled;
+    QTest::newRow("settledTx one past 2^53")
+        << R"({"type":"push","settledTx":9007199254740994,"transactions":[]})"_ba << settled;
+}
+
+void tst_Protocol::pushMalformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    checkMalformed<PushMessage>(json, error);
+}
+
+void tst_Protocol::pushTransactionProblems_data()
+{
+    // What is wrong inside a transaction is a value in it, not a failure
+    // of the push: the server rejects that transaction, or stops there.
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<qint64>("tx");
+    QTest::addColumn<qsizetype>("mutationCount");
+    QTest::addColumn<QString>("malformed");
+    const QString mutations = u"field 'mutations' must be an array"_s;
+    const QByteArray good = R"({"op":"remove","collection":"t","id":"a"})"_ba;
+    QTest::newRow("not an object") << "5"_ba << qint64(0) << qsizetype(0) << mutations;
+    QTest::newRow("no tx") << R"({"mutations":[]})"_ba << qint64(0) << qsizetype(0) << QString();
+    QTest::newRow("tx 0") << R"({"tx":0,"mutations":[]})"_ba << qint64(0) << qsizetype(0) << QString();
+    QTest::newRow("tx 1") << R"({"tx":1,"mutations":[]})"_ba << qint64(1) << qsizetype(0) << QString();
+    QTest::newRow("tx 1.5") << R"({"tx":1.5,"mutations":[]})"_ba << qint64(0) << qsizetype(0) << QString();
+    QTest::newRow("tx string") << R"({"tx":"1","mutations":[]})"_ba << qint64(0) << qsizetype(0) << QString();
+    QTest::newRow("tx 2^53") << R"({"tx":9007199254740992,"mutations":[]})"_ba << MaxSafe << qsizetype(0) << QString();
+    QTest::newRow("tx one past 2^53") << R"({"tx":9007199254740994,"mutations":[]})"_ba << qint64(0) << qsizetype(0)
+                                      << QString();
+    QTest::newRow("no mutations") << R"({"tx":3})"_ba << qint64(3) << qsizetype(0) << mutations;
+    QTest::newRow("mutations object") << R"({"tx":3,"mutations":{}})"_ba << qint64(3) << qsizetype(0) << mutations;
+    QTest::newRow("mutation a number") << R"({"tx":3,"mutations":[)" + good + R"(,1,)" + good + "]}" << qint64(3)
+                                       << qsizetype(3) << u"a mutation must be an object"_s;
+    QTest::newRow("unknown op") << R"({"tx":3,"mutations":[{"op":"upsert","collection":"t","id":"a"}]})"_ba << qint64(3)
+                                << qsizetype(1) << u"unknown op 'upsert'"_s;
+    QTest::newRow("empty collection") << R"({"tx":3,"mutations":[{"op":"remove","collection":"","id":"a"}]})"_ba
+                                      << qint64(3) << qsizetype(1)
+                                      << u"field 'collection' must be a non-empty string"_s;
+    QTest::newRow("id number") << R"({"tx":3,"mutations":[{"op":"remove","collection":"t","id":1}]})"_ba << qint64(3)
+                               << qsizetype(1) << u"field 'id' must be a non-empty string"_s;
+    QTest::newRow("insert without fields") << R"({"tx":3,"mutations":[{"op":"insert","collection":"t","id":"a"}]})"_ba
+                                           << qint64(3) << qsizetype(1) << u"field 'fields' must be an object"_s;
+    QTest::newRow("update fields array")
+        << R"({"tx":3,"mutations":[{"op":"update","collection":"t","id":"a","fields":[]}]})"_ba << qint64(3)
+        << qsizetype(1) << u"field 'fields' must be an object"_s;
+}
+
+void tst_Protocol::pushTransactionProblems()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(qint64, tx);
+    QFETCH(qsizetype, mutationCount);
+    QFETCH(QString, malformed);
+    const Result<PushMessage> push = PushMessage::fromJson(parse(R"({"type":"push","transactions":[)" + json + "]}"));
+    QVERIFY2(push, qPrintable(push.error()));
+    QCOMPARE(push->transactions.size(), 1);
+    const PushTransaction &transaction = push->transactions.constFirst();
+    QCOMPARE(transaction.tx, tx);
+    QCOMPARE(transaction.mutationCount, mutationCount);
+    QCOMPARE(transaction.malformed, malformed);
+    if (!malformed.isEmpty())
+        QVERIFY(transaction.mutations.isEmpty());
+    else
+        QCOMPARE(transaction.mutations.size(), mutationCount);
+}
+
+void tst_Protocol::encodedTransactionsMakeThePush_data()
+{
+    using Kind = Optimist::Mutation::Kind;
+    QTest::addColumn<PushMessage>("message");
+    QTest::newRow("one, empty") << PushMessage { 0, { pushed(1, {}) } };
+    QTest::newRow("non-ASCII text") << PushMessage { 9,
+        { pushed(10, { mutation(Kind::Insert, u"é"_s, { { u"title"_s, u"😀 \"q\""_s } }) }) } };
+    QTest::newRow("several") << PushMessage { 41,
+        { pushed(42, { mutation(Kind::Remove, u"a"_s) }), pushed(43, {}),
+            pushed(MaxSafe, { mutation(Kind::Update, u"b"_s, { { u"done"_s, true } }) }) } };
+}
+
+void tst_Protocol::encodedTransactionsMakeThePush()
+{
+    // The client's push, built from transactions encoded once, is the push
+    // message, and the sizes it measures add up to the frame's UTF-8 size.
+    QFETCH(PushMessage, message);
+    QByteArray frame = PushFrame::prefix(*message.settledTx);
+    qsizetype measured = frame.size() + PushFrame::Suffix.size();
+    for (const PushTransaction &transaction : std::as_const(message.transactions)) {
+        EncodedTransaction encoded(PushTransaction { 0, transaction.mutations, 0, {} });
+        QCOMPARE(encoded.tx(), 0);
+        QVERIFY(!encoded.json().contains(u"tx"_s));
+        encoded.setTx(transaction.tx);
+        QCOMPARE(encoded.tx(), transaction.tx);
+        QCOMPARE(encoded.mutationCount(), transaction.mutations.size());
+        QVERIFY(encoded.read() == transaction);
+        if (&transaction != &message.transactions.constFirst()) {
+            frame.append(',');
+            ++measured;
+        }
+        encoded.appendTo(&frame);
+        measured += encoded.bytes(transaction.tx);
+    }
+    frame.append(PushFrame::Suffix);
+    QCOMPARE(frame.size(), measured);
+    QJsonObject json;
+    QString problem;
+    QVERIFY2(decode(frame, &json, &problem), qPrintable(problem));
+    const Result<PushMessage> back = PushMessage::fromJson(json);
+    QVERIFY2(back, qPrintable(back.error()));
+    QVERIFY2(*back == message, frame.constData());
+}
+
+void tst_Protocol::storedForm_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<bool>("stored");
+    QTest::newRow("unnumbered") << R"({"mutations":[]})"_ba << true;
+    QTest::newRow("numbered") << R"({"tx":7,"mutations":[]})"_ba << true;
+    QTest::newRow("no mutations") << R"({"tx":7})"_ba << false;
+    QTest::newRow("mutations object") << R"({"mutations":{}})"_ba << false;
+    QTest::newRow("tx 0") << R"({"tx":0,"mutations":[]})"_ba << false;
+    QTest::newRow("tx null") << R"({"tx":null,"mutations":[]})"_ba << false;
+    QTest::newRow("tx string") << R"({"tx":"7","mutations":[]})"_ba << false;
+}
+
+void tst_Protocol::storedForm()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(bool, stored);
+    QCOMPARE(EncodedTransaction::isStoredForm(QJsonDocument::fromJson(json).object()), stored);
+}
+
+void tst_Protocol::pingPongRoundTrip_data()
+{
+    QTest::addColumn<QJsonValue>("id");
+    QTest::newRow("no id") << QJsonValue(QJsonValue::Undefined);
+    QTest::newRow("id 7") << QJsonValue(7);
+    // Echoed as it is, whatever it is.
+    QTest::newRow("id string") << QJsonValue(u"x"_s);
+    QTest::newRow("id object") << QJsonValue(QJsonObject { { u"a"_s, 1 } });
+}
+
+void tst_Protocol::pingPongRoundTrip()
+{
+    QFETCH(QJsonValue, id);
+    checkRoundTrip(PingMessage { id });
+    checkRoundTrip(PongMessage { id });
+    if (id.isUndefined())
+        QCOMPARE(encode(PingMessage {}.toJson()), uR"({"type":"ping"})"_s);
+}
+
+void tst_Protocol::pingPongMalformed()
+{
+    checkMalformed<PingMessage>(R"({"type":"pong","id":1})", u"a message of type 'ping' expected"_s);
+    checkMalformed<PongMessage>(R"({"type":"ping","id":1})", u"a message of type 'pong' expected"_s);
+}
+
+void tst_Protocol::messageTypeOfADecodedFrame()
+{
+    QCOMPARE(messageType(parse(R"({"type":"delta"})")), u"delta"_s);
+    QCOMPARE(messageType(HelloMessage { 1, u"c"_s, {} }.toJson()), QString(Type::Hello));
 }
 
 QTEST_GUILESS_MAIN(tst_Protocol)
