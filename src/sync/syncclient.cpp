@@ -6,6 +6,7 @@
 #include "syncclient_p.h"
 
 #include <optimist/errorcodes.h>
+#include <optimist/listmodelfeed.h>
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -325,7 +326,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
         if (it->model && !it->serverId.isEmpty() && it->serverId != serverId) {
             qCInfo(lcSync) << it.key() << "comes from another database than the server's; reloading it";
-            it->model->forgetCursor();
+            ListModelFeed(it->model).forgetCursor();
         }
         it->serverId = serverId;
     }
@@ -344,7 +345,7 @@ void SyncClientPrivate::subscribe(const QString &collection)
     binding.nextChunk = 0;
     const QString cursor = binding.model->cursor();
     if (cursor.isEmpty())
-        binding.model->setLoading(true);
+        ListModelFeed(binding.model).setLoading(true);
     send({ { u"type"_s, QString(Protocol::Type::Subscribe) }, { u"collection"_s, collection },
         { u"cursor"_s, cursor.isEmpty() ? QJsonValue() : QJsonValue(cursor) } });
 }
@@ -373,7 +374,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
         }
         // The model skips a record it holds at this revision unread, so
         // spare the conversion: most of a resync's records are unchanged.
-        if (record.revision == 0 || binding.model->confirmedRevision(record.id) != record.revision)
+        if (record.revision == 0 || ListModelFeed(binding.model).confirmedRevision(record.id) != record.revision)
             record.fields = fields.toVariantMap();
         binding.snapshotRecords.append(std::move(record));
     }
@@ -383,7 +384,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     binding.nextChunk = 0;
     binding.resubscribing = false;
     const QString cursor = message.value("cursor"_L1).toString();
-    binding.model->applySnapshot(all, cursor);
+    ListModelFeed(binding.model).applySnapshot(all, cursor);
     if (cache) {
         // The fields the model skipped (a revision it held) come from it.
         QList<SnapshotRecord> full = all;
@@ -396,7 +397,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
         if (!cache->replace(collection, serverId, cursor, full))
             qCWarning(lcSync) << cache->errorString();
     }
-    binding.model->setLoading(false);
+    ListModelFeed(binding.model).setLoading(false);
     Q_EMIT q->snapshotReceived(collection, int(all.size()));
 }
 
@@ -424,13 +425,14 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
         if (const OutboxEntry *entry = outboxEntry(quint64(tx.toInteger())); entry && entry->localId != 0)
             acknowledged.append(entry->localId);
     }
-    const bool applied = binding.model->applyDelta(
+    const ListModelFeed feed(binding.model);
+    const bool applied = feed.applyDelta(
         changes, message.value("prevCursor"_L1).toString(), message.value("cursor"_L1).toString(), acknowledged);
     if (applied && cache && !cache->apply(collection, message.value("cursor"_L1).toString(), changes))
         qCWarning(lcSync) << cache->errorString();
     if (applied) {
         binding.resubscribing = false;
-        binding.model->setLoading(false);
+        ListModelFeed(binding.model).setLoading(false);
     } else if (!binding.resubscribing) {
         // A gap: ask again from what we have. Deltas already on their way
         // will not fit either; they are ignored until the answer arrives.
@@ -542,7 +544,7 @@ void SyncClientPrivate::loadCached(const QString &collection)
     if (welcomed && cached.serverId != serverId)
         return; // another database's state: the subscription loads this one's
     qCDebug(lcSync) << collection << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
-    binding.model->applySnapshot(cached.records, cached.cursor);
+    ListModelFeed(binding.model).applySnapshot(cached.records, cached.cursor);
     binding.serverId = cached.serverId;
 }
 
@@ -628,7 +630,7 @@ void SyncClientPrivate::handleAck(const QJsonObject &message)
         return;
     if (Transaction *tx = entry->transaction) {
         for (ListModel *model : tx->models())
-            model->acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
+            ListModelFeed(model).acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
     }
     settle(wireTx);
 }
