@@ -7,12 +7,17 @@ namespace Optimist {
 
 namespace {
 
+struct Placed {
+    int row;
+    int item;
+};
+
 //! The rows as the plan so far left them, without copying them: the old rows
 //! minus those that left their place (gone), plus the items placed by their
 //! new key (placed). Both stay sorted, so every row number is a binary search.
 class Planner {
 public:
-    Planner(const std::vector<RowChange> &changes, const RowOrder &order)
+    Planner(std::span<const RowChange> changes, const RowOrder &order)
         : changes(changes)
         , order(order)
     {
@@ -52,7 +57,7 @@ private:
     int rowOf(int item, bool byNewKey) const
     {
         if (!byNewKey) {
-            const int oldRow = changes[size_t(item)].oldRow;
+            const int oldRow = changes[qsizetype(item)].oldRow;
             return oldRow - goneBefore(oldRow) + placedBefore(item, false);
         }
         const int bound = oldLowerBound(item);
@@ -63,31 +68,26 @@ private:
     void addStep(RowStep::Kind kind, int first, int last, const int *items, int count)
     {
         const int begin = int(plan.items.size());
-        plan.items.insert(plan.items.end(), items, items + count);
+        plan.items.append(items, count);
         plan.steps.push_back({ kind, first, last, begin, begin + count });
     }
 
-    const std::vector<RowChange> &changes;
+    std::span<const RowChange> changes;
     const RowOrder &order;
-    std::vector<int> gone; //!< old rows, sorted
-    std::vector<int> placed; //!< items, sorted by new key
-};
-
-struct Placed {
-    int row;
-    int item;
+    QVarLengthArray<int, 8> gone; //!< old rows, sorted
+    QVarLengthArray<int, 8> placed; //!< items, sorted by new key
 };
 
 //! Removes as contiguous ranges, from the bottom up.
 void Planner::planRemovals()
 {
-    std::vector<Placed> removals;
+    QVarLengthArray<Placed, 8> removals;
     for (int item = 0; item < int(changes.size()); ++item) {
-        if (changes[size_t(item)].oldRow >= 0 && !changes[size_t(item)].shownAfter)
-            removals.push_back({ changes[size_t(item)].oldRow, item });
+        if (changes[qsizetype(item)].oldRow >= 0 && !changes[qsizetype(item)].shownAfter)
+            removals.push_back({ changes[qsizetype(item)].oldRow, item });
     }
     std::sort(removals.begin(), removals.end(), [](const Placed &a, const Placed &b) { return a.row < b.row; });
-    std::vector<int> items;
+    QVarLengthArray<int, 8> items;
     for (size_t end = removals.size(); end > 0;) {
         size_t begin = end - 1;
         while (begin > 0 && removals[begin - 1].row == removals[begin].row - 1)
@@ -106,7 +106,7 @@ void Planner::planRemovals()
 void Planner::planMoves()
 {
     for (int item = 0; item < int(changes.size()); ++item) {
-        const RowChange &change = changes[size_t(item)];
+        const RowChange &change = changes[qsizetype(item)];
         if (change.oldRow < 0 || !change.shownAfter || !change.keyChanged)
             continue;
         const int row = rowOf(item, false);
@@ -122,15 +122,15 @@ void Planner::planMoves()
 //! that the rows computed for the others hold.
 void Planner::planInsertions()
 {
-    std::vector<int> items;
+    QVarLengthArray<int, 8> items;
     for (int item = 0; item < int(changes.size()); ++item) {
-        if (changes[size_t(item)].oldRow < 0 && changes[size_t(item)].shownAfter)
+        if (changes[qsizetype(item)].oldRow < 0 && changes[qsizetype(item)].shownAfter)
             items.push_back(item);
     }
     if (items.empty())
         return;
     std::sort(items.begin(), items.end(), [this](int a, int b) { return order.compareItems(a, true, b, true) < 0; });
-    std::vector<int> rows;
+    QVarLengthArray<int, 8> rows;
     rows.reserve(items.size());
     for (int item : items)
         rows.push_back(rowOf(item, true));
@@ -143,8 +143,8 @@ void Planner::planInsertions()
         end = begin;
     }
     // Both sorted by new key: one merge places them all.
-    const size_t middle = placed.size();
-    placed.insert(placed.end(), items.begin(), items.end());
+    const qsizetype middle = placed.size();
+    placed.append(items.constData(), items.size());
     std::inplace_merge(placed.begin(), placed.begin() + std::ptrdiff_t(middle), placed.end(),
         [this](int a, int b) { return order.compareItems(a, true, b, true) < 0; });
 }
@@ -152,22 +152,22 @@ void Planner::planInsertions()
 //! One change per run of adjacent rows that changed the same roles.
 void Planner::planChanges()
 {
-    std::vector<Placed> changed;
+    QVarLengthArray<Placed, 8> changed;
     for (int item = 0; item < int(changes.size()); ++item) {
-        const RowChange &change = changes[size_t(item)];
+        const RowChange &change = changes[qsizetype(item)];
         if (change.oldRow >= 0 && change.shownAfter && !change.roles.isEmpty())
             changed.push_back({ rowOf(item, change.keyChanged), item });
     }
     std::sort(changed.begin(), changed.end(), [](const Placed &a, const Placed &b) { return a.row < b.row; });
-    std::vector<int> items;
-    for (size_t i = 0; i < changed.size();) {
-        const QList<int> &roles = changes[size_t(changed[i].item)].roles;
-        size_t j = i + 1;
+    QVarLengthArray<int, 8> items;
+    for (qsizetype i = 0; i < changed.size();) {
+        const QList<int> &roles = changes[qsizetype(changed[i].item)].roles;
+        qsizetype j = i + 1;
         while (j < changed.size() && changed[j].row == changed[j - 1].row + 1
-            && changes[size_t(changed[j].item)].roles == roles)
+            && changes[qsizetype(changed[j].item)].roles == roles)
             ++j;
         items.clear();
-        for (size_t k = i; k < j; ++k)
+        for (qsizetype k = i; k < j; ++k)
             items.push_back(changed[k].item);
         addStep(RowStep::Kind::Change, changed[i].row, changed[j - 1].row, items.data(), int(items.size()));
         i = j;
@@ -176,7 +176,7 @@ void Planner::planChanges()
 
 } // namespace
 
-RowPlan planRows(const std::vector<RowChange> &changes, const RowOrder &order)
+RowPlan planRows(std::span<const RowChange> changes, const RowOrder &order)
 {
     Planner planner(changes, order);
     planner.planRemovals();

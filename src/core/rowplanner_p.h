@@ -2,8 +2,9 @@
 #pragma once
 
 #include <QtCore/QList>
+#include <QtCore/QVarLengthArray>
 
-#include <vector>
+#include <span>
 
 namespace Optimist {
 
@@ -35,9 +36,11 @@ struct RowStep {
     friend bool operator==(const RowStep &, const RowStep &) = default;
 };
 
+//! Inline storage: most commits are one local edit, which then allocates
+//! nothing here.
 struct RowPlan {
-    std::vector<RowStep> steps;
-    std::vector<int> items; //!< indexes into the planned RowChange list
+    QVarLengthArray<RowStep, 4> steps;
+    QVarLengthArray<int, 8> items; //!< indexes into the planned RowChange list
 };
 
 //! The order the rows are kept in, as the planner asks about it. Items are
@@ -61,6 +64,6 @@ public:
 //! bottom up; 4. one change per run of adjacent rows with the same roles.
 //! Needs O(k log n) comparisons for k changes and n rows: it reads the old
 //! rows through \a order and never copies them.
-RowPlan planRows(const std::vector<RowChange> &changes, const RowOrder &order);
+RowPlan planRows(std::span<const RowChange> changes, const RowOrder &order);
 
 } // namespace Optimist

@@ -3,6 +3,8 @@
 #include "rowplanner_p.h"
 #include "values_p.h"
 
+#include <QtCore/QVarLengthArray>
+
 // Every signal handler must find the model showing exactly what the signals
 // so far announced (proxies and views read it there): a row's new values are
 // shown only at the signal that announces them. A row that leaves shows
@@ -37,10 +39,11 @@ struct Touched : RowOrder {
     }
 
     const ListModelPrivate &d;
-    std::vector<Entry *> entries;
-    std::vector<ListModelPrivate::Computed> nows;
-    std::vector<const QVariant *> newKeys; //!< into nows[i].values
-    std::vector<RowChange> changes;
+    // Inline storage: most commits are one local edit.
+    QVarLengthArray<Entry *, 4> entries;
+    QVarLengthArray<ListModelPrivate::Computed, 4> nows;
+    QVarLengthArray<const QVariant *, 4> newKeys; //!< into nows[i].values
+    QVarLengthArray<RowChange, 4> changes;
 };
 
 } // namespace
@@ -127,7 +130,7 @@ private:
     ListModelPrivate *const d;
     ListModel *const q;
     Touched &touched;
-    std::vector<Entry *> block;
+    QVarLengthArray<Entry *, 8> block;
 };
 
 void ListModelPrivate::commitTouched(QList<Entry *> touched)
@@ -155,7 +158,7 @@ void ListModelPrivate::commitTouched(QList<Entry *> touched)
     static const QVariant none;
     for (const Computed &now : rowChanges.nows)
         rowChanges.newKeys.push_back(now.visible ? &sortKeyOf(now.values) : &none);
-    if (!rowChanges.changes.empty())
+    if (!rowChanges.changes.isEmpty())
         RowSignalExecutor(this, rowChanges).run(planRows(rowChanges.changes, rowChanges));
     for (Entry *entry : std::as_const(touched))
         dropIfUnused(entry);
