@@ -20,6 +20,7 @@
 
 #include <optimist/field.h>
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtCore/QCommandLineParser>
@@ -179,7 +180,7 @@ std::unique_ptr<Optimist::ListModel> makeOptimistModel(
     model->setCollection(u"todos"_s);
     model->setFields(todoFields());
     model->setSortField(u"title"_s);
-    model->applySnapshot(snapshot, cursor);
+    Optimist::ListModelFeed(model.get()).applySnapshot(snapshot, cursor);
     return model;
 }
 
@@ -240,7 +241,7 @@ void confirm(Optimist::ListModel *model, const QStringList &ids, const QList<qui
         changes.append(Optimist::RecordChange::upsert(id, fields));
     }
     const QString next = u"e%1"_s.arg(++*version);
-    model->applyDelta(changes, model->cursor(), next, transactions);
+    Optimist::ListModelFeed(model).applyDelta(changes, model->cursor(), next, transactions);
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
 }
 
@@ -463,8 +464,8 @@ SnapshotTimes measureSnapshots(ServerData &server, int repeat, bool withRevision
             Pair &pair = pairs[host];
             const auto runOptimist = [&] {
                 pair.optimistSubject->prepare();
-                times.optimist[host].push_back(
-                    pair.optimistSubject->measure([&] { pair.optimist->applySnapshot(snapshot, cursor); }));
+                times.optimist[host].push_back(pair.optimistSubject->measure(
+                    [&] { Optimist::ListModelFeed(pair.optimist.get()).applySnapshot(snapshot, cursor); }));
             };
             const auto runReset = [&] {
                 pair.resetSubject->prepare();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "listmodel.h"
+#include "listmodelfeed.h"
 #include "rowlist_p.h"
 
 #include <QtCore/QHash>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace Optimist {
+
+class SnapshotReader;
 
 //! One pending local edit of one record.
 struct PendingOp {
@@ -68,23 +71,25 @@ public:
     QVariantList defaultValues() const;
     //! Coerces a server record into schema order; unknown keys are ignored.
     QVariantList recordValues(const QVariantMap &record) const;
-    //! Reads one snapshot record: its id, and whether it differs from what
-    //! \a entry has confirmed (then its values are in \a values).
-    class SnapshotReader;
     QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
 
     // --- ordering
     //! The sort key of a record with these values (null without a sort field).
     const QVariant &sortKeyOf(const QVariantList &values) const;
+    //! <0, 0, >0: where a record with the keys \a a sorts against one with \a b.
+    int compareKeys(const QVariant &aKey, quint64 aSeq, const QString &aId, const QVariant &bKey, quint64 bSeq,
+        const QString &bId) const;
     //! <0, 0, >0: where a record with these keys sorts against \a b.
-    int compare(const QVariant &key, quint64 seq, const QString &id, const Entry *b) const;
+    int compare(const QVariant &key, quint64 seq, const QString &id, const Entry *b) const
+    {
+        return compareKeys(key, seq, id, b->sortKey, b->seq, b->id);
+    }
     bool lessThan(const Entry *a, const Entry *b) const { return compare(a->sortKey, a->seq, a->id, b) < 0; }
     //! First row whose record sorts at or after the given keys.
     int lowerBound(const QVariant &key, quint64 seq, const QString &id) const;
     int rowOf(const Entry *entry) const;
-    //! Moves \a entry (at \a row) to where \a key sorts, showing nothing
-    //! new: its values change at the dataChanged that follows. Returns its row.
-    int moveTo(Entry *entry, int row, const QVariant &key);
+    //! Applies \a change (a new sort field or order) inside one layout change.
+    void resort(const std::function<void()> &change);
 
     // --- state
     Entry *entry(const QString &id) const { return entries.value(id); }
@@ -107,19 +112,14 @@ public:
     };
     Computed compute(const Entry *entry) const;
 
-    //! Recomputes the touched entries and emits the minimal signals.
+    //! Recomputes the touched entries and emits the minimal row signals:
+    //! planned by planRows(), emitted by a RowSignalExecutor.
     void commitTouched(QList<Entry *> touched);
-    void commitOne(Entry *entry, Computed now);
-    void commitMany(const QList<Entry *> &touched);
-    struct Planned;
-    void removeRows(std::vector<Planned> &removals);
-    void insertRows(std::vector<Planned> &insertions);
-    void announceChanges(std::vector<Planned> &changes);
+    class RowSignalExecutor;
     //! Makes \a now what \a entry shows (and is ordered by).
     void show(Entry *entry, Computed &&now) const;
     QList<int> changedRoles(const Entry *entry, const Computed &now) const;
     void dropIfUnused(Entry *entry);
-    void emitStatusChanges(int oldCount, int oldPending);
 
     // --- transactions
     PendingTransaction *pendingTransaction(quint64 id);
@@ -127,14 +127,38 @@ public:
     //! Drops \a id's edits (settled by the server or rolled back). Returns
     //! the entries they touched.
     QList<Entry *> dropTransaction(quint64 id);
+    //! Drops the transactions in \a ids the server applied (unknown ones are
+    //! ignored) and returns the entries they touched. Each is told it is
+    //! confirmed here when the outermost StatusGuard ends, after the rows and
+    //! the status show it.
+    QList<Entry *> settle(const QList<quint64> &ids);
+    //! Settles \a ids now and commits.
     void confirm(const QList<quint64> &ids);
     void rollback(Transaction *tx, const QString &code, const QString &message);
     class Edit;
+    void rebuildFieldIndexes();
+
+    // --- status (see StatusGuard): these set the value; the guard notifies
     void setError(const QString &error);
     void setCursor(const QString &cursor);
-    //! Applies \a change (a new sort field or order) inside one layout change.
-    void resort(const std::function<void()> &change);
-    void rebuildFieldIndexes();
+    void setLoading(bool loading);
+
+    // --- the feed (see ListModelFeed)
+    void applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor);
+    //! Finds or creates the entry of snapshot record \a id, walking the
+    //! previous snapshot's order alongside (\a expected: where it probably is).
+    Entry *snapshotEntry(const QString &id, const std::vector<Entry *> &previousOrder, size_t &expected);
+    //! Takes the record of a named entry; true if its confirmed record changed.
+    bool takeSnapshotRecord(Entry *entry, const SnapshotRecord &record, SnapshotReader &reader);
+    //! Clears the confirmed records the snapshot of \a generation did not name.
+    void sweepUnnamed(quint64 generation, QList<Entry *> &touched);
+    //! The first load: one reset.
+    void loadFirst(QList<Entry *> touched);
+    bool applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
+        const QList<quint64> &acknowledged);
+    void acknowledge(quint64 transactionId, const QString &cursor);
+    void renameRecord(const QString &oldId, const QString &newId);
+    void forgetCursor();
 
     ListModel *q;
     QPointer<Transport> client;
@@ -174,6 +198,33 @@ public:
     bool loaded = false;
     bool loading = false;
     QString error;
+
+    //! What the outermost StatusGuard saw when it began.
+    struct Status {
+        int count;
+        qsizetype pendingCount;
+        bool loading;
+        QString error;
+        QString cursor;
+    };
+    Status statusBefore;
+    int statusDepth = 0;
+    //! Settled transactions to tell when the outermost guard ends.
+    QList<QPointer<Transaction>> settledToTell;
+};
+
+//! Emits the status signals (countChanged, pendingCountChanged,
+//! loadingChanged, errorChanged, cursorChanged) of what changed, once each,
+//! when the outermost guard ends, after the row signals: a handler finds the
+//! rows and every status property final. Then tells the settled transactions.
+class StatusGuard {
+public:
+    explicit StatusGuard(ListModelPrivate *d);
+    ~StatusGuard();
+    Q_DISABLE_COPY_MOVE(StatusGuard)
+
+private:
+    ListModelPrivate *const d;
 };
 
 //! One local edit call (insert, update, remove): joins the transaction it is

@@ -6,6 +6,7 @@
 #include "syncclient_p.h"
 
 #include <optimist/errorcodes.h>
+#include <optimist/listmodelfeed.h>
 
 #include <QtCore/QLockFile>
 #include <QtCore/QLoggingCategory>
@@ -297,7 +298,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
         if (it->model && !it->serverId.isEmpty() && it->serverId != serverId) {
             qCInfo(lcSync) << it.key() << "comes from another database than the server's; reloading it";
-            it->model->forgetCursor();
+            ListModelFeed(it->model).forgetCursor();
         }
         it->serverId = serverId;
     }
@@ -316,7 +317,7 @@ void SyncClientPrivate::subscribe(const QString &collection)
     binding.nextChunk = 0;
     const QString cursor = binding.model->cursor();
     if (cursor.isEmpty())
-        binding.model->setLoading(true);
+        ListModelFeed(binding.model).setLoading(true);
     send(Protocol::SubscribeMessage { collection, cursor }.toJson());
 }
 
@@ -346,7 +347,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
         record.revision = wire.revision;
         // The model skips a record it holds at this revision unread, so
         // spare the conversion: most of a resync's records are unchanged.
-        if (record.revision == 0 || binding.model->confirmedRevision(record.id) != record.revision)
+        if (record.revision == 0 || ListModelFeed(binding.model).confirmedRevision(record.id) != record.revision)
             record.fields = wire.fields.toVariantMap();
         binding.snapshotRecords.append(std::move(record));
     }
@@ -356,7 +357,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
     binding.nextChunk = 0;
     binding.resubscribing = false;
     const QString &cursor = snapshot->cursor;
-    binding.model->applySnapshot(all, cursor);
+    ListModelFeed(binding.model).applySnapshot(all, cursor);
     if (cache) {
         // The fields the model skipped (a revision it held) come from it.
         QList<SnapshotRecord> full = all;
@@ -369,7 +370,7 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
         if (!cache->replace(collection, serverId, cursor, full))
             qCWarning(lcSync) << cache->errorString();
     }
-    binding.model->setLoading(false);
+    ListModelFeed(binding.model).setLoading(false);
     Q_EMIT q->snapshotReceived(collection, int(all.size()));
 }
 
@@ -390,12 +391,13 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
         if (const OutboxEntry *entry = outboxEntry(quint64(tx)); entry && entry->localId != 0)
             acknowledged.append(entry->localId);
     }
-    const bool applied = binding.model->applyDelta(delta->changes, delta->prevCursor, delta->cursor, acknowledged);
+    const bool applied
+        = ListModelFeed(binding.model).applyDelta(delta->changes, delta->prevCursor, delta->cursor, acknowledged);
     if (applied && cache && !cache->apply(collection, delta->cursor, delta->changes))
         qCWarning(lcSync) << cache->errorString();
     if (applied) {
         binding.resubscribing = false;
-        binding.model->setLoading(false);
+        ListModelFeed(binding.model).setLoading(false);
     } else if (!binding.resubscribing) {
         // A gap: ask again from what we have. Deltas already on their way
         // will not fit either; they are ignored until the answer arrives.
@@ -505,7 +507,7 @@ void SyncClientPrivate::loadCached(const QString &collection)
     if (welcomed && cached.serverId != serverId)
         return; // another database's state: the subscription loads this one's
     qCDebug(lcSync) << collection << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
-    binding.model->applySnapshot(cached.records, cached.cursor);
+    ListModelFeed(binding.model).applySnapshot(cached.records, cached.cursor);
     binding.serverId = cached.serverId;
 }
 
@@ -591,7 +593,7 @@ void SyncClientPrivate::handleAck(const QJsonObject &message)
         return;
     if (Transaction *tx = entry->transaction) {
         for (ListModel *model : tx->models())
-            model->acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
+            ListModelFeed(model).acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
     }
     settle(wireTx);
 }

@@ -3,6 +3,7 @@
 #include "todofixture.h"
 
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtCore/QDateTime>
@@ -35,14 +36,14 @@ struct Harness {
     }
     void load(const QList<QVariantMap> &records, const QString &cursor = u"c1"_s)
     {
-        model.applySnapshot(records, cursor);
+        ListModelFeed(&model).applySnapshot(records, cursor);
         recorder->clear();
     }
     //! The next cursor after the model's: "c<n+1>".
     QString nextCursor() const { return u"c"_s + QString::number(model.cursor().mid(1).toInt() + 1); }
     bool delta(const QList<RecordChange> &changes, const QList<quint64> &acks = {})
     {
-        return model.applyDelta(changes, model.cursor(), nextCursor(), acks);
+        return ListModelFeed(&model).applyDelta(changes, model.cursor(), nextCursor(), acks);
     }
 
     ListModel model;
@@ -399,7 +400,7 @@ private Q_SLOTS:
         QSignalSpy cursor(&h.model, &ListModel::cursorChanged);
         QSignalSpy count(&h.model, &ListModel::countChanged);
         // When the first snapshot arrives
-        h.model.applySnapshot(fiveTodos(), u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot(fiveTodos(), u"c1"_s);
         // Then it is one reset, in snapshot order
         QCOMPARE(reset.size(), 1);
         QCOMPARE(h.recorder->take(), QStringList { u"modelReset"_s });
@@ -456,7 +457,7 @@ private Q_SLOTS:
         h.load(fiveTodos());
         QSignalSpy cursor(&h.model, &ListModel::cursorChanged);
         // When a later snapshot arrives
-        h.model.applySnapshot(next, u"c2"_s);
+        ListModelFeed(&h.model).applySnapshot(next, u"c2"_s);
         // Then only the differences are signalled, in contiguous ranges
         QCOMPARE(h.recorder->take(), expected);
         QCOMPARE(ids(h.model), expectedIds);
@@ -475,7 +476,7 @@ private Q_SLOTS:
         auto next = fiveTodos();
         next[1] = todo(u"b"_s, u"theirs"_s, {}, true);
         next[2] = todo(u"c"_s, u"C2"_s);
-        h.model.applySnapshot(next, u"c2"_s);
+        ListModelFeed(&h.model).applySnapshot(next, u"c2"_s);
         // Then b keeps the local title and gains the remote flag
         QCOMPARE(value(h.model, u"b"_s, TitleRole), QVariant(u"mine"_s));
         QCOMPARE(value(h.model, u"b"_s, DoneRole), QVariant(true));
@@ -491,7 +492,7 @@ private Q_SLOTS:
         QSignalSpy gap(&h.model, &ListModel::gapDetected);
         QSignalSpy cursor(&h.model, &ListModel::cursorChanged);
         // When a delta follows another cursor
-        const bool applied = h.model.applyDelta({ RecordChange::remove(u"a"_s) }, u"c7"_s, u"c8"_s);
+        const bool applied = ListModelFeed(&h.model).applyDelta({ RecordChange::remove(u"a"_s) }, u"c7"_s, u"c8"_s);
         // Then nothing changes and the gap is reported
         QVERIFY(!applied);
         QCOMPARE(gap.size(), 1);
@@ -502,7 +503,7 @@ private Q_SLOTS:
         QCOMPARE(h.recorder->take(), QStringList());
         QVERIFY(h.model.contains(u"a"_s));
         // When the delta follows the model's cursor
-        QVERIFY(h.model.applyDelta({ RecordChange::remove(u"a"_s) }, u"c1"_s, u"c2"_s));
+        QVERIFY(ListModelFeed(&h.model).applyDelta({ RecordChange::remove(u"a"_s) }, u"c1"_s, u"c2"_s));
         // Then it applies
         QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(0,0)"_s });
         QCOMPARE(h.model.cursor(), u"c2"_s);
@@ -625,7 +626,7 @@ private Q_SLOTS:
         QCOMPARE(ids(h.model), expectedIds);
         VERIFY_REPLAY(h);
         // When the same change arrives from the server for several rows at once
-        h.model.applySnapshot(
+        ListModelFeed(&h.model).applySnapshot(
             { todo(u"c"_s, u"C"_s, 1), todo(u"a"_s, u"A"_s, 10), todo(u"d"_s, u"D"_s, 40), todo(u"b"_s, u"B"_s, 45) },
             u"c2"_s);
         // Then moves keep the replay right, with no removal
@@ -806,7 +807,7 @@ private Q_SLOTS:
         Transaction *tx = h.model.update(u"b"_s, { { u"title"_s, u"mine"_s } });
         h.recorder->clear();
         // When the server renames b
-        h.model.renameRecord(u"b"_s, newId);
+        ListModelFeed(&h.model).renameRecord(u"b"_s, newId);
         // Then only the id role changes (and the row moves if the id decides the order)
         QCOMPARE(h.recorder->take(), expectedSignals);
         QCOMPARE(ids(h.model), expectedIds);
@@ -820,7 +821,7 @@ private Q_SLOTS:
         QCOMPARE(value(h.model, newId, TitleRole), QVariant(u"B"_s));
         VERIFY_REPLAY(h);
         // When renaming onto an existing id
-        h.model.renameRecord(newId, u"a"_s);
+        ListModelFeed(&h.model).renameRecord(newId, u"a"_s);
         // Then nothing happens
         QVERIFY(h.model.contains(newId));
         QCOMPARE(h.model.rowCount(), 3);
@@ -864,10 +865,10 @@ private Q_SLOTS:
         QSignalSpy error(&h.model, &ListModel::errorChanged);
         QSignalSpy loading(&h.model, &ListModel::loadingChanged);
         // When it loads
-        h.model.setLoading(true);
-        h.model.setLoading(true);
+        ListModelFeed(&h.model).setLoading(true);
+        ListModelFeed(&h.model).setLoading(true);
         h.load(fiveTodos());
-        h.model.setLoading(false);
+        ListModelFeed(&h.model).setLoading(false);
         // Then count, cursor and loading notified once each (loading twice: on and off)
         QCOMPARE(count.size(), 1);
         QCOMPARE(cursor.size(), 1);
@@ -1029,15 +1030,15 @@ private Q_SLOTS:
         if (how == u"delta+ack"_s) {
             QVERIFY(h.delta({ RecordChange::upsert(u"b"_s, confirmed[1]) }, { tx->id() }));
         } else if (how == u"ack-then-delta"_s) {
-            h.model.acknowledge(tx->id(), cursor);
+            ListModelFeed(&h.model).acknowledge(tx->id(), cursor);
             QCOMPARE(h.model.pendingCount(), 1);
             QVERIFY(h.delta({ RecordChange::upsert(u"b"_s, confirmed[1]) }));
         } else if (how == u"delta-then-ack"_s) {
             QVERIFY(h.delta({ RecordChange::upsert(u"b"_s, confirmed[1]) }));
-            h.model.acknowledge(tx->id(), cursor);
+            ListModelFeed(&h.model).acknowledge(tx->id(), cursor);
         } else {
-            h.model.acknowledge(tx->id(), cursor);
-            h.model.applySnapshot(confirmed, cursor);
+            ListModelFeed(&h.model).acknowledge(tx->id(), cursor);
+            ListModelFeed(&h.model).applySnapshot(confirmed, cursor);
         }
         // Then the old title never shows again, and the edit is settled
         QVERIFY2(!seen.contains(u"B"_s), qPrintable(seen.join(u", "_s)));
@@ -1059,7 +1060,7 @@ private Q_SLOTS:
         QVERIFY(h.delta({ RecordChange::upsert(u"c"_s, todo(u"c"_s, u"C2"_s)) }));
         QCOMPARE(h.model.cursor(), u"c3"_s);
         // When the ack for c2 arrives late
-        h.model.acknowledge(tx->id(), u"c2"_s);
+        ListModelFeed(&h.model).acknowledge(tx->id(), u"c2"_s);
         // Then the model, which has passed c2, settles it now rather than waiting forever
         QCOMPARE(h.model.pendingCount(), 0);
         QCOMPARE(tx->state(), Transaction::Accepted);
@@ -1073,11 +1074,11 @@ private Q_SLOTS:
         Harness h;
         Transaction *insert = h.model.insert(todo(u"x"_s, u"X"_s));
         Transaction *update = h.model.update(u"x"_s, { { u"title"_s, u"X2"_s } });
-        h.model.acknowledge(insert->id(), u"c1"_s);
-        h.model.acknowledge(update->id(), u"c1"_s);
+        ListModelFeed(&h.model).acknowledge(insert->id(), u"c1"_s);
+        ListModelFeed(&h.model).acknowledge(update->id(), u"c1"_s);
         QCOMPARE(h.model.pendingCount(), 2);
         // When the first snapshot at c1 no longer has x (someone removed it)
-        h.model.applySnapshot({ todo(u"a"_s, u"A"_s) }, u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot({ todo(u"a"_s, u"A"_s) }, u"c1"_s);
         // Then both transactions are settled and x is gone
         QCOMPARE(ids(h.model), QStringList { u"a"_s });
         QCOMPARE(h.model.pendingCount(), 0);
@@ -1193,19 +1194,19 @@ private Q_SLOTS:
     {
         // Given a model loaded with revisions
         Harness h;
-        h.model.applySnapshot(
+        ListModelFeed(&h.model).applySnapshot(
             QList<SnapshotRecord> { { u"a"_s, 5, todo(u"a"_s, u"A"_s) }, { u"b"_s, 7, todo(u"b"_s, u"B"_s) } },
             u"c1"_s);
         h.recorder->clear();
-        QCOMPARE(h.model.confirmedRevision(u"a"_s), 5u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"a"_s), 5u);
         // When a snapshot names a's revision again with no fields (a
         // transport leaves them out), and b at a new revision
-        h.model.applySnapshot(
+        ListModelFeed(&h.model).applySnapshot(
             QList<SnapshotRecord> { { u"a"_s, 5, {} }, { u"b"_s, 8, todo(u"b"_s, u"B2"_s) } }, u"c2"_s);
         // Then a is kept unread, b changes
         QCOMPARE(h.recorder->take(), QStringList { dataChanged(1, 1, titleRoles) });
         QCOMPARE(h.model.get(u"a"_s).value(u"title"_s), u"A"_s);
-        QCOMPARE(h.model.confirmedRevision(u"b"_s), 8u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"b"_s), 8u);
         VERIFY_REPLAY(h);
     }
 
@@ -1224,27 +1225,29 @@ private Q_SLOTS:
         QFETCH(quint64, after);
         // Given a record confirmed with revision `before`
         Harness h;
-        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, before, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot(
+            QList<SnapshotRecord> { { u"a"_s, before, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
         h.recorder->clear();
         // When a snapshot brings other fields with revision `after`
-        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, after, todo(u"a"_s, u"A2"_s) } }, u"c2"_s);
+        ListModelFeed(&h.model).applySnapshot(
+            QList<SnapshotRecord> { { u"a"_s, after, todo(u"a"_s, u"A2"_s) } }, u"c2"_s);
         // Then the fields were compared, and the change shows
         QCOMPARE(h.recorder->take(), QStringList { dataChanged(0, 0, titleRoles) });
-        QCOMPARE(h.model.confirmedRevision(u"a"_s), after);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"a"_s), after);
     }
 
     void shouldTakeRevisionsFromDeltas()
     {
         // Given a record at revision 1
         Harness h;
-        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 1, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot(QList<SnapshotRecord> { { u"a"_s, 1, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
         // When a delta writes it at revision 2, then removes and re-adds it without one
         QVERIFY(h.delta({ RecordChange::upsert(u"a"_s, todo(u"a"_s, u"A2"_s), 2) }));
-        QCOMPARE(h.model.confirmedRevision(u"a"_s), 2u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"a"_s), 2u);
         QVERIFY(h.delta({ RecordChange::remove(u"a"_s), RecordChange::upsert(u"a"_s, todo(u"a"_s, u"A3"_s)) }));
         // Then the revision follows, and an unknown one is 0
-        QCOMPARE(h.model.confirmedRevision(u"a"_s), 0u);
-        QCOMPARE(h.model.confirmedRevision(u"nope"_s), 0u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"a"_s), 0u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"nope"_s), 0u);
     }
 
     void shouldRemoveRecordsAbsentFromSnapshotWhenOthersAreSkipped()
@@ -1253,11 +1256,11 @@ private Q_SLOTS:
         Harness h;
         const QList<SnapshotRecord> three { { u"a"_s, 1, todo(u"a"_s, u"A"_s) }, { u"b"_s, 2, todo(u"b"_s, u"B"_s) },
             { u"c"_s, 3, todo(u"c"_s, u"C"_s) } };
-        h.model.applySnapshot(three, u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot(three, u"c1"_s);
         h.recorder->clear();
         // When the next snapshot names a twice and leaves b out
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"names .*a.* twice"_s));
-        h.model.applySnapshot(QList<SnapshotRecord> { three[0], three[0], three[2] }, u"c2"_s);
+        ListModelFeed(&h.model).applySnapshot(QList<SnapshotRecord> { three[0], three[0], three[2] }, u"c2"_s);
         // Then b goes, and nothing else changes
         QCOMPARE(h.recorder->take(), QStringList { u"rowsRemoved(1,1)"_s });
         QCOMPARE(h.model.count(), 2);
@@ -1268,18 +1271,19 @@ private Q_SLOTS:
     {
         // Given a record at revision 4 and an acknowledged edit waiting for a cursor
         Harness h;
-        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
+        ListModelFeed(&h.model).applySnapshot(QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"A"_s) } }, u"c1"_s);
         QPointer<Transaction> tx = h.model.update(u"a"_s, { { u"done"_s, true } });
-        h.model.acknowledge(tx->id(), u"c9"_s);
+        ListModelFeed(&h.model).acknowledge(tx->id(), u"c9"_s);
         // When the server's database is replaced: its revision 4 is another record
-        h.model.forgetCursor();
+        ListModelFeed(&h.model).forgetCursor();
         QCOMPARE(h.model.cursor(), QString());
-        QCOMPARE(h.model.confirmedRevision(u"a"_s), 0u);
+        QCOMPARE(ListModelFeed(&h.model).confirmedRevision(u"a"_s), 0u);
         // A delta with the old awaited cursor settles nothing
-        QVERIFY(h.model.applyDelta({}, QString(), u"c9"_s));
+        QVERIFY(ListModelFeed(&h.model).applyDelta({}, QString(), u"c9"_s));
         QVERIFY(tx && !tx->isFinished());
         h.recorder->clear();
-        h.model.applySnapshot(QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"Other"_s) } }, u"n1"_s);
+        ListModelFeed(&h.model).applySnapshot(
+            QList<SnapshotRecord> { { u"a"_s, 4, todo(u"a"_s, u"Other"_s) } }, u"n1"_s);
         // Then the snapshot is compared field by field, and settles the ack
         QCOMPARE(h.model.get(u"a"_s).value(u"title"_s), u"Other"_s);
         QVERIFY(!tx || tx->isFinished());

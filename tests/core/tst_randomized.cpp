@@ -15,6 +15,7 @@
 #include "modelsignalreplayer.h"
 
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtCore/QPointer>
@@ -567,7 +568,8 @@ private:
     QString serverDelta()
     {
         if (chance(5)) {
-            const bool applied = model.applyDelta({ RecordChange::remove(pick(pool)) }, u"bogus"_s, u"c999999"_s);
+            const bool applied
+                = ListModelFeed(&model).applyDelta({ RecordChange::remove(pick(pool)) }, u"bogus"_s, u"c999999"_s);
             return applied ? u"GAP DELTA APPLIED"_s : u"gap delta"_s;
         }
         QList<RecordChange> changes = std::exchange(unsent, {});
@@ -596,7 +598,7 @@ private:
         const QString prev = model.cursor();
         const QString next = nextCursor();
         ++cursorNo;
-        if (!model.applyDelta(changes, prev, next, acks))
+        if (!ListModelFeed(&model).applyDelta(changes, prev, next, acks))
             return u"DELTA REFUSED"_s;
         oracleDelta(changes, next, acks);
         forgetSettled();
@@ -611,7 +613,7 @@ private:
         LiveTx *l = pick(candidates);
         unsent += serverApply(l->tx);
         l->acked = true;
-        model.acknowledge(l->id, nextCursor());
+        ListModelFeed(&model).acknowledge(l->id, nextCursor());
         oracle.awaiting[nextCursor()].append(l->id);
         return u"ack %1 for %2"_s.arg(l->id).arg(nextCursor());
     }
@@ -630,10 +632,10 @@ private:
         const QString prev = model.cursor();
         const QString next = nextCursor();
         ++cursorNo;
-        if (!model.applyDelta(changes, prev, next))
+        if (!ListModelFeed(&model).applyDelta(changes, prev, next))
             return u"DELTA REFUSED"_s;
         oracleDelta(changes, next, {});
-        model.acknowledge(ackedId, next);
+        ListModelFeed(&model).acknowledge(ackedId, next);
         oracle.settle(ackedId);
         oracle.collect();
         forgetSettled();
@@ -666,7 +668,7 @@ private:
         ++cursorNo;
         const QString cursor = u"c%1"_s.arg(cursorNo);
         if (chance(50)) {
-            model.applySnapshot(records, cursor); // no revisions: compared by value
+            ListModelFeed(&model).applySnapshot(records, cursor); // no revisions: compared by value
         } else {
             // With revisions, leaving out the fields the model has (as
             // SyncClient does): a wrong skip shows as a stale row.
@@ -674,9 +676,9 @@ private:
             for (const QVariantMap &record : std::as_const(records)) {
                 const QString id = record.value(u"id"_s).toString();
                 const quint64 rev = revision.at(id);
-                typed.append({ id, rev, model.confirmedRevision(id) == rev ? QVariantMap() : record });
+                typed.append({ id, rev, ListModelFeed(&model).confirmedRevision(id) == rev ? QVariantMap() : record });
             }
-            model.applySnapshot(typed, cursor);
+            ListModelFeed(&model).applySnapshot(typed, cursor);
         }
         unsent.clear();
         oracle.confirmed.clear();
@@ -726,7 +728,7 @@ private:
         server.erase(from);
         revision[to] = revision.at(from);
         revision.erase(from);
-        model.renameRecord(from, to);
+        ListModelFeed(&model).renameRecord(from, to);
         oracle.confirmed[to] = oracle.confirmed[from];
         oracle.confirmed.erase(from);
         oracle.seq.insert(to, oracle.seq.take(from));

@@ -4,6 +4,7 @@
 #include "todofixture.h"
 
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/tableproxymodel.h>
 #include <optimist/transaction.h>
 
@@ -31,7 +32,7 @@ struct Table {
             { { "title", u"Title"_s }, { "done", u"Done"_s }, { "rank", u"Rank"_s }, { "syncState", u"Sync"_s } });
         new QAbstractItemModelTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest, &proxy);
     }
-    void load(const QList<QVariantMap> &records) { model.applySnapshot(records, u"c1"_s); }
+    void load(const QList<QVariantMap> &records) { ListModelFeed(&model).applySnapshot(records, u"c1"_s); }
 
     ListModel model;
     TableProxyModel proxy;
@@ -173,10 +174,11 @@ private Q_SLOTS:
         if (change == u"edit done"_s) {
             t.model.update(u"b"_s, { { u"done"_s, true } });
         } else if (change == u"ack"_s) {
-            QVERIFY(t.model.applyDelta(
+            QVERIFY(ListModelFeed(&t.model).applyDelta(
                 { RecordChange::upsert(u"b"_s, todo(u"b"_s, u"B"_s, {}, true)) }, u"c1"_s, u"c2"_s, { tx->id() }));
         } else {
-            QVERIFY(t.model.applyDelta({ RecordChange::upsert(u"a"_s, todo(u"a"_s, u"Renamed"_s)) }, u"c1"_s, u"c2"_s));
+            QVERIFY(ListModelFeed(&t.model).applyDelta(
+                { RecordChange::upsert(u"a"_s, todo(u"a"_s, u"Renamed"_s)) }, u"c1"_s, u"c2"_s));
         }
         // Then each cell is told exactly the roles that changed in it
         QStringList got;
@@ -246,7 +248,7 @@ private Q_SLOTS:
         QSignalSpy inserted(&t.proxy, &QAbstractItemModel::rowsInserted);
         QSignalSpy removed(&t.proxy, &QAbstractItemModel::rowsRemoved);
         t.model.insert(todo(u"0"_s, u"Zero"_s)); // sorts after a (creation order)
-        t.model.applyDelta({ RecordChange::upsert(u"z"_s, todo(u"z"_s, u"Z"_s)) }, u"c1"_s, u"c2"_s);
+        ListModelFeed(&t.model).applyDelta({ RecordChange::upsert(u"z"_s, todo(u"z"_s, u"Z"_s)) }, u"c1"_s, u"c2"_s);
         t.model.remove(u"0"_s);
         QCOMPARE(inserted.size(), 2);
         QCOMPARE(removed.size(), 1);

@@ -3,6 +3,7 @@
 #include "todofixture.h"
 
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtCore/QPointer>
@@ -24,7 +25,7 @@ std::unique_ptr<ListModel> makeModel(const QString &collection, const QList<QVar
     model->setCollection(collection);
     model->setFields(todoFields());
     new QAbstractItemModelTester(model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, model.get());
-    model->applySnapshot(records, u"c1"_s);
+    ListModelFeed(model.get()).applySnapshot(records, u"c1"_s);
     return model;
 }
 
@@ -59,7 +60,7 @@ bool confirm(ListModel &model, Transaction *tx)
         }
     }
     const QString next = u"c"_s + QString::number(model.cursor().mid(1).toInt() + 1);
-    return model.applyDelta(changes, model.cursor(), next, { tx->id() });
+    return ListModelFeed(&model).applyDelta(changes, model.cursor(), next, { tx->id() });
 }
 
 } // namespace
@@ -418,7 +419,7 @@ private Q_SLOTS:
         // Given a transport that acknowledges every committed transaction synchronously
         auto model = makeModel(u"todos"_s, { todo(u"a"_s, u"A"_s) });
         connect(model.get(), &ListModel::transactionCommitted, this,
-            [&](Transaction *tx) { model->acknowledge(tx->id(), model->cursor()); });
+            [&](Transaction *tx) { ListModelFeed(model.get()).acknowledge(tx->id(), model->cursor()); });
         // When an edit is made
         QPointer<Transaction> tx = model->update(u"a"_s, { { u"done"_s, true } });
         // Then it is accepted already, but the caller can still connect in time

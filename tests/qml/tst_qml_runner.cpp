@@ -5,6 +5,7 @@
 // through the same Transport API a sync layer calls.
 
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtQml/QQmlContext>
@@ -23,7 +24,7 @@ public:
         QList<QVariantMap> maps;
         for (const QVariant &record : records)
             maps.append(record.toMap());
-        model->applySnapshot(maps, cursor);
+        Optimist::ListModelFeed(model).applySnapshot(maps, cursor);
     }
 
     //! The server applies \a tx: every model it edits gets a delta with its
@@ -46,7 +47,7 @@ public:
                 }
             }
             const QString next = QString::number(model->cursor().toInt() + 1);
-            model->applyDelta(changes, model->cursor(), next, { tx->id() });
+            Optimist::ListModelFeed(model).applyDelta(changes, model->cursor(), next, { tx->id() });
         }
     }
 

@@ -1,5 +1,6 @@
 // Uses the installed Optimist from C++ and from QML; exits non-zero on any failure.
 #include <optimist/listmodel.h>
+#include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
 
 #include <QtCore/QCoreApplication>
@@ -20,7 +21,7 @@ int main(int argc, char **argv)
 
     Optimist::ListModel model;
     model.setFields({ Optimist::Field(QStringLiteral("title"), Optimist::Field::Type::String, {}, true) });
-    model.applySnapshot(QList<Optimist::SnapshotRecord>(), QStringLiteral("1"));
+    Optimist::ListModelFeed(&model).applySnapshot(QList<Optimist::SnapshotRecord>(), QStringLiteral("1"));
     Optimist::Transaction *tx = model.insert({ { QStringLiteral("title"), QStringLiteral("from C++") } });
     if (model.count() != 1 || tx->state() != Optimist::Transaction::Pending)
         return fail("C++ insert did not show optimistically");

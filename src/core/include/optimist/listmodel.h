@@ -26,6 +26,9 @@ class Transaction;
 //! Roles: one per field of the schema (see setFields()), plus the built-in
 //! roles IdRole, PendingRole, SyncStateRole and LastErrorRole. Qt::DisplayRole
 //! and Qt::EditRole map to the display field (the first field by default).
+//!
+//! A transport feeds it the server's state through ListModelFeed
+//! (<optimist/listmodelfeed.h>); an app only reads and edits.
 class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(QString collection READ collection WRITE setCollection NOTIFY collectionChanged)
@@ -39,7 +42,7 @@ class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
     Q_PROPERTY(bool hasPendingChanges READ hasPendingChanges NOTIFY pendingCountChanged)
-    Q_PROPERTY(bool loading READ isLoading WRITE setLoading NOTIFY loadingChanged)
+    Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString cursor READ cursor NOTIFY cursorChanged)
 
@@ -103,8 +106,8 @@ public:
     int count() const;
     int pendingCount() const;
     bool hasPendingChanges() const;
+    //! A subscription is on its way (set by the transport).
     bool isLoading() const;
-    void setLoading(bool loading);
     QString error() const;
     QString cursor() const;
 
@@ -124,42 +127,6 @@ public:
     //! The row of \a id, or -1.
     Q_INVOKABLE int indexOf(const QString &id) const;
     Q_INVOKABLE bool contains(const QString &id) const;
-
-    // Transport API: what a sync layer (or a test) feeds in.
-
-    //! Replaces the confirmed state with \a records (each with an "id") at
-    //! \a cursor. Rows that differ are updated in place; the first load of an
-    //! empty model is a reset. Acknowledgements waiting for a later state
-    //! are settled: a snapshot contains every transaction acknowledged
-    //! before it.
-    void applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor);
-    //! The same for records that carry their id as the field "id" and no
-    //! revision.
-    void applySnapshot(const QList<QVariantMap> &records, const QString &cursor);
-    //! Applies \a changes made between \a prevCursor and \a cursor, and drops
-    //! the pending transactions in \a acknowledged, whose effects the changes
-    //! contain, in the same step (nothing flickers). Returns false and emits
-    //! gapDetected() without changing anything when \a prevCursor is not the
-    //! model's cursor.
-    bool applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
-        const QList<quint64> &acknowledged = {});
-    //! The server applied transaction \a transactionId; the state at \a cursor
-    //! contains it. If the model is at \a cursor already (or \a cursor is
-    //! empty) the transaction is dropped now, otherwise when the model
-    //! reaches \a cursor through a delta or a snapshot.
-    void acknowledge(quint64 transactionId, const QString &cursor);
-    //! The server renamed a record: the row keeps its place (unless the sort
-    //! order says otherwise) and only its id role changes.
-    void renameRecord(const QString &oldId, const QString &newId);
-
-    //! The revision of the confirmed record \a id, or 0 (none, or unknown).
-    //! A transport can leave a snapshot record's fields empty when the model
-    //! holds its revision already.
-    quint64 confirmedRevision(const QString &id) const;
-    //! The server's history is no longer the one the cursor and revisions
-    //! came from (its database was replaced): forgets both, so that the next
-    //! snapshot is compared field by field and nothing is resumed.
-    void forgetCursor();
 
     //! The confirmed (server) record with \a id, or an empty map.
     QVariantMap confirmedRecord(const QString &id) const;
@@ -185,8 +152,8 @@ Q_SIGNALS:
     void loadingChanged();
     void errorChanged();
     void cursorChanged();
-    //! A delta did not follow on from the model's cursor: the transport
-    //! should resubscribe from cursor().
+    //! A delta (ListModelFeed::applyDelta()) did not follow on from the
+    //! model's cursor: the transport should resubscribe from cursor().
     void gapDetected(const QString &cursor, const QString &deltaPrevCursor);
     //! A transaction with edits here was committed: a transport can send it.
     void transactionCommitted(Optimist::Transaction *transaction);

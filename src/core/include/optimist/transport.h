@@ -12,8 +12,8 @@ class ListModel;
 //! What carries a ListModel's collection to and from a server.
 //!
 //! A model bound with ListModel::setClient() is attached to its transport,
-//! which from then on feeds it through the model's Transport API
-//! (applySnapshot(), applyDelta(), acknowledge(), Transaction::reject()) and
+//! which from then on feeds it through a ListModelFeed (applySnapshot(),
+//! applyDelta(), acknowledge()) and Transaction::reject(), and
 //! sends the transactions the model commits. Optimist::SyncClient is the
 //! WebSocket implementation; Core itself knows no network.
 class OPTIMIST_CORE_EXPORT Transport : public QObject {

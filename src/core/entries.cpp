@@ -1,0 +1,121 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "listmodel_p.h"
+#include "values_p.h"
+
+using namespace Qt::StringLiterals;
+
+// The schema, and the entries: what the model knows about each id, and what
+// it shows for it (compute()).
+
+namespace Optimist {
+
+QVariantList ListModelPrivate::defaultValues() const
+{
+    QVariantList values;
+    values.reserve(fields.size());
+    for (const Field &field : fields)
+        values.append(field.defaultValue);
+    return values;
+}
+
+QVariantMap ListModelPrivate::toMap(const Entry *entry, const QVariantList &values) const
+{
+    QVariantMap map;
+    for (int i = 0; i < fields.size(); ++i)
+        map.insert(fields.at(i).name, values.value(i));
+    map.insert(u"id"_s, entry->id);
+    return map;
+}
+
+void ListModelPrivate::rebuildFieldIndexes()
+{
+    fieldIndexes.clear();
+    for (int i = 0; i < fields.size(); ++i)
+        fieldIndexes.insert(fields.at(i).name, i);
+    displayIndex = displayFieldName.isEmpty() ? 0 : std::max(0, fieldIndex(displayFieldName));
+    sortIndex = sortFieldName.isEmpty() ? -1 : fieldIndex(sortFieldName);
+    sortType = sortIndex >= 0 ? fields.at(sortIndex).type : Field::Type::String;
+}
+
+Entry *ListModelPrivate::ensureEntry(const QString &id)
+{
+    Entry *&slot = entries[id];
+    if (!slot) {
+        slot = new Entry;
+        slot->id = id;
+        slot->seq = nextSeq++;
+    }
+    return slot;
+}
+
+bool ListModelPrivate::setConfirmed(Entry *entry, QVariantList values, quint64 revision)
+{
+    entry->confirmedRevision = revision;
+    if (entry->hasConfirmed && sameValues(entry->confirmed, values))
+        return false;
+    if (!entry->hasConfirmed)
+        ++confirmedCount;
+    entry->hasConfirmed = true;
+    entry->confirmed = std::move(values);
+    return true;
+}
+
+bool ListModelPrivate::clearConfirmed(Entry *entry)
+{
+    if (!entry->hasConfirmed)
+        return false;
+    --confirmedCount;
+    entry->hasConfirmed = false;
+    entry->confirmed.clear();
+    entry->confirmedRevision = 0;
+    return true;
+}
+
+ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
+{
+    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError };
+    bool removedLocally = false; // visible until a pending remove took it away
+    QVariantList beforeRemove;
+    for (const PendingOp &op : entry->ops) {
+        switch (op.kind) {
+        case Mutation::Kind::Insert:
+            now.visible = true;
+            now.values = op.values;
+            removedLocally = false;
+            break;
+        case Mutation::Kind::Update:
+            if (now.visible) {
+                for (int k = 0; k < op.fieldIndexes.size(); ++k)
+                    now.values[op.fieldIndexes.at(k)] = op.values.at(k);
+            }
+            break;
+        case Mutation::Kind::Remove:
+            if (now.visible) {
+                removedLocally = true;
+                beforeRemove = now.values;
+            }
+            now.visible = false;
+            break;
+        }
+    }
+    if (removedLocally && !now.visible && showPendingRemovals) {
+        now.visible = true;
+        now.values = std::move(beforeRemove);
+        now.state = ListModel::PendingRemove;
+    } else if (!entry->ops.isEmpty())
+        now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
+    else if (!entry->lastError.isEmpty())
+        now.state = ListModel::Failed;
+    return now;
+}
+
+void ListModelPrivate::dropIfUnused(Entry *entry)
+{
+    if (entry->visible || entry->hasConfirmed || !entry->ops.isEmpty())
+        return;
+    entries.remove(entry->id);
+    delete entry;
+    ++entryDeletions;
+}
+
+} // namespace Optimist

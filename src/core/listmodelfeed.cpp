@@ -1,0 +1,269 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#include "listmodelfeed.h"
+
+#include "listmodel_p.h"
+#include "logging_p.h"
+#include "snapshotreader_p.h"
+
+using namespace Qt::StringLiterals;
+
+// What the server sends, applied: snapshots, deltas, acknowledgements.
+
+namespace Optimist {
+
+void ListModelFeed::applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor) const
+{
+    ListModelPrivate::get(m_model)->applySnapshot(records, cursor);
+}
+
+void ListModelFeed::applySnapshot(const QList<QVariantMap> &records, const QString &cursor) const
+{
+    QList<SnapshotRecord> converted;
+    converted.reserve(records.size());
+    for (const QVariantMap &record : records)
+        converted.append({ record.value(u"id"_s).toString(), 0, record }); // the reader skips "id"
+    applySnapshot(converted, cursor);
+}
+
+bool ListModelFeed::applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
+    const QList<quint64> &acknowledged) const
+{
+    return ListModelPrivate::get(m_model)->applyDelta(changes, prevCursor, cursor, acknowledged);
+}
+
+void ListModelFeed::acknowledge(quint64 transactionId, const QString &cursor) const
+{
+    ListModelPrivate::get(m_model)->acknowledge(transactionId, cursor);
+}
+
+void ListModelFeed::renameRecord(const QString &oldId, const QString &newId) const
+{
+    ListModelPrivate::get(m_model)->renameRecord(oldId, newId);
+}
+
+quint64 ListModelFeed::confirmedRevision(const QString &id) const
+{
+    const Entry *entry = ListModelPrivate::get(m_model)->entry(id);
+    return entry && entry->hasConfirmed ? entry->confirmedRevision : 0;
+}
+
+void ListModelFeed::forgetCursor() const
+{
+    ListModelPrivate::get(m_model)->forgetCursor();
+}
+
+void ListModelFeed::setLoading(bool loading) const
+{
+    ListModelPrivate::get(m_model)->setLoading(loading);
+}
+
+void ListModelPrivate::applySnapshot(const QList<SnapshotRecord> &records, const QString &newCursor)
+{
+    StatusGuard status(this);
+    QList<Entry *> touched;
+    const quint64 generation = ++snapshotGeneration;
+    if (entries.isEmpty())
+        entries.reserve(records.size());
+    SnapshotReader reader(*this);
+    static const std::vector<Entry *> noOrder;
+    const std::vector<Entry *> &previousOrder = snapshotOrderDeletions == entryDeletions ? snapshotOrder : noOrder;
+    std::vector<Entry *> order;
+    order.reserve(records.size());
+    size_t expected = 0;
+    // Entries that held a confirmed record before and are named again: when
+    // that is all of them, no record was removed and the sweep is skipped.
+    const qsizetype confirmedBefore = confirmedCount;
+    qsizetype confirmedNamed = 0;
+    for (const SnapshotRecord &record : records) {
+        if (record.id.isEmpty()) {
+            qCWarning(lcCore) << collection << "snapshot record without an id; skipped";
+            continue;
+        }
+        Entry *entry = snapshotEntry(record.id, previousOrder, expected);
+        if (entry->snapshotGeneration == generation) {
+            qCWarning(lcCore) << collection << "snapshot names" << record.id << "twice; the first wins";
+            continue;
+        }
+        entry->snapshotPosition = order.size();
+        order.push_back(entry);
+        entry->snapshotGeneration = generation;
+        confirmedNamed += entry->hasConfirmed ? 1 : 0;
+        if (takeSnapshotRecord(entry, record, reader))
+            touched.append(entry);
+    }
+    if (confirmedNamed != confirmedBefore)
+        sweepUnnamed(generation, touched);
+    // A snapshot contains every transaction acknowledged before it.
+    QList<quint64> acked;
+    for (const auto &ids : std::as_const(acksAwaitingCursor))
+        acked += ids;
+    acksAwaitingCursor.clear();
+    touched += settle(acked);
+    setCursor(newCursor);
+    if (!loaded)
+        loadFirst(std::move(touched));
+    else
+        commitTouched(std::move(touched));
+    loaded = true;
+    // Entries named by this snapshot are confirmed, so none was deleted above.
+    snapshotOrder = std::move(order);
+    snapshotOrderDeletions = entryDeletions;
+}
+
+// Servers send records in a stable order: a removed record is skipped, and
+// after a new one the walk goes on where the next known record was.
+Entry *ListModelPrivate::snapshotEntry(const QString &id, const std::vector<Entry *> &previousOrder, size_t &expected)
+{
+    if (expected < previousOrder.size() && previousOrder[expected]->id == id)
+        return previousOrder[expected++];
+    Entry *entry = ensureEntry(id);
+    const size_t was = entry->snapshotPosition;
+    if (was < previousOrder.size() && previousOrder[was] == entry)
+        expected = was + 1;
+    return entry;
+}
+
+bool ListModelPrivate::takeSnapshotRecord(Entry *entry, const SnapshotRecord &record, SnapshotReader &reader)
+{
+    if (!entry->hasConfirmed) {
+        reader.read(record.fields);
+        setConfirmed(entry, reader.values(), record.revision);
+        return true;
+    }
+    // The common cases, cheap and building nothing: the same revision,
+    // or (revision unknown) the same values.
+    if (record.revision != 0 && record.revision == entry->confirmedRevision)
+        return false;
+    reader.read(record.fields);
+    if (reader.sameAs(entry->confirmed)) {
+        entry->confirmedRevision = record.revision;
+        return false;
+    }
+    return setConfirmed(entry, reader.values(), record.revision);
+}
+
+void ListModelPrivate::sweepUnnamed(quint64 generation, QList<Entry *> &touched)
+{
+    for (Entry *entry : std::as_const(entries)) {
+        if (entry->snapshotGeneration != generation && clearConfirmed(entry))
+            touched.append(entry);
+    }
+}
+
+void ListModelPrivate::loadFirst(QList<Entry *> touched)
+{
+    // Nothing is on screen worth keeping, and a reset is cheapest.
+    q->beginResetModel();
+    rows.clear();
+    for (Entry *entry : std::as_const(entries)) {
+        show(entry, compute(entry));
+        if (entry->visible)
+            rows.push_back(entry);
+    }
+    rows.sort([this](const Entry *a, const Entry *b) { return lessThan(a, b); });
+    q->endResetModel();
+    // An entry can be touched twice (by the snapshot and by a settled
+    // transaction, or by two settled transactions): drop it once.
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (Entry *entry : std::as_const(touched))
+        dropIfUnused(entry);
+}
+
+bool ListModelPrivate::applyDelta(const QList<RecordChange> &changes, const QString &prevCursor,
+    const QString &newCursor, const QList<quint64> &acknowledged)
+{
+    if (prevCursor != cursor) {
+        qCDebug(lcCore) << collection << "gap: at" << cursor << "but the delta follows" << prevCursor;
+        Q_EMIT q->gapDetected(cursor, prevCursor);
+        return false;
+    }
+    StatusGuard status(this);
+    QList<Entry *> touched;
+    for (const RecordChange &change : changes) {
+        if (change.kind == RecordChange::Kind::Upsert) {
+            Entry *e = ensureEntry(change.id);
+            if (setConfirmed(e, recordValues(change.fields), change.revision))
+                touched.append(e);
+        } else if (Entry *e = entry(change.id); e && clearConfirmed(e)) {
+            touched.append(e);
+        }
+    }
+    setCursor(newCursor);
+    touched += settle(acknowledged + (newCursor.isEmpty() ? QList<quint64>() : acksAwaitingCursor.take(newCursor)));
+    commitTouched(std::move(touched));
+    loaded = true;
+    return true;
+}
+
+void ListModelPrivate::acknowledge(quint64 transactionId, const QString &ackCursor)
+{
+    if (!pendingTransaction(transactionId))
+        return;
+    // A cursor the model has already passed (a late ack) contains the
+    // transaction as surely as the current one: waiting for it would keep
+    // the edit pending until the next snapshot.
+    if (ackCursor.isEmpty() || ackCursor == cursor || passedCursors.contains(ackCursor))
+        confirm({ transactionId });
+    else
+        acksAwaitingCursor[ackCursor].append(transactionId);
+}
+
+void ListModelPrivate::forgetCursor()
+{
+    for (Entry *entry : std::as_const(entries))
+        entry->confirmedRevision = 0;
+    // Acks waiting for a cursor of the old history: no delta will name it,
+    // the next snapshot settles them (under a key no delta has).
+    QList<quint64> waiting;
+    for (const auto &ids : std::as_const(acksAwaitingCursor))
+        waiting += ids;
+    acksAwaitingCursor.clear();
+    if (!waiting.isEmpty())
+        acksAwaitingCursor.insert(QString(), waiting);
+    passedCursors.clear();
+    setCursor({});
+}
+
+void ListModelPrivate::renameRecord(const QString &oldId, const QString &newId)
+{
+    Entry *entry = this->entry(oldId);
+    if (!entry || newId.isEmpty() || entries.contains(newId)) {
+        qCWarning(lcCore) << collection << "cannot rename" << oldId << "to" << newId;
+        return;
+    }
+    const auto rekey = [this, entry, &oldId, &newId] {
+        entries.remove(oldId);
+        entry->id = newId;
+        entries.insert(newId, entry);
+        for (PendingTransaction &pt : pending)
+            std::replace(pt.ids.begin(), pt.ids.end(), oldId, newId);
+    };
+    if (!entry->visible) {
+        rekey();
+        return;
+    }
+    // The id breaks ties in a field sort, so the new id may sort elsewhere.
+    int row = rowOf(entry);
+    rows.erase(row);
+    const int dest = lowerBound(entry->sortKey, entry->seq, newId);
+    rows.insert(row, entry);
+    if (dest != row) {
+        // The row moves showing its old id; the new one comes with dataChanged.
+        q->beginMoveRows({}, row, row, {}, dest > row ? dest + 1 : dest);
+        rows.erase(row);
+        rows.insert(dest, entry);
+        rekey();
+        renamed = entry;
+        renamedFrom = oldId;
+        q->endMoveRows();
+        renamed = nullptr;
+        renamedFrom.clear();
+        row = dest;
+    } else {
+        rekey();
+    }
+    Q_EMIT q->dataChanged(q->index(row), q->index(row), { ListModel::IdRole });
+}
+
+} // namespace Optimist
