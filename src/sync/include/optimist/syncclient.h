@@ -23,7 +23,7 @@ class SyncClientPrivate;
 //! server's acks and rejects. When the connection drops it reconnects with
 //! exponential backoff and full jitter, and resends what is unsettled; edits
 //! made meanwhile keep working optimistically and wait in the outbox.
-class OPTIMIST_SYNC_EXPORT SyncClient : public Transport {
+class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualified for qmltyperegistrar
     Q_OBJECT
     Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
     Q_PROPERTY(QString token READ token WRITE setToken NOTIFY tokenChanged)
