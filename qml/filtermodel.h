@@ -6,7 +6,11 @@
 #include <QtCore/QSortFilterProxyModel>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
+
 namespace Optimist {
+
+class FilterModelPrivate;
 
 //! A QSortFilterProxyModel for QML, by role name (Qt 6.4 has none):
 //!
@@ -25,14 +29,15 @@ class OPTIMIST_QML_EXPORT FilterModel : public QSortFilterProxyModel {
 
 public:
     explicit FilterModel(QObject *parent = nullptr);
+    ~FilterModel() override;
 
-    QString filterRoleName() const { return m_filterRoleName; }
+    QString filterRoleName() const;
     void setFilterRoleName(const QString &name);
-    QVariant filterValue() const { return m_filterValue; }
+    QVariant filterValue() const;
     void setFilterValue(const QVariant &value);
-    QString sortRoleName() const { return m_sortRoleName; }
+    QString sortRoleName() const;
     void setSortRoleName(const QString &name);
-    int count() const { return rowCount(); }
+    int count() const;
 
     //! The source row of proxy row \a row, or -1.
     Q_INVOKABLE int sourceRow(int row) const;
@@ -46,13 +51,8 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    int roleOf(const QString &name) const;
-    void updateRoles();
-
-    QString m_filterRoleName;
-    QVariant m_filterValue;
-    QString m_sortRoleName;
-    int m_filterRole = -1;
+    friend class FilterModelPrivate;
+    std::unique_ptr<FilterModelPrivate> const d;
 };
 
 } // namespace Optimist
