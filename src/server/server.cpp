@@ -725,7 +725,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     }
     if (!d->openStorage())
         return false;
-    d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
+    d->defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens());
 
     // TCP is accepted here rather than by QWebSocketServer so that each
     // socket gets TCP_NODELAY first: deltas and acks are small frames, which
