@@ -20,8 +20,6 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
-Q_LOGGING_CATEGORY(lcServer, "optimist.server", QtInfoMsg)
-
 // Transactions committed together (one SQLite transaction, one savepoint
 // each): fewer commits under load, bounded latency for the first of them.
 static constexpr qsizetype MaxBatch = 512;

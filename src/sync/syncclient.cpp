@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "syncclient.h"
 
+#include "logging_p.h"
 #include "messages_p.h"
 #include "protocol_p.h"
 #include "syncclient_p.h"
@@ -10,7 +11,6 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLockFile>
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
@@ -24,8 +24,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
-
-Q_LOGGING_CATEGORY(lcSync, "optimist.sync", QtWarningMsg)
 
 SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     : q(q)
