@@ -35,7 +35,7 @@ ToolBar {
         onTriggered: root.retryInSeconds = Math.max(0, Math.ceil((root.client.nextRetryAt - new Date()) / 1000))
     }
 
-    function edits(n) { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
+    function edits(n: int): string { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
 
     readonly property string statusText: {
         const queued = root.client.outboxCount
