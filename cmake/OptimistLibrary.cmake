@@ -5,7 +5,8 @@ include(GenerateExportHeader)
 # One of Optimist's shared libraries, laid out the same way: target
 # Optimist<Name> (alias and exported name Optimist::<Name>), public headers in
 # include/optimist/, a generated optimist<name>_export.h beside them, all
-# installed into the OptimistTargets package.
+# installed as component <Name> of the Optimist package (export set
+# Optimist<Name>Targets, see optimist_install_component()).
 function(optimist_add_library name)
     cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
     set(target Optimist${name})
@@ -29,10 +30,21 @@ function(optimist_add_library name)
         PRIVATE
             "${CMAKE_CURRENT_SOURCE_DIR}/include/optimist")
 
-    install(TARGETS ${target} EXPORT OptimistTargets
+    install(TARGETS ${target} EXPORT Optimist${name}Targets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
     install(DIRECTORY include/optimist DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
     install(FILES "${export_header}" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/optimist)
+    optimist_install_component(${name})
+endfunction()
+
+# optimist_install_component(<Name>)
+#
+# Installs export set Optimist<Name>Targets as Optimist<Name>Targets.cmake,
+# which OptimistConfig.cmake loads for find_package(Optimist COMPONENTS <Name>).
+function(optimist_install_component name)
+    install(EXPORT Optimist${name}Targets
+        NAMESPACE Optimist::
+        DESTINATION "${OPTIMIST_INSTALL_CMAKEDIR}")
 endfunction()

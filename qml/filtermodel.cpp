@@ -3,50 +3,90 @@
 
 namespace Optimist {
 
+class FilterModelPrivate {
+public:
+    explicit FilterModelPrivate(FilterModel *q)
+        : q(q)
+    {
+    }
+
+    int roleOf(const QString &name) const;
+    void updateRoles();
+
+    FilterModel *const q;
+    QString filterRoleName;
+    QVariant filterValue;
+    QString sortRoleName;
+    int filterRole = -1;
+};
+
 FilterModel::FilterModel(QObject *parent)
     : QSortFilterProxyModel(parent)
+    , d(std::make_unique<FilterModelPrivate>(this))
 {
     // Roles are only known once a source model is set.
-    connect(this, &QAbstractProxyModel::sourceModelChanged, this, &FilterModel::updateRoles);
+    connect(this, &QAbstractProxyModel::sourceModelChanged, this, [this] { d->updateRoles(); });
     for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
         connect(this, signal, this, &FilterModel::countChanged);
     connect(this, &QAbstractItemModel::modelReset, this, &FilterModel::countChanged);
     connect(this, &QAbstractItemModel::layoutChanged, this, &FilterModel::countChanged);
 }
 
-int FilterModel::roleOf(const QString &name) const
+FilterModel::~FilterModel() = default;
+
+int FilterModelPrivate::roleOf(const QString &name) const
 {
-    if (!sourceModel() || name.isEmpty())
+    if (!q->sourceModel() || name.isEmpty())
         return -1;
-    return sourceModel()->roleNames().key(name.toUtf8(), -1);
+    return q->sourceModel()->roleNames().key(name.toUtf8(), -1);
 }
 
-void FilterModel::updateRoles()
+void FilterModelPrivate::updateRoles()
 {
-    m_filterRole = roleOf(m_filterRoleName);
-    const int sortRoleValue = roleOf(m_sortRoleName);
+    filterRole = roleOf(filterRoleName);
+    const int sortRoleValue = roleOf(sortRoleName);
     if (sortRoleValue >= 0) {
-        setSortRole(sortRoleValue);
-        sort(0, sortOrder());
+        q->setSortRole(sortRoleValue);
+        q->sort(0, q->sortOrder());
     }
-    invalidateFilter();
-    Q_EMIT countChanged();
+    q->invalidateFilter();
+    Q_EMIT q->countChanged();
+}
+
+QString FilterModel::filterRoleName() const
+{
+    return d->filterRoleName;
+}
+
+QVariant FilterModel::filterValue() const
+{
+    return d->filterValue;
+}
+
+QString FilterModel::sortRoleName() const
+{
+    return d->sortRoleName;
+}
+
+int FilterModel::count() const
+{
+    return rowCount();
 }
 
 void FilterModel::setFilterRoleName(const QString &name)
 {
-    if (m_filterRoleName == name)
+    if (d->filterRoleName == name)
         return;
-    m_filterRoleName = name;
-    updateRoles();
+    d->filterRoleName = name;
+    d->updateRoles();
     Q_EMIT filterChanged();
 }
 
 void FilterModel::setFilterValue(const QVariant &value)
 {
-    if (m_filterValue == value && m_filterValue.isValid() == value.isValid())
+    if (d->filterValue == value && d->filterValue.isValid() == value.isValid())
         return;
-    m_filterValue = value;
+    d->filterValue = value;
     invalidateFilter();
     Q_EMIT filterChanged();
     Q_EMIT countChanged();
@@ -54,23 +94,27 @@ void FilterModel::setFilterValue(const QVariant &value)
 
 void FilterModel::setSortRoleName(const QString &name)
 {
-    if (m_sortRoleName == name)
+    if (d->sortRoleName == name)
         return;
-    m_sortRoleName = name;
-    updateRoles();
+    d->sortRoleName = name;
+    d->updateRoles();
     Q_EMIT sortRoleNameChanged();
 }
 
 int FilterModel::sourceRow(int row) const
 {
-    return mapToSource(index(row, 0)).row();
+    const QModelIndex proxy = index(row, 0);
+    Q_ASSERT(checkIndex(proxy));
+    return mapToSource(proxy).row();
 }
 
 bool FilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_filterRole < 0 || !m_filterValue.isValid())
+    const QModelIndex source = sourceModel()->index(sourceRow, 0, sourceParent);
+    Q_ASSERT(sourceModel()->checkIndex(source, CheckIndexOption::IndexIsValid));
+    if (d->filterRole < 0 || !d->filterValue.isValid())
         return true;
-    return sourceModel()->index(sourceRow, 0, sourceParent).data(m_filterRole) == m_filterValue;
+    return source.data(d->filterRole) == d->filterValue;
 }
 
 } // namespace Optimist

@@ -6,7 +6,11 @@
 #include <QtCore/QSortFilterProxyModel>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
+
 namespace Optimist {
+
+class FilterModelPrivate;
 
 //! A QSortFilterProxyModel for QML, by role name (Qt 6.4 has none):
 //!
@@ -18,21 +22,22 @@ namespace Optimist {
 class OPTIMIST_QML_EXPORT FilterModel : public QSortFilterProxyModel {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(QString filterRoleName READ filterRoleName WRITE setFilterRoleName NOTIFY filterChanged)
-    Q_PROPERTY(QVariant filterValue READ filterValue WRITE setFilterValue NOTIFY filterChanged)
-    Q_PROPERTY(QString sortRoleName READ sortRoleName WRITE setSortRoleName NOTIFY sortRoleNameChanged)
-    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(QString filterRoleName READ filterRoleName WRITE setFilterRoleName NOTIFY filterChanged FINAL)
+    Q_PROPERTY(QVariant filterValue READ filterValue WRITE setFilterValue NOTIFY filterChanged FINAL)
+    Q_PROPERTY(QString sortRoleName READ sortRoleName WRITE setSortRoleName NOTIFY sortRoleNameChanged FINAL)
+    Q_PROPERTY(int count READ count NOTIFY countChanged FINAL)
 
 public:
     explicit FilterModel(QObject *parent = nullptr);
+    ~FilterModel() override;
 
-    QString filterRoleName() const { return m_filterRoleName; }
+    QString filterRoleName() const;
     void setFilterRoleName(const QString &name);
-    QVariant filterValue() const { return m_filterValue; }
+    QVariant filterValue() const;
     void setFilterValue(const QVariant &value);
-    QString sortRoleName() const { return m_sortRoleName; }
+    QString sortRoleName() const;
     void setSortRoleName(const QString &name);
-    int count() const { return rowCount(); }
+    int count() const;
 
     //! The source row of proxy row \a row, or -1.
     Q_INVOKABLE int sourceRow(int row) const;
@@ -46,13 +51,8 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    int roleOf(const QString &name) const;
-    void updateRoles();
-
-    QString m_filterRoleName;
-    QVariant m_filterValue;
-    QString m_sortRoleName;
-    int m_filterRole = -1;
+    friend class FilterModelPrivate;
+    std::unique_ptr<FilterModelPrivate> const d;
 };
 
 } // namespace Optimist

@@ -1,21 +1,15 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #pragma once
 
-// QML names for the Core types: Optimist::Core links Qt6::Core only, so the
-// registration lives here.
+// QML names for the Core and Sync types: Optimist::Core links Qt6::Core only,
+// so the registration lives here. OptimisticListModel is QmlListModel
+// (qmllistmodel_p.h), which adds what only QML needs.
 
-#include <optimist/listmodel.h>
 #include <optimist/syncclient.h>
 #include <optimist/transaction.h>
 #include <optimist/transport.h>
 
 #include <QtQml/qqml.h>
-
-struct OptimisticListModelForeign {
-    Q_GADGET
-    QML_FOREIGN(Optimist::ListModel)
-    QML_NAMED_ELEMENT(OptimisticListModel)
-};
 
 struct TransactionForeign {
     Q_GADGET

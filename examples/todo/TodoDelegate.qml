@@ -26,8 +26,10 @@ ItemDelegate {
     hoverEnabled: true
 
     // A refused edit flashes the row red while it slides back to what the server has.
+    // The ids below make background and contentItem immediate instead of
+    // deferred, which only matters to a style that replaces them.
+    // qmllint disable deferred-property-id
     background: Rectangle {
-        id: bg
         color: root.hovered ? root.palette.alternateBase : root.palette.base
         Rectangle {
             id: flash

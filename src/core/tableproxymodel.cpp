@@ -5,168 +5,212 @@
 
 namespace Optimist {
 
+class TableProxyModelPrivate {
+public:
+    explicit TableProxyModelPrivate(TableProxyModel *q)
+        : q(q)
+    {
+    }
+
+    void resolveRoles();
+    //! The roles a change of \a sourceRoles changes in a cell of \a column.
+    QList<int> changedRolesOfCell(int column, const QList<int> &sourceRoles) const;
+    void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
+    bool isBoolCell(const QModelIndex &index) const;
+    void sourceLayoutAboutToBeChanged(QAbstractItemModel::LayoutChangeHint hint);
+    void sourceLayoutChanged(QAbstractItemModel::LayoutChangeHint hint);
+
+    TableProxyModel *const q;
+    QList<TableProxyModel::Column> columns;
+    QList<int> roles; //!< source role per column
+    QList<bool> boolColumns; //!< per column: a bool field of an Optimist::ListModel
+    bool typedColumns = false; //!< the source says which columns are bools (an Optimist::ListModel)
+    QModelIndexList layoutProxyIndexes; //!< during a source layout change
+    QList<QPersistentModelIndex> layoutSourceRows;
+    QMetaObject::Connection layoutAboutToBeChangedConnection;
+    QMetaObject::Connection layoutChangedConnection;
+    QMetaObject::Connection dataChangedConnection;
+};
+
 TableProxyModel::TableProxyModel(QObject *parent)
     : QIdentityProxyModel(parent)
+    , d(std::make_unique<TableProxyModelPrivate>(this))
 {
+}
+
+TableProxyModel::~TableProxyModel() = default;
+
+QList<TableProxyModel::Column> TableProxyModel::columns() const
+{
+    return d->columns;
 }
 
 void TableProxyModel::setColumns(const QList<Column> &columns)
 {
     beginResetModel();
-    m_columns = columns;
-    resolveRoles();
+    d->columns = columns;
+    d->resolveRoles();
     endResetModel();
 }
 
 int TableProxyModel::roleOfColumn(int column) const
 {
-    return column >= 0 && column < m_roles.size() ? m_roles.at(column) : -1;
+    return column >= 0 && column < d->roles.size() ? d->roles.at(column) : -1;
 }
 
-void TableProxyModel::resolveRoles()
+void TableProxyModelPrivate::resolveRoles()
 {
-    m_roles.clear();
-    m_boolColumns.clear();
-    const auto names = sourceModel() ? sourceModel()->roleNames() : QHash<int, QByteArray>();
+    roles.clear();
+    boolColumns.clear();
+    const auto names = q->sourceModel() ? q->sourceModel()->roleNames() : QHash<int, QByteArray>();
     // An Optimist model says which fields are bools even while it is empty.
-    const auto *list = qobject_cast<const ListModel *>(sourceModel());
+    const auto *list = qobject_cast<const ListModel *>(q->sourceModel());
     const Fields fields = list ? list->fields() : Fields();
-    m_typedColumns = list;
-    for (const Column &column : std::as_const(m_columns)) {
-        m_roles.append(names.key(column.role, -1));
+    typedColumns = list;
+    for (const TableProxyModel::Column &column : std::as_const(columns)) {
+        roles.append(names.key(column.role, -1));
         const auto field = std::find_if(
             fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name == QLatin1StringView(column.role); });
-        m_boolColumns.append(field != fields.cend() && field->type == Field::Type::Bool);
+        boolColumns.append(field != fields.cend() && field->type == Field::Type::Bool);
     }
 }
 
 void TableProxyModel::setSourceModel(QAbstractItemModel *source)
 {
     beginResetModel();
-    if (m_dataChanged)
-        disconnect(m_dataChanged);
+    if (d->dataChangedConnection)
+        disconnect(d->dataChangedConnection);
     QIdentityProxyModel::setSourceModel(source);
     // QIdentityProxyModel maps a change of column 0 to column 0 only: widen
     // it to the columns whose roles changed.
-    if (m_layoutAboutToBeChanged)
-        disconnect(m_layoutAboutToBeChanged);
-    if (m_layoutChanged)
-        disconnect(m_layoutChanged);
+    if (d->layoutAboutToBeChangedConnection)
+        disconnect(d->layoutAboutToBeChangedConnection);
+    if (d->layoutChangedConnection)
+        disconnect(d->layoutChangedConnection);
     if (source) {
         disconnect(source, &QAbstractItemModel::dataChanged, this, nullptr);
-        m_dataChanged = connect(source, &QAbstractItemModel::dataChanged, this, &TableProxyModel::forwardDataChanged);
+        d->dataChangedConnection = connect(source, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
+                d->forwardDataChanged(topLeft, bottomRight, roles);
+            });
         // The identity proxy would map every persistent index through column
         // 0 across a layout change (a re-sort), moving a view's current cell
         // in column 2 to column 0: keep the columns here.
         disconnect(source, &QAbstractItemModel::layoutAboutToBeChanged, this, nullptr);
         disconnect(source, &QAbstractItemModel::layoutChanged, this, nullptr);
-        m_layoutAboutToBeChanged = connect(
-            source, &QAbstractItemModel::layoutAboutToBeChanged, this, &TableProxyModel::sourceLayoutAboutToBeChanged);
-        m_layoutChanged
-            = connect(source, &QAbstractItemModel::layoutChanged, this, &TableProxyModel::sourceLayoutChanged);
+        d->layoutAboutToBeChangedConnection = connect(source, &QAbstractItemModel::layoutAboutToBeChanged, this,
+            [this](const QList<QPersistentModelIndex> &, LayoutChangeHint hint) {
+                d->sourceLayoutAboutToBeChanged(hint);
+            });
+        d->layoutChangedConnection = connect(source, &QAbstractItemModel::layoutChanged, this,
+            [this](const QList<QPersistentModelIndex> &, LayoutChangeHint hint) { d->sourceLayoutChanged(hint); });
     }
-    resolveRoles();
+    d->resolveRoles();
     endResetModel();
 }
 
-QList<int> TableProxyModel::changedRolesOfCell(int column, const QList<int> &sourceRoles) const
+QList<int> TableProxyModelPrivate::changedRolesOfCell(int column, const QList<int> &sourceRoles) const
 {
-    QList<int> roles;
-    if (sourceRoles.contains(m_roles.at(column))) {
+    QList<int> cellRoles;
+    if (sourceRoles.contains(roles.at(column))) {
         // What data() serves from the column's role: a bool as a check box.
-        if (m_boolColumns.at(column))
-            roles = { Qt::EditRole, Qt::CheckStateRole };
-        else if (m_typedColumns)
-            roles = { Qt::DisplayRole, Qt::EditRole };
+        if (boolColumns.at(column))
+            cellRoles = { Qt::EditRole, Qt::CheckStateRole };
+        else if (typedColumns)
+            cellRoles = { Qt::DisplayRole, Qt::EditRole };
         else
-            roles = { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
+            cellRoles = { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
     }
     // Roles from Qt::UserRole on are served as they are, in every column.
     for (int role : sourceRoles) {
         if (role >= Qt::UserRole)
-            roles.append(role);
+            cellRoles.append(role);
     }
-    return roles;
+    return cellRoles;
 }
 
-void TableProxyModel::forwardDataChanged(
-    const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+void TableProxyModelPrivate::forwardDataChanged(
+    const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &sourceRoles)
 {
-    const int columns = columnCount();
-    if (columns == 0)
+    const int columnCount = q->columnCount();
+    if (columnCount == 0)
         return;
-    if (roles.isEmpty()) {
-        Q_EMIT dataChanged(index(topLeft.row(), 0), index(bottomRight.row(), columns - 1), {});
+    if (sourceRoles.isEmpty()) {
+        Q_EMIT q->dataChanged(q->index(topLeft.row(), 0), q->index(bottomRight.row(), columnCount - 1), {});
         return;
     }
     // One signal per run of adjacent columns whose cells changed the same roles.
     int first = 0;
-    QList<int> runRoles = changedRolesOfCell(0, roles);
-    for (int column = 1; column <= columns; ++column) {
-        QList<int> cellRoles = column < columns ? changedRolesOfCell(column, roles) : QList<int>();
-        if (column < columns && cellRoles == runRoles)
+    QList<int> runRoles = changedRolesOfCell(0, sourceRoles);
+    for (int column = 1; column <= columnCount; ++column) {
+        QList<int> cellRoles = column < columnCount ? changedRolesOfCell(column, sourceRoles) : QList<int>();
+        if (column < columnCount && cellRoles == runRoles)
             continue;
         if (!runRoles.isEmpty())
-            Q_EMIT dataChanged(index(topLeft.row(), first), index(bottomRight.row(), column - 1), runRoles);
+            Q_EMIT q->dataChanged(q->index(topLeft.row(), first), q->index(bottomRight.row(), column - 1), runRoles);
         first = column;
         runRoles = std::move(cellRoles);
     }
 }
 
-void TableProxyModel::sourceLayoutAboutToBeChanged(
-    const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint)
+void TableProxyModelPrivate::sourceLayoutAboutToBeChanged(QAbstractItemModel::LayoutChangeHint hint)
 {
-    Q_EMIT layoutAboutToBeChanged({}, hint);
-    m_layoutProxyIndexes = persistentIndexList();
-    m_layoutSourceRows.clear();
-    for (const QModelIndex &proxy : std::as_const(m_layoutProxyIndexes))
-        m_layoutSourceRows.append(QPersistentModelIndex(mapToSource(proxy)));
+    Q_EMIT q->layoutAboutToBeChanged({}, hint);
+    layoutProxyIndexes = q->persistentIndexList();
+    layoutSourceRows.clear();
+    for (const QModelIndex &proxy : std::as_const(layoutProxyIndexes))
+        layoutSourceRows.append(QPersistentModelIndex(q->mapToSource(proxy)));
 }
 
-void TableProxyModel::sourceLayoutChanged(
-    const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint)
+void TableProxyModelPrivate::sourceLayoutChanged(QAbstractItemModel::LayoutChangeHint hint)
 {
     QModelIndexList moved;
-    moved.reserve(m_layoutProxyIndexes.size());
-    for (qsizetype i = 0; i < m_layoutProxyIndexes.size(); ++i) {
-        const QPersistentModelIndex &row = m_layoutSourceRows.at(i);
-        moved.append(row.isValid() ? index(row.row(), m_layoutProxyIndexes.at(i).column()) : QModelIndex());
+    moved.reserve(layoutProxyIndexes.size());
+    for (qsizetype i = 0; i < layoutProxyIndexes.size(); ++i) {
+        const QPersistentModelIndex &row = layoutSourceRows.at(i);
+        moved.append(row.isValid() ? q->index(row.row(), layoutProxyIndexes.at(i).column()) : QModelIndex());
     }
-    changePersistentIndexList(m_layoutProxyIndexes, moved);
-    m_layoutProxyIndexes.clear();
-    m_layoutSourceRows.clear();
-    Q_EMIT layoutChanged({}, hint);
+    q->changePersistentIndexList(layoutProxyIndexes, moved);
+    layoutProxyIndexes.clear();
+    layoutSourceRows.clear();
+    Q_EMIT q->layoutChanged({}, hint);
 }
 
 int TableProxyModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !sourceModel() ? 0 : int(m_columns.size());
+    Q_ASSERT(checkIndex(parent));
+    return parent.isValid() || !sourceModel() ? 0 : int(d->columns.size());
 }
 
 QModelIndex TableProxyModel::index(int row, int column, const QModelIndex &parent) const
 {
+    Q_ASSERT(checkIndex(parent));
     if (!hasIndex(row, column, parent))
         return {};
     return createIndex(row, column);
 }
 
-QModelIndex TableProxyModel::parent(const QModelIndex &) const
+QModelIndex TableProxyModel::parent(const QModelIndex &child) const
 {
+    Q_ASSERT(checkIndex(child, CheckIndexOption::DoNotUseParent));
     return {};
 }
 
-QModelIndex TableProxyModel::sibling(int row, int column, const QModelIndex &) const
+QModelIndex TableProxyModel::sibling(int row, int column, const QModelIndex &idx) const
 {
+    Q_ASSERT(checkIndex(idx));
     return index(row, column);
 }
 
 QModelIndex TableProxyModel::buddy(const QModelIndex &index) const
 {
+    Q_ASSERT(checkIndex(index));
     return index;
 }
 
 QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
 {
+    Q_ASSERT(checkIndex(proxyIndex));
     if (!proxyIndex.isValid() || !sourceModel())
         return {};
     return sourceModel()->index(proxyIndex.row(), 0);
@@ -174,18 +218,19 @@ QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
 
 QModelIndex TableProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
 {
+    Q_ASSERT(!sourceIndex.isValid() || sourceIndex.model() == sourceModel());
     if (!sourceIndex.isValid())
         return {};
     return index(sourceIndex.row(), 0);
 }
 
-bool TableProxyModel::isBoolCell(const QModelIndex &index) const
+bool TableProxyModelPrivate::isBoolCell(const QModelIndex &index) const
 {
-    if (m_boolColumns.value(index.column()))
+    if (boolColumns.value(index.column()))
         return true;
     // Another source: the cell's own value says.
-    const int role = roleOfColumn(index.column());
-    return role >= 0 && mapToSource(index).data(role).metaType().id() == QMetaType::Bool;
+    const int role = q->roleOfColumn(index.column());
+    return role >= 0 && q->mapToSource(index).data(role).metaType().id() == QMetaType::Bool;
 }
 
 QVariant TableProxyModel::data(const QModelIndex &index, int role) const
@@ -222,22 +267,23 @@ bool TableProxyModel::setData(const QModelIndex &index, const QVariant &value, i
 
 Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
 {
+    Q_ASSERT(checkIndex(index));
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = QIdentityProxyModel::flags(index) | Qt::ItemNeverHasChildren;
-    const QByteArray role = m_columns.value(index.column()).role;
+    const QByteArray role = d->columns.value(index.column()).role;
     const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "lastError";
     if (builtIn)
         flags &= ~Qt::ItemIsEditable;
-    else if (isBoolCell(index))
+    else if (d->isBoolCell(index))
         flags = (flags & ~Qt::ItemIsEditable) | Qt::ItemIsUserCheckable;
     return flags;
 }
 
 QVariant TableProxyModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < m_columns.size())
-        return m_columns.at(section).title;
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < d->columns.size())
+        return d->columns.at(section).title;
     return QIdentityProxyModel::headerData(section, orientation, role);
 }
 

@@ -3,29 +3,41 @@
 
 namespace Optimist {
 
-Authorizer::Authorizer(const QStringList &acceptedTokens)
-    : m_tokens(acceptedTokens)
-{
-}
-
 Authorizer::~Authorizer() = default;
 
-bool Authorizer::authenticate(const QString &, const QString &token)
+class TokenAuthorizerPrivate {
+public:
+    QStringList tokens;
+};
+
+TokenAuthorizer::TokenAuthorizer(const QStringList &acceptedTokens)
+    : d(std::make_unique<TokenAuthorizerPrivate>(TokenAuthorizerPrivate { acceptedTokens }))
 {
-    return m_tokens.isEmpty() || m_tokens.contains(token);
 }
 
-bool Authorizer::canRead(const QString &, const QString &)
+TokenAuthorizer::~TokenAuthorizer() = default;
+
+QStringList TokenAuthorizer::acceptedTokens() const
+{
+    return d->tokens;
+}
+
+bool TokenAuthorizer::authenticate(const QString &, const QString &token)
+{
+    return d->tokens.isEmpty() || d->tokens.contains(token);
+}
+
+bool TokenAuthorizer::canRead(const QString &, const QString &)
 {
     return true;
 }
 
-bool Authorizer::canWrite(const QString &, const Mutation &)
+bool TokenAuthorizer::canWrite(const QString &, const Mutation &)
 {
     return true;
 }
 
-QString Authorizer::validate(const Mutation &, const QVariantMap &)
+QString TokenAuthorizer::validate(const Mutation &, const QVariantMap &)
 {
     return {};
 }

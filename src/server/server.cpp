@@ -20,8 +20,6 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
-Q_LOGGING_CATEGORY(lcServer, "optimist.server", QtInfoMsg)
-
 // Transactions committed together (one SQLite transaction, one savepoint
 // each): fewer commits under load, bounded latency for the first of them.
 static constexpr qsizetype MaxBatch = 512;
@@ -720,7 +718,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     }
     if (!d->openStorage())
         return false;
-    d->defaultAuthorizer = std::make_unique<Authorizer>(d->config.tokens());
+    d->defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens());
 
     // TCP is accepted here rather than by QWebSocketServer so that each
     // socket gets TCP_NODELAY first: deltas and acks are small frames, which

@@ -2,12 +2,12 @@
 #pragma once
 
 #include "authorizer.h"
+#include "logging_p.h"
 #include "server.h"
 #include "storage.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 
@@ -20,8 +20,6 @@ class QWebSocketServer;
 QT_END_NAMESPACE
 
 namespace Optimist {
-
-Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
 class Session;
 

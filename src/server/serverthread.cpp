@@ -9,8 +9,22 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+class ServerThreadPrivate {
+public:
+    ServerConfig config;
+    QString databasePath;
+    QSslConfiguration sslConfiguration;
+    Authorizer *authorizer = nullptr;
+    QThread *thread = nullptr;
+    QObject *context = nullptr; //!< lives on thread: what runs there is invoked on it
+    Server *server = nullptr;
+    QUrl url;
+    QString error;
+};
+
 ServerThread::ServerThread(QObject *parent)
     : QObject(parent)
+    , d(std::make_unique<ServerThreadPrivate>())
 {
 }
 
@@ -21,69 +35,89 @@ ServerThread::~ServerThread()
 
 void ServerThread::setConfig(const ServerConfig &config)
 {
-    m_config = config;
+    d->config = config;
 }
 
 void ServerThread::setDatabasePath(const QString &path)
 {
-    m_databasePath = path;
+    d->databasePath = path;
 }
 
 void ServerThread::setSslConfiguration(const QSslConfiguration &configuration)
 {
-    m_sslConfiguration = configuration;
+    d->sslConfiguration = configuration;
 }
 
 void ServerThread::setAuthorizer(Authorizer *authorizer)
 {
-    m_authorizer = authorizer;
+    d->authorizer = authorizer;
 }
 
 QUrl ServerThread::start(const QHostAddress &address, quint16 port)
 {
-    if (m_server)
-        return m_url;
-    m_thread = new QThread;
-    m_thread->setObjectName(u"optimist-server"_s);
+    if (d->server)
+        return d->url;
+    d->thread = new QThread;
+    d->thread->setObjectName(u"optimist-server"_s);
     // Anchors work on the thread; the server itself is created there.
-    m_context = new QObject;
-    m_context->moveToThread(m_thread);
-    m_thread->start();
+    d->context = new QObject;
+    d->context->moveToThread(d->thread);
+    d->thread->start();
 
     QMetaObject::invokeMethod(
-        m_context,
+        d->context,
         [this, address, port] {
             auto server = std::make_unique<Server>();
-            server->setConfig(m_config);
-            server->setDatabasePath(m_databasePath);
-            server->setSslConfiguration(m_sslConfiguration);
-            server->setAuthorizer(m_authorizer);
+            server->setConfig(d->config);
+            server->setDatabasePath(d->databasePath);
+            server->setSslConfiguration(d->sslConfiguration);
+            server->setAuthorizer(d->authorizer);
             if (server->listen(address, port)) {
-                m_url = server->url();
-                m_error.clear();
-                m_server = server.release();
+                d->url = server->url();
+                d->error.clear();
+                d->server = server.release();
             } else {
-                m_url.clear();
-                m_error = server->errorString();
+                d->url.clear();
+                d->error = server->errorString();
             }
         },
         Qt::BlockingQueuedConnection);
-    if (!m_server)
+    if (!d->server)
         stop();
-    return m_url;
+    return d->url;
 }
 
 void ServerThread::stop()
 {
-    if (!m_thread)
+    if (!d->thread)
         return;
     QMetaObject::invokeMethod(
-        m_context, [this] { delete std::exchange(m_server, nullptr); }, Qt::BlockingQueuedConnection);
-    m_thread->quit();
-    m_thread->wait();
-    delete std::exchange(m_context, nullptr);
-    delete std::exchange(m_thread, nullptr);
-    m_url.clear();
+        d->context, [this] { delete std::exchange(d->server, nullptr); }, Qt::BlockingQueuedConnection);
+    d->thread->quit();
+    d->thread->wait();
+    delete std::exchange(d->context, nullptr);
+    delete std::exchange(d->thread, nullptr);
+    d->url.clear();
+}
+
+bool ServerThread::isRunning() const
+{
+    return d->server != nullptr;
+}
+
+QUrl ServerThread::url() const
+{
+    return d->url;
+}
+
+QString ServerThread::errorString() const
+{
+    return d->error;
+}
+
+Server *ServerThread::server() const
+{
+    return d->server;
 }
 
 } // namespace Optimist

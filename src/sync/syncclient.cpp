@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "syncclient.h"
 
+#include "logging_p.h"
 #include "messages_p.h"
 #include "protocol_p.h"
 #include "syncclient_p.h"
@@ -9,7 +10,6 @@
 #include <optimist/listmodelfeed.h>
 
 #include <QtCore/QLockFile>
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
@@ -23,8 +23,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
-
-Q_LOGGING_CATEGORY(lcSync, "optimist.sync", QtWarningMsg)
 
 SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     : q(q)

@@ -2,11 +2,14 @@
 //
 // Runs the tst_*.qml files. Until a SyncClient feeds the models, `transport`
 // plays the server's part: it confirms or refuses what the QML side edits,
-// through the same Transport API a sync layer calls.
+// through the same Transport API a sync layer calls. `RecordingTransport`
+// (import OptimistTest) records what each model looked like when it was
+// attached.
 
 #include <optimist/listmodel.h>
 #include <optimist/listmodelfeed.h>
 #include <optimist/transaction.h>
+#include <optimist/transport.h>
 
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
@@ -57,12 +60,36 @@ public:
     }
 };
 
+class RecordingTransport : public Optimist::Transport {
+    Q_OBJECT
+    //! One "collection/field count" per attachModel(), in order.
+    Q_PROPERTY(QStringList attached READ attached NOTIFY attachedChanged)
+public:
+    using Optimist::Transport::Transport;
+
+    QStringList attached() const { return m_attached; }
+
+    void attachModel(Optimist::ListModel *model) override
+    {
+        m_attached.append(u"%1/%2"_s.arg(model->collection()).arg(model->fields().size()));
+        Q_EMIT attachedChanged();
+    }
+    void detachModel(Optimist::ListModel *) override { }
+
+Q_SIGNALS:
+    void attachedChanged();
+
+private:
+    QStringList m_attached;
+};
+
 class Setup : public QObject {
     Q_OBJECT
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->rootContext()->setContextProperty(u"transport"_s, new LoopbackTransport(engine));
+        qmlRegisterType<RecordingTransport>("OptimistTest", 1, 0, "RecordingTransport");
     }
 };
 

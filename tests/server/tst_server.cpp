@@ -1263,7 +1263,7 @@ void tst_Server::shouldCloseSubscribersThatStopReading()
     QCOMPARE(good->closeCode, -1);
 }
 
-class PickyAuthorizer : public Authorizer {
+class PickyAuthorizer : public TokenAuthorizer {
 public:
     bool canRead(const QString &, const QString &collection) override { return collection != u"notes"_s; }
     bool canWrite(const QString &clientId, const Mutation &mutation) override

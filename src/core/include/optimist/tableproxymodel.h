@@ -5,7 +5,11 @@
 
 #include <QtCore/QIdentityProxyModel>
 
+#include <memory>
+
 namespace Optimist {
+
+class TableProxyModelPrivate;
 
 //! Shows the roles of a list model as the columns of a table, for
 //! QTableView and friends:
@@ -32,8 +36,9 @@ public:
     };
 
     explicit TableProxyModel(QObject *parent = nullptr);
+    ~TableProxyModel() override;
 
-    QList<Column> columns() const { return m_columns; }
+    QList<Column> columns() const;
     void setColumns(const QList<Column> &columns);
     //! The source role of \a column, or -1.
     int roleOfColumn(int column) const;
@@ -54,24 +59,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    void resolveRoles();
-    //! The roles a change of \a sourceRoles changes in a cell of \a column.
-    QList<int> changedRolesOfCell(int column, const QList<int> &sourceRoles) const;
-    void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
-    bool isBoolCell(const QModelIndex &index) const;
-    void sourceLayoutAboutToBeChanged(
-        const QList<QPersistentModelIndex> &parents, QAbstractItemModel::LayoutChangeHint hint);
-    void sourceLayoutChanged(const QList<QPersistentModelIndex> &parents, QAbstractItemModel::LayoutChangeHint hint);
-
-    QList<Column> m_columns;
-    QList<int> m_roles; //!< source role per column
-    QList<bool> m_boolColumns; //!< per column: a bool field of an Optimist::ListModel
-    bool m_typedColumns = false; //!< the source says which columns are bools (an Optimist::ListModel)
-    QModelIndexList m_layoutProxyIndexes; //!< during a source layout change
-    QList<QPersistentModelIndex> m_layoutSourceRows;
-    QMetaObject::Connection m_layoutAboutToBeChanged;
-    QMetaObject::Connection m_layoutChanged;
-    QMetaObject::Connection m_dataChanged;
+    friend class TableProxyModelPrivate;
+    std::unique_ptr<TableProxyModelPrivate> const d;
 };
 
 } // namespace Optimist

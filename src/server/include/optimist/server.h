@@ -52,7 +52,7 @@ public:
     void setSslConfiguration(const QSslConfiguration &configuration);
 
     //! Hooks for authentication, authorization and validation; not owned,
-    //! must outlive the server. nullptr (the default) uses an Authorizer
+    //! must outlive the server. nullptr (the default) uses a TokenAuthorizer
     //! accepting the config's tokens.
     void setAuthorizer(Authorizer *authorizer);
 

@@ -9,14 +9,13 @@
 #include <QtNetwork/QHostAddress>
 #include <QtNetwork/QSslConfiguration>
 
-QT_BEGIN_NAMESPACE
-class QThread;
-QT_END_NAMESPACE
+#include <memory>
 
 namespace Optimist {
 
 class Authorizer;
 class Server;
+class ServerThreadPrivate;
 
 //! Runs an Optimist::Server on a thread of its own, with its database
 //! connection opened there, so that an application embedding the server
@@ -42,24 +41,16 @@ public:
     //! Closes the server and waits for its thread to end.
     void stop();
 
-    bool isRunning() const { return m_server != nullptr; }
-    QUrl url() const { return m_url; }
-    QString errorString() const { return m_error; }
+    bool isRunning() const;
+    QUrl url() const;
+    QString errorString() const;
     //! The server while running. It lives on the other thread: connect to
     //! its signals (they arrive queued) and read its thread-safe counters,
     //! call nothing else.
-    Server *server() const { return m_server; }
+    Server *server() const;
 
 private:
-    ServerConfig m_config;
-    QString m_databasePath;
-    QSslConfiguration m_sslConfiguration;
-    Authorizer *m_authorizer = nullptr;
-    QThread *m_thread = nullptr;
-    QObject *m_context = nullptr;
-    Server *m_server = nullptr;
-    QUrl m_url;
-    QString m_error;
+    std::unique_ptr<ServerThreadPrivate> const d;
 };
 
 } // namespace Optimist

@@ -4,12 +4,26 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Optimist
 
+// A status bar for an app on a SyncClient: a coloured dot and a line saying
+// whether edits are synced, being sent, or queued while offline (with the
+// seconds to the next reconnection attempt), the client's last error as a
+// tooltip, and a count of items left.
+//
+//     SyncStatusBar {
+//         Layout.fillWidth: true
+//         client: sync                 // a SyncClient
+//         itemsLeft: activeTodos.count
+//     }
+//
+// It needs Qt Quick Controls and Qt Quick Layouts at run time.
 ToolBar {
     id: root
 
     required property SyncClient client
+    //! Shown as "N items left".
     property int itemsLeft: 0
-    property bool embedded: true
+    //! Says "(embedded server)" once synced, for apps that run their own server.
+    property bool embedded: false
 
     // Seconds to the next reconnection attempt, refreshed while reconnecting.
     property int retryInSeconds: 0
@@ -21,7 +35,7 @@ ToolBar {
         onTriggered: root.retryInSeconds = Math.max(0, Math.ceil((root.client.nextRetryAt - new Date()) / 1000))
     }
 
-    function edits(n) { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
+    function edits(n: int): string { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
 
     readonly property string statusText: {
         const queued = root.client.outboxCount
