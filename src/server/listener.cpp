@@ -29,6 +29,8 @@ static constexpr qint64 FailureWindowMs = 60000;
 static constexpr qint64 ClosingGraceMs = 2000;
 // Descriptors kept free below RLIMIT_NOFILE for the database and the rest.
 static constexpr qsizetype FdReserve = 64;
+// Connections the kernel completes before the server takes them.
+static constexpr int ListenBacklog = 1024;
 // Frames up to this many times maxFrameBytes are read (session.cpp).
 static constexpr qint64 HardFrameFactor = 4;
 
@@ -91,6 +93,9 @@ Listener::~Listener()
 bool Listener::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     m_tcpServer = new TcpServer(m_server->sslConfiguration, this);
+    // Qt's default of 50 drops the connections of a burst in the kernel,
+    // where no deadline of ours reaches them.
+    m_tcpServer->setListenBacklogSize(ListenBacklog);
     if (!m_tcpServer->listen(address, port)) {
         *error = m_tcpServer->errorString();
         delete std::exchange(m_tcpServer, nullptr);
@@ -111,6 +116,7 @@ void Listener::close()
     for (const Peer &peer : std::as_const(m_peers))
         disconnect(peer.tcp, nullptr, this, nullptr);
     m_peers.clear();
+    m_tcpOf.clear();
     m_perAddress.clear();
     m_failures.clear();
     m_pending = 0;
@@ -214,6 +220,7 @@ void Listener::upgraded()
             continue;
         }
         found->socket = socket;
+        m_tcpOf.insert(socket, found->tcp);
         found->stage = Stage::Pending;
         found->since.restart();
         QTcpSocket *tcp = found->tcp;
@@ -240,6 +247,7 @@ void Listener::forget(QTcpSocket *tcp)
         return;
     leavePending(*it);
     m_partialBytes -= it->leftover;
+    m_tcpOf.remove(it->socket);
     if (--m_perAddress[it->address] <= 0)
         m_perAddress.remove(it->address);
     m_peers.erase(it);
@@ -247,13 +255,21 @@ void Listener::forget(QTcpSocket *tcp)
 
 void Listener::welcomed(QWebSocket *socket)
 {
-    for (Peer &peer : m_peers) {
-        if (peer.socket == socket && peer.stage == Stage::Pending) {
-            leavePending(peer);
-            peer.stage = Stage::Welcomed;
-        }
+    if (const auto it = m_peers.find(m_tcpOf.value(socket)); it != m_peers.end() && it->stage == Stage::Pending) {
+        leavePending(*it);
+        it->stage = Stage::Welcomed;
     }
     wakeIn(3 * qint64(m_server->config.limits().heartbeatMs));
+}
+
+void Listener::closing(QWebSocket *socket)
+{
+    if (const auto it = m_peers.find(m_tcpOf.value(socket)); it != m_peers.end() && it->stage != Stage::Closing) {
+        leavePending(*it);
+        it->stage = Stage::Closing;
+        it->since.restart();
+        wakeIn(ClosingGraceMs);
+    }
 }
 
 int Listener::signInFailed(const QHostAddress &address)

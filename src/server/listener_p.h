@@ -38,6 +38,9 @@ public:
 
     //! \a socket's hello was accepted: no longer pending.
     void welcomed(QWebSocket *socket);
+    //! The server closes \a socket: the peer has a grace period to answer
+    //! the close frame, then the connection is dropped.
+    void closing(QWebSocket *socket);
     //! A hello from \a address was refused; returns how long to wait before
     //! answering it.
     int signInFailed(const QHostAddress &address);
@@ -91,6 +94,7 @@ private:
     QTcpServer *m_tcpServer = nullptr;
     QWebSocketServer *m_webSocketServer = nullptr;
     QHash<QTcpSocket *, Peer> m_peers;
+    QHash<QWebSocket *, QTcpSocket *> m_tcpOf;
     QHash<QString, int> m_perAddress;
     QHash<QString, Failures> m_failures;
     int m_pending = 0;

@@ -110,6 +110,7 @@ void ServerPrivate::acceptConnection(QWebSocket *socket)
     if (sessions.size() >= config.limits().maxConnections) {
         qCInfo(lcServer) << "refusing" << socket->peerAddress() << "- connection limit reached";
         QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        listener.closing(socket);
         socket->close(QWebSocketProtocol::CloseCode(Protocol::ConnectionLimitClose), u"connection limit reached"_s);
         return;
     }

@@ -144,6 +144,7 @@ void Session::closeWith(quint16 code, const QString &reason)
     qCDebug(lcServer) << "closing" << m_clientId << code << reason;
     m_closing = true;
     m_snapshots.clear();
+    m_server->listener.closing(m_socket);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The server may delete the session right away (Server::close()).
     m_socket->flush();

@@ -12,6 +12,8 @@
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 //! A masked client frame (the mask is zero: the payload goes as is).
@@ -69,19 +71,26 @@ public:
             && tcp.state() == QAbstractSocket::ConnectedState;
     }
 
+    //! Sends the WebSocket upgrade request; the answer is read as it comes
+    //! (onUpgraded runs once it said 101).
+    void requestUpgrade()
+    {
+        requested = true;
+        tcp.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    }
+
     //! The WebSocket handshake; true once the server answered 101.
     bool upgrade()
     {
-        tcp.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        QTest::qWaitFor([this] { return buffer.contains("\r\n\r\n") || !isOpen(); }, 10000);
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0 || !buffer.startsWith("HTTP/1.1 101"))
-            return false;
-        buffer.remove(0, end + 4);
-        upgraded = true;
-        read();
-        return true;
+        requestUpgrade();
+        QTest::qWaitFor(
+            [this] {
+                read();
+                return upgraded || !isOpen();
+            },
+            10000);
+        return upgraded;
     }
 
     bool isOpen() const { return tcp.state() == QAbstractSocket::ConnectedState; }
@@ -91,6 +100,15 @@ public:
     {
         if (tcp.isOpen())
             buffer += tcp.readAll();
+        if (requested && !upgraded) {
+            const qsizetype end = buffer.indexOf("\r\n\r\n");
+            if (end < 0 || !buffer.startsWith("HTTP/1.1 101"))
+                return;
+            buffer.remove(0, end + 4);
+            upgraded = true;
+            if (onUpgraded)
+                onUpgraded(*this);
+        }
         while (upgraded && buffer.size() >= 2) {
             const quint8 opcode = quint8(buffer.at(0)) & 0x0f;
             quint64 size = quint8(buffer.at(1)) & 0x7f;
@@ -145,7 +163,9 @@ public:
     QTcpSocket tcp;
     //! Off: reads nothing (with a small read buffer, the kernel's fills).
     bool reading = true;
+    bool requested = false;
     bool upgraded = false;
+    std::function<void(Abuser &)> onUpgraded;
     QByteArray buffer;
     QList<QJsonObject> messages;
     int closeCode = -1;
