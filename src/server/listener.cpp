@@ -80,6 +80,8 @@ static qsizetype connectionsBelowFileLimit()
 Listener::Listener(ServerPrivate *server)
     : m_server(server)
 {
+    // A child, so it follows the server to another thread (ServerThread).
+    m_timer.setParent(this);
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.callOnTimeout(this, &Listener::sweep);

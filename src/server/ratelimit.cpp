@@ -52,8 +52,8 @@ qint64 RateLimitedLog::flush()
             continue;
         }
         if (it->suppressed > 0) {
-            qCInfo(lcServer).noquote() << it->suppressed << "more:" << it->what << "from" << it->address << "in the last"
-                                       << IntervalMs / 1000 << "s";
+            qCInfo(lcServer).noquote() << it->suppressed << "more:" << it->what << "from" << it->address
+                                       << "in the last" << IntervalMs / 1000 << "s";
         }
         it = m_entries.erase(it);
     }

@@ -88,7 +88,8 @@ bool tst_Abuse::served(const QString &token)
         return false;
     client.push(1, { insertTodo(id, u"served"_s) });
     const QJsonObject ack = client.take();
-    return ack.value(u"type"_s) == u"ack"_s || (ack.value(u"type"_s) == u"delta"_s && client.take().value(u"type"_s) == u"ack"_s);
+    return ack.value(u"type"_s) == u"ack"_s
+        || (ack.value(u"type"_s) == u"delta"_s && client.take().value(u"type"_s) == u"ack"_s);
 }
 
 void tst_Abuse::shouldCutOffClientsThatDoNotRead_data()
@@ -194,7 +195,8 @@ void tst_Abuse::shouldCloseStalledHandshakes_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::newRow("bare TCP") << QByteArray();
-    QTest::newRow("partial upgrade request") << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+    QTest::newRow("partial upgrade request")
+        << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
 }
 
 // Example 2: bare TCP connections and partial upgrade requests.
@@ -271,7 +273,8 @@ void tst_Abuse::shouldStayBelowTheOpenFileLimit()
 {
     rlimit original {};
     QCOMPARE(getrlimit(RLIMIT_NOFILE, &original), 0);
-    const qsizetype open = QDir(u"/proc/self/fd"_s).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
+    const qsizetype open
+        = QDir(u"/proc/self/fd"_s).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
     rlimit lowered = original;
     // Room for 30 connections after the server's reserve of 64.
     lowered.rlim_cur = rlim_t(open + 64 + 30 + 10);
@@ -301,10 +304,11 @@ void tst_Abuse::shouldSlowDownTokenGuessing()
     QVERIFY(startServer(limits, { u"secret"_s }));
     static QStringList lines;
     lines.clear();
-    const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &text) {
-        if (text.startsWith(u"failed sign-in"_s))
-            lines.append(text);
-    });
+    const QtMessageHandler previous
+        = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &text) {
+              if (text.startsWith(u"failed sign-in"_s))
+                  lines.append(text);
+          });
     auto restore = qScopeGuard([&] { qInstallMessageHandler(previous); });
 
     int refused = 0;

@@ -175,7 +175,8 @@ void tst_HostileLoad::shouldServeGoodClientsUnderAttack()
         QTest::qWait(100);
     }
     for (const Abusers *kind : { &bare, &partialRequest, &noHello, &guessers, &partialFrame, &pingers })
-        qInfo() << "still open:" << std::count_if(kind->begin(), kind->end(), [](const auto &a) { return a->isOpen(); });
+        qInfo() << "still open:"
+                << std::count_if(kind->begin(), kind->end(), [](const auto &a) { return a->isOpen(); });
     qInfo() << "good client served" << goodRounds << "times; resident" << idle << "MB idle," << peak
             << "MB at peak; all abusers closed after" << attack.elapsed() << "ms";
     QVERIFY(!attacking());
