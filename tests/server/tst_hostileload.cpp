@@ -52,6 +52,14 @@ private Q_SLOTS:
 
 private:
     using Abusers = std::vector<std::unique_ptr<Abuser>>;
+    struct Attack {
+        Abusers bare, partialRequest, noHello, pingers, guessers, partialFrame;
+        bool goesOn() const;
+        //! What the chatty kinds send each round.
+        void keepUp();
+    };
+    bool startServer();
+    void startAttack(Attack *attack);
     void open(Abusers *abusers, const QString &source, const std::function<void(Abuser &)> &start);
     bool served();
 
@@ -109,7 +117,7 @@ bool tst_HostileLoad::served()
     return answer.value(u"type"_s) == u"ack"_s;
 }
 
-void tst_HostileLoad::shouldServeGoodClientsUnderAttack()
+bool tst_HostileLoad::startServer()
 {
     ServerConfig config;
     config.addCollection(u"todos"_s, { Field(u"title"_s, Field::Type::String) });
@@ -120,16 +128,15 @@ void tst_HostileLoad::shouldServeGoodClientsUnderAttack()
     m_server = std::make_unique<Server>();
     m_server->setConfig(config);
     m_server->setDatabasePath(m_dir.filePath(u"load.db"_s));
-    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
-    const qint64 idle = residentMb();
-    QElapsedTimer attack;
-    attack.start();
+    return m_server->listen(QHostAddress::LocalHost, 0);
+}
 
-    Abusers bare, partialRequest, noHello, pingers, guessers, partialFrame;
-    open(&bare, u"127.0.0.2"_s, [](Abuser &) {});
-    open(&partialRequest, u"127.0.0.3"_s, [](Abuser &a) { a.tcp.write("GET / HTTP/1.1\r\nHost: x\r\n"); });
-    open(&noHello, u"127.0.0.4"_s, [](Abuser &a) { a.requestUpgrade(); });
-    open(&pingers, u"127.0.0.5"_s, [](Abuser &a) {
+void tst_HostileLoad::startAttack(Attack *attack)
+{
+    open(&attack->bare, u"127.0.0.2"_s, [](Abuser &) {});
+    open(&attack->partialRequest, u"127.0.0.3"_s, [](Abuser &a) { a.tcp.write("GET / HTTP/1.1\r\nHost: x\r\n"); });
+    open(&attack->noHello, u"127.0.0.4"_s, [](Abuser &a) { a.requestUpgrade(); });
+    open(&attack->pingers, u"127.0.0.5"_s, [](Abuser &a) {
         a.onUpgraded = [](Abuser &a) {
             a.tcp.write(textFrame(helloMessage(u"pinger-%1"_s.arg(quintptr(&a)), u"secret"_s)));
             a.reading = false;
@@ -137,49 +144,62 @@ void tst_HostileLoad::shouldServeGoodClientsUnderAttack()
         };
         a.requestUpgrade();
     });
-    QVERIFY(served());
-    open(&guessers, u"127.0.0.6"_s, [](Abuser &a) {
+    open(&attack->guessers, u"127.0.0.6"_s, [](Abuser &a) {
         a.onUpgraded = [](Abuser &a) { a.tcp.write(textFrame(helloMessage(u"guesser"_s, u"guess"_s))); };
         a.requestUpgrade();
     });
-    open(&partialFrame, u"127.0.0.7"_s, [](Abuser &a) {
+    open(&attack->partialFrame, u"127.0.0.7"_s, [](Abuser &a) {
         a.onUpgraded = [](Abuser &a) { a.tcp.write(clientFrame(0x1, QByteArray(100 * 1024, 'x'), 1000 * 1024)); };
         a.requestUpgrade();
     });
-    qInfo() << "opened" << 6 * PerKind << "abusive connections in" << attack.elapsed() << "ms";
+}
 
-    const QByteArray pings = clientFrame(0x9, QByteArray(125, 'p')).repeated(200);
-    qint64 peak = residentMb();
-    int goodRounds = 0;
+bool tst_HostileLoad::Attack::goesOn() const
+{
+    // The pingers do not read, so they cannot tell they were cut off: the
+    // server's connection count says it (the good client's are closed).
     const auto allClosed = [](const Abusers &abusers) {
         return std::none_of(abusers.begin(), abusers.end(), [](const auto &a) { return a->isOpen(); });
     };
-    const auto attacking = [&] {
-        return !(allClosed(bare) && allClosed(partialRequest) && allClosed(noHello) && allClosed(guessers)
-            && allClosed(partialFrame));
-    };
-    // Until the server holds no abusive connection (the pingers, which do
-    // not read, cannot tell they were cut off; the good client's are closed).
-    while ((attacking() || m_server->connectionCount() > 0) && attack.elapsed() < 45000) {
-        for (auto &a : noHello) {
-            if (a->isOpen() && a->closeCode < 0)
-                a->tcp.write(textFrame({ { u"type"_s, u"ping"_s } }));
-        }
-        for (auto &a : pingers) {
-            if (a->upgraded && a->isOpen() && a->tcp.bytesToWrite() < pings.size())
-                a->tcp.write(pings);
-        }
+    return !(allClosed(bare) && allClosed(partialRequest) && allClosed(noHello) && allClosed(guessers)
+        && allClosed(partialFrame));
+}
+
+void tst_HostileLoad::Attack::keepUp()
+{
+    static const QByteArray pings = clientFrame(0x9, QByteArray(125, 'p')).repeated(200);
+    for (auto &a : noHello) {
+        if (a->isOpen() && a->closeCode < 0)
+            a->tcp.write(textFrame({ { u"type"_s, u"ping"_s } }));
+    }
+    for (auto &a : pingers) {
+        if (a->upgraded && a->isOpen() && a->tcp.bytesToWrite() < pings.size())
+            a->tcp.write(pings);
+    }
+}
+
+void tst_HostileLoad::shouldServeGoodClientsUnderAttack()
+{
+    QVERIFY(startServer());
+    const qint64 idle = residentMb();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    Attack attack;
+    startAttack(&attack);
+    qInfo() << "opened" << 6 * PerKind << "abusive connections in" << elapsed.elapsed() << "ms";
+
+    qint64 peak = residentMb();
+    int goodRounds = 0;
+    while ((attack.goesOn() || m_server->connectionCount() > 0) && elapsed.elapsed() < 45000) {
+        attack.keepUp();
         QVERIFY(served()); // hello to ack, during the attack
         ++goodRounds;
         peak = std::max(peak, residentMb());
         QTest::qWait(100);
     }
-    for (const Abusers *kind : { &bare, &partialRequest, &noHello, &guessers, &partialFrame, &pingers })
-        qInfo() << "still open:"
-                << std::count_if(kind->begin(), kind->end(), [](const auto &a) { return a->isOpen(); });
     qInfo() << "good client served" << goodRounds << "times; resident" << idle << "MB idle," << peak
-            << "MB at peak; all abusers closed after" << attack.elapsed() << "ms";
-    QVERIFY(!attacking());
+            << "MB at peak; all abusers cut off after" << elapsed.elapsed() << "ms";
+    QVERIFY(!attack.goesOn());
     QCOMPARE(m_server->connectionCount(), 0);
     QVERIFY2(peak < MaxResidentMb, qPrintable(u"%1 MB"_s.arg(peak)));
     QVERIFY(served());
