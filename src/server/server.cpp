@@ -88,11 +88,12 @@ void ServerPrivate::claim(Session *session, qint64 lastTx)
     const QString &clientId = session->clientId();
     qint64 &taken = takenTx[clientId];
     taken = std::max(taken, lastTx);
-    Session *&current = sessionByClient[clientId];
-    // One connection pushes for a clientId at a time.
-    if (current && current != session)
-        current->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
-    current = session;
+    // One connection pushes for a clientId at a time. The new one is
+    // recorded first: closing the old one can remove it at once
+    // (removeSession()), which would take a reference into the hash with it.
+    Session *previous = std::exchange(sessionByClient[clientId], session);
+    if (previous && previous != session)
+        previous->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
 }
 
 void ServerPrivate::settle(const QString &clientId, qint64 tx)

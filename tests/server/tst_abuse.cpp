@@ -43,6 +43,7 @@ private Q_SLOTS:
     void shouldLimitInboundBytes_data();
     void shouldLimitInboundBytes();
     void shouldBudgetPartlyReceivedFrames();
+    void shouldReplaceEveryEarlierConnection();
 
 private:
     bool startServer(const Limits &limits, const QStringList &tokens = {});
@@ -455,6 +456,29 @@ void tst_Abuse::shouldBudgetPartlyReceivedFrames()
         },
         10000));
     QCOMPARE(busy, 4); // 2 × 100 KB fit in 256 KB, a third does not
+    QVERIFY(served());
+}
+
+// Found by tst_hostileload: of many hellos with one clientId, every other
+// earlier connection stayed open (the hash entry of the new one was lost
+// when closing the old one removed it at once).
+void tst_Abuse::shouldReplaceEveryEarlierConnection()
+{
+    QVERIFY(startServer(Limits()));
+    std::vector<std::unique_ptr<Abuser>> abusers;
+    for (int i = 0; i < 50; ++i) {
+        abusers.push_back(std::make_unique<Abuser>());
+        QVERIFY(abusers.back()->connectFrom(u"127.0.0.2"_s, m_server->port()));
+        abusers.back()->onUpgraded = [](Abuser &a) { a.tcp.write(textFrame(helloMessage(u"same"_s))); };
+        abusers.back()->requestUpgrade();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, 20000);
+    for (auto &abuser : abusers)
+        QTRY_VERIFY(!abuser->messages.isEmpty()); // welcomed
+    const auto replaced = [&] {
+        return std::count_if(abusers.begin(), abusers.end(), [](const auto &a) { return a->closeCode == 4005; });
+    };
+    QTRY_COMPARE(replaced(), 49);
     QVERIFY(served());
 }
 
