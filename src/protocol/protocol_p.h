@@ -39,6 +39,12 @@ enum CloseCode : quint16 {
     TooSlowClose = 4004,
     //! A newer connection of the same clientId took over.
     ReplacedClose = 4005,
+    //! No hello within helloTimeoutMs.
+    HelloTimeoutClose = 4006,
+    //! Over maxMessagesPerSecond or maxInboundBytesPerSecond.
+    RateLimitedClose = 4007,
+    //! The server's budget for partly received frames is used up.
+    ServerBusyClose = 4008,
 };
 
 //! A Qt value as JSON: QDateTime as ISO 8601 with milliseconds, the rest as

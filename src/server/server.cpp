@@ -9,8 +9,6 @@
 #include <optimist/errorcodes.h>
 
 #include <QtCore/QJsonDocument>
-#include <QtNetwork/QSslServer>
-#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
@@ -56,10 +54,10 @@ struct ServerPrivate::Outcome {
 
 ServerPrivate::ServerPrivate(Server *q)
     : q(q)
+    , listener(this)
 {
     // A child, so it follows the server to another thread.
-    heartbeat.setParent(q);
-    heartbeat.callOnTimeout(q, [this] { checkHeartbeats(); });
+    listener.setParent(q);
 }
 
 ServerPrivate::Collection *ServerPrivate::collection(const QString &name)
@@ -88,11 +86,12 @@ void ServerPrivate::claim(Session *session, qint64 lastTx)
     const QString &clientId = session->clientId();
     qint64 &taken = takenTx[clientId];
     taken = std::max(taken, lastTx);
-    Session *&current = sessionByClient[clientId];
-    // One connection pushes for a clientId at a time.
-    if (current && current != session)
-        current->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
-    current = session;
+    // One connection pushes for a clientId at a time. The new one is
+    // recorded first: closing the old one can remove it at once
+    // (removeSession()), which would take a reference into the hash with it.
+    Session *previous = std::exchange(sessionByClient[clientId], session);
+    if (previous && previous != session)
+        previous->closeWith(Protocol::ReplacedClose, u"replaced by a newer connection"_s);
 }
 
 void ServerPrivate::settle(const QString &clientId, qint64 tx)
@@ -105,19 +104,17 @@ void ServerPrivate::settle(const QString &clientId, qint64 tx)
     floor = std::max(floor, tx);
 }
 
-void ServerPrivate::acceptConnections()
+void ServerPrivate::acceptConnection(QWebSocket *socket)
 {
-    while (webSocketServer->hasPendingConnections()) {
-        QWebSocket *socket = webSocketServer->nextPendingConnection();
-        if (sessions.size() >= config.limits().maxConnections) {
-            qCInfo(lcServer) << "refusing" << socket->peerAddress() << "- connection limit reached";
-            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            socket->close(QWebSocketProtocol::CloseCode(Protocol::ConnectionLimitClose), u"connection limit reached"_s);
-            continue;
-        }
-        sessions.append(new Session(this, socket));
-        connections = int(sessions.size());
+    if (sessions.size() >= config.limits().maxConnections) {
+        qCInfo(lcServer) << "refusing" << socket->peerAddress() << "- connection limit reached";
+        QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        listener.closing(socket);
+        socket->close(QWebSocketProtocol::CloseCode(Protocol::ConnectionLimitClose), u"connection limit reached"_s);
+        return;
     }
+    sessions.append(new Session(this, socket));
+    connections = int(sessions.size());
 }
 
 void ServerPrivate::removeSession(Session *session)
@@ -654,16 +651,6 @@ bool ServerPrivate::openStorage()
     return true;
 }
 
-void ServerPrivate::checkHeartbeats()
-{
-    const qint64 limit = 3 * qint64(config.limits().heartbeatMs);
-    const QList<Session *> all = sessions;
-    for (Session *session : all) {
-        if (session->msSinceLastMessage() > limit)
-            session->closeWith(Protocol::HeartbeatTimeoutClose, u"heartbeat timeout"_s);
-    }
-}
-
 Server::Server(QObject *parent)
     : QObject(parent)
     , d(std::make_unique<ServerPrivate>(this))
@@ -720,43 +707,14 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         return false;
     d->defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens());
 
-    // TCP is accepted here rather than by QWebSocketServer so that each
-    // socket gets TCP_NODELAY first: deltas and acks are small frames, which
-    // Nagle's algorithm would otherwise hold back for milliseconds.
-    if (d->sslConfiguration.isNull()) {
-        d->tcpServer = new QTcpServer(this);
-    } else {
-        // TLS first; the WebSocket upgrade then runs over the encrypted socket.
-        auto *ssl = new QSslServer(this);
-        ssl->setSslConfiguration(d->sslConfiguration);
-        connect(ssl, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
-            qCInfo(lcServer) << "TLS handshake failed:" << socket->errorString();
-        });
-        d->tcpServer = ssl;
-    }
-    if (!d->tcpServer->listen(address, port)) {
-        d->error = d->tcpServer->errorString();
-        delete std::exchange(d->tcpServer, nullptr);
+    if (!d->listener.listen(address, port, &d->error)) {
         std::exchange(d->storage, nullptr)->close();
         return false;
     }
-    d->webSocketServer = new QWebSocketServer(u"optimist-server"_s, QWebSocketServer::NonSecureMode, this);
-    // A QSslServer queues a socket once its handshake is done, which
-    // newConnection does not announce; draining on both signals covers both.
-    const auto takeConnections = [this] {
-        while (QTcpSocket *tcp = d->tcpServer->nextPendingConnection()) {
-            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            d->webSocketServer->handleConnection(tcp);
-        }
-    };
-    connect(d->tcpServer, &QTcpServer::newConnection, this, takeConnections);
-    connect(d->tcpServer, &QTcpServer::pendingConnectionAvailable, this, takeConnections);
-    connect(d->webSocketServer, &QWebSocketServer::newConnection, this, [this] { d->acceptConnections(); });
     // Queued: never inside a batch, even when emitted from a storage call.
     connect(
         d->storage, &Storage::changesCommitted, this, [this](qint64, qint64 toSeq) { d->catchUp(toSeq); },
         Qt::QueuedConnection);
-    d->heartbeat.start(std::max(10, d->config.limits().heartbeatMs / 2));
     d->applied = 0;
     qCInfo(lcServer) << "listening on" << url().toString() << "database"
                      << (d->customStorage ? u"(given storage)"_s : d->databasePath) << "server id"
@@ -770,15 +728,13 @@ void Server::close()
         return;
     // What was received is still answered before the connections go.
     d->processQueue();
-    d->heartbeat.stop();
     const QList<Session *> sessions = std::exchange(d->sessions, {});
     for (Session *session : sessions) {
         session->closeWith(Protocol::GoingAway, u"server shutting down"_s);
         delete session;
     }
     d->connections = 0;
-    delete std::exchange(d->tcpServer, nullptr);
-    delete std::exchange(d->webSocketServer, nullptr);
+    d->listener.close();
     d->collections.clear();
     d->lastTxByClient.clear();
     d->takenTx.clear();
@@ -792,22 +748,23 @@ void Server::close()
 
 bool Server::isListening() const
 {
-    return d->tcpServer != nullptr;
+    return d->listener.tcpServer() != nullptr;
 }
 
 quint16 Server::port() const
 {
-    return d->tcpServer ? d->tcpServer->serverPort() : 0;
+    return d->listener.tcpServer() ? d->listener.tcpServer()->serverPort() : 0;
 }
 
 QUrl Server::url() const
 {
-    if (!d->tcpServer)
+    const QTcpServer *tcpServer = d->listener.tcpServer();
+    if (!tcpServer)
         return {};
     QUrl url;
     url.setScheme(d->sslConfiguration.isNull() ? u"ws"_s : u"wss"_s);
-    url.setHost(d->tcpServer->serverAddress().toString());
-    url.setPort(d->tcpServer->serverPort());
+    url.setHost(tcpServer->serverAddress().toString());
+    url.setPort(tcpServer->serverPort());
     return url;
 }
 

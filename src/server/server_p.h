@@ -3,6 +3,7 @@
 
 #include "authorizer.h"
 #include "logging_p.h"
+#include "listener_p.h"
 #include "server.h"
 #include "storage.h"
 
@@ -70,7 +71,8 @@ public:
     void unsubscribe(Session *session, const QString &collection);
     void enqueue(QList<QueuedTransaction> &&transactions);
     void removeSession(Session *session);
-    void acceptConnections();
+    //! A connection the listener upgraded: a session, or 4003 past maxConnections.
+    void acceptConnection(QWebSocket *socket);
     void processQueue();
     //! Sends the next chunks of \a session's snapshots while its socket keeps up.
     void pumpSnapshots(Session *session);
@@ -83,8 +85,7 @@ public:
     QSslConfiguration sslConfiguration; //!< null: plain ws://
     Authorizer *customAuthorizer = nullptr;
     std::unique_ptr<Authorizer> defaultAuthorizer;
-    QTcpServer *tcpServer = nullptr;
-    QWebSocketServer *webSocketServer = nullptr;
+    Listener listener;
     //! Set by Server::setStorage(); not owned.
     Storage *customStorage = nullptr;
     //! The storage opened by listen(): customStorage, or the SQLite one at
@@ -109,7 +110,6 @@ public:
     QList<QueuedTransaction> queue;
     //! The highest seq (cursor) assigned.
     qint64 lastSeq = 0;
-    QTimer heartbeat;
     std::atomic<qint64> applied = 0;
     std::atomic<int> connections = 0;
 
@@ -132,7 +132,6 @@ private:
     void catchUp(const QString &name, Collection *c, qint64 toSeq);
     void startSnapshot(Session *session, const QString &name);
     void finishSnapshot(Session *session, const QString &name, qint64 cursor);
-    void checkHeartbeats();
     //! After a failed batch: answers every queued transaction of its clients
     //! too (they were taken on top of the failed ones) and takes their
     //! numbers back to lastTx, so that nothing above it stays taken.

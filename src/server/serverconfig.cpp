@@ -68,7 +68,16 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
         || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
         || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
         || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
-        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem))
+        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem)
+        || !readLimit(limits, "handshakeTimeoutMs"_L1, 10, &l.handshakeTimeoutMs, &problem)
+        || !readLimit(limits, "helloTimeoutMs"_L1, 10, &l.helloTimeoutMs, &problem)
+        || !readLimit(limits, "maxPendingConnections"_L1, 1, &l.maxPendingConnections, &problem)
+        || !readLimit(limits, "maxConnectionsPerAddress"_L1, 1, &l.maxConnectionsPerAddress, &problem)
+        || !readLimit(limits, "maxFailedSignInsPerAddress"_L1, 1, &l.maxFailedSignInsPerAddress, &problem)
+        || !readLimit(limits, "failedSignInDelayMs"_L1, 0, &l.failedSignInDelayMs, &problem)
+        || !readLimit(limits, "maxMessagesPerSecond"_L1, 1, &l.maxMessagesPerSecond, &problem)
+        || !readLimit(limits, "maxInboundBytesPerSecond"_L1, 1024, &l.maxInboundBytesPerSecond, &problem)
+        || !readLimit(limits, "maxPartialFrameBytes"_L1, 1024, &l.maxPartialFrameBytes, &problem))
         return fail(problem);
 
     const QJsonValue tokens = root.value("tokens"_L1);

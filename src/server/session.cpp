@@ -6,6 +6,7 @@
 #include "server_p.h"
 #include <optimist/errorcodes.h>
 
+#include <QtCore/QTimer>
 #include <QtWebSockets/QWebSocket>
 
 #if defined(__GLIBC__)
@@ -55,6 +56,8 @@ Session::Session(ServerPrivate *server, QWebSocket *socket)
         },
         Qt::QueuedConnection);
     m_lastMessage.start();
+    const int rate = server->config.limits().maxMessagesPerSecond;
+    m_messageRate.setRate(rate, rate);
     qCDebug(lcServer) << "connection from" << socket->peerAddress() << socket->peerPort();
 }
 
@@ -139,23 +142,39 @@ void Session::closeWith(quint16 code, const QString &reason)
     qCDebug(lcServer) << "closing" << m_clientId << code << reason;
     m_closing = true;
     m_snapshots.clear();
+    m_server->listener.closing(m_socket);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The server may delete the session right away (Server::close()).
     m_socket->flush();
 }
 
+bool Session::withinRate()
+{
+    if (m_messageRate.take(1))
+        return true;
+    const int rate = m_server->config.limits().maxMessagesPerSecond;
+    m_server->listener.noteAbuse(m_socket->peerAddress(), u"closed a connection: over maxMessagesPerSecond"_s);
+    sendError(ErrorCode::RateLimited, u"more than %1 messages per second"_s.arg(rate));
+    closeWith(Protocol::RateLimitedClose, u"rate limited"_s);
+    return false;
+}
+
 void Session::onBinaryMessage()
 {
-    m_lastMessage.restart();
-    if (!m_closing)
-        sendError(ErrorCode::InvalidMessage, u"binary frames are not supported; send JSON text frames"_s);
+    if (m_closing || !withinRate())
+        return;
+    // Only traffic after hello keeps a connection alive.
+    if (!m_clientId.isEmpty())
+        m_lastMessage.restart();
+    sendError(ErrorCode::InvalidMessage, u"binary frames are not supported; send JSON text frames"_s);
 }
 
 void Session::onTextMessage(const QString &frame)
 {
-    m_lastMessage.restart();
-    if (m_closing)
+    if (m_closing || !withinRate())
         return;
+    if (!m_clientId.isEmpty())
+        m_lastMessage.restart();
     const qsizetype maxBytes = m_server->config.limits().maxFrameBytes;
     // A UTF-8 encoding is never shorter than the UTF-16 one.
     const QByteArray utf8 = frame.size() > maxBytes ? QByteArray() : frame.toUtf8();
@@ -218,16 +237,15 @@ void Session::handleHello(const QJsonObject &message)
         send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
-    if (!m_server->authorizer()->authenticate(hello->clientId, hello->token)) {
-        qCInfo(lcServer) << "refused client" << hello->clientId << "from" << m_socket->peerAddress();
-        sendError(ErrorCode::Unauthorized, u"the token was refused"_s, ref);
-        return closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
-    }
+    if (!m_server->authorizer()->authenticate(hello->clientId, hello->token))
+        return refuseSignIn(hello->clientId);
     qint64 lastTx = 0;
     if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
 
     m_clientId = hello->clientId;
+    m_lastMessage.restart();
+    m_server->listener.welcomed(m_socket);
     m_server->claim(this, lastTx);
     // Numbers an earlier connection pushed and that are still queued count:
     // a client numbering above the processed ones alone would have its new
@@ -237,6 +255,18 @@ void Session::handleHello(const QJsonObject &message)
     send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage->serverId(), limits.heartbeatMs,
         lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
              .toJson());
+}
+
+void Session::refuseSignIn(const QString &clientId)
+{
+    qCDebug(lcServer) << "refused client" << clientId << "from" << m_socket->peerAddress();
+    // Nothing more is read; the answer waits, so that guessing is slow.
+    m_closing = true;
+    const int delay = m_server->listener.signInFailed(m_socket->peerAddress());
+    QTimer::singleShot(delay, this, [this] {
+        sendError(ErrorCode::Unauthorized, u"the token was refused"_s, QString(Protocol::Type::Hello));
+        closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
+    });
 }
 
 void Session::handleSubscribe(const QJsonObject &message, bool subscribe)

@@ -8,6 +8,7 @@
 
 #include <optional>
 
+#include "ratelimit_p.h"
 #include "storage.h"
 
 #include <deque>
@@ -44,6 +45,7 @@ public:
     };
 
     QString clientId() const { return m_clientId; }
+    QWebSocket *socket() const { return m_socket; }
     bool isClosing() const { return m_closing; }
     //! Bytes waiting in the socket, not yet taken by the kernel.
     qint64 queuedBytes() const;
@@ -63,12 +65,15 @@ public:
     void closeWith(quint16 code, const QString &reason);
     //! A queued transaction of this session was answered.
     void transactionDone() { --m_pending; }
+    //! Past maxQueuedBytes: closes (TooSlowClose) and drops what is queued.
+    void dropTooSlow();
 
 private:
     void onTextMessage(const QString &frame);
     void onBinaryMessage();
-    //! Past maxQueuedBytes: closes (TooSlowClose) and drops what is queued.
-    void dropTooSlow();
+    //! Takes one message from the rate limit; false (and closing) past it.
+    bool withinRate();
+    void refuseSignIn(const QString &clientId);
     void refuseLargeFrame(const QString &frame);
     void handleHello(const QJsonObject &message);
     void handleSubscribe(const QJsonObject &message, bool subscribe);
@@ -96,7 +101,9 @@ private:
     //! Transactions queued and not answered yet.
     int m_pending = 0;
     QSet<QString> m_subscriptions;
+    //! Since the last message after hello (hello included): the heartbeat.
     QElapsedTimer m_lastMessage;
+    RateBucket m_messageRate;
 };
 
 } // namespace Optimist

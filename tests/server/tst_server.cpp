@@ -191,19 +191,24 @@ void tst_Server::configShouldParseTheExampleAndRefuseBadInput()
     QCOMPARE(example.limits(), ServerConfig::Limits());
 
     const ServerConfig custom = ServerConfig::fromJson(
-        R"({"collections": {"a": {"fields": []}}, "limits": {"heartbeatMs": 500, "maxQueuedBytes": 1024},
-            "tokens": ["t"]})",
+        R"({"collections": {"a": {"fields": []}}, "limits": {"heartbeatMs": 500, "maxQueuedBytes": 1024,
+            "helloTimeoutMs": 700, "failedSignInDelayMs": 0, "maxPartialFrameBytes": 4096}, "tokens": ["t"]})",
         &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(custom.limits().heartbeatMs, 500);
     QCOMPARE(custom.limits().maxQueuedBytes, 1024);
+    QCOMPARE(custom.limits().helloTimeoutMs, 700);
+    QCOMPARE(custom.limits().failedSignInDelayMs, 0);
+    QCOMPARE(custom.limits().maxPartialFrameBytes, 4096);
     QCOMPARE(ServerConfig::Limits().maxQueuedBytes, 8 * 1024 * 1024);
     QCOMPARE(custom.tokens(), QStringList { u"t"_s });
 
     for (const char *bad : { "[", "[]", R"({"collections": 1})", R"({"collections": {"a": {}}})",
              R"({"collections": {"a": {"fields": [{"name": "x", "type": "float"}]}}})",
              R"({"collections": {}, "limits": {"maxFrameBytes": "big"}})",
-             R"({"collections": {}, "limits": {"maxQueuedBytes": 1023}})", R"({"collections": {}, "tokens": [1]})" }) {
+             R"({"collections": {}, "limits": {"maxQueuedBytes": 1023}})", R"({"collections": {}, "tokens": [1]})",
+             R"({"collections": {}, "limits": {"helloTimeoutMs": 9}})",
+             R"({"collections": {}, "limits": {"maxPendingConnections": 0}})" }) {
         error.clear();
         ServerConfig::fromJson(bad, &error);
         QVERIFY2(!error.isEmpty(), bad);
@@ -578,6 +583,9 @@ void tst_Server::shouldTakeEveryOneOfABurstExactlyOnce()
     ServerConfig limited = config();
     ServerConfig::Limits limits = limited.limits();
     limits.maxPendingPushes = maxPendingPushes;
+    // 3,000 messages at once are over the default maxMessagesPerSecond
+    // (docs/security.md); this test is about the push window.
+    limits.maxMessagesPerSecond = 1000000;
     limited.setLimits(limits);
     QVERIFY(startServer(limited));
     auto client = connectClient(u"burst"_s);

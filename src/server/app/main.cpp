@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -43,8 +44,20 @@ static bool parseListen(const QString &value, QHostAddress *address, quint16 *po
     return true;
 }
 
+// Every connection is a descriptor: the soft limit (often 1024) up to the
+// hard one; the server refuses connections before it runs out (Listener).
+static void raiseOpenFileLimit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int main(int argc, char *argv[])
 {
+    raiseOpenFileLimit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"optimist-server"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);

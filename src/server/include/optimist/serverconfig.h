@@ -26,6 +26,29 @@ public:
         //! connection is closed (close code 4004). Snapshots are sent so as
         //! to stay well below it.
         int maxQueuedBytes = 8 * 1024 * 1024;
+        // Abuse limits (docs/security.md, "Limits and abuse").
+        //! From accept to the end of the (TLS and) WebSocket handshake.
+        int handshakeTimeoutMs = 5000;
+        //! From the WebSocket handshake to an accepted hello (close 4006).
+        int helloTimeoutMs = 5000;
+        //! Connections in the handshake or before hello; past it the oldest
+        //! of the address with the most is closed.
+        int maxPendingConnections = 128;
+        int maxConnectionsPerAddress = 256;
+        //! Failed sign-ins per address and minute; past it its new
+        //! connections are refused until the minute ends.
+        int maxFailedSignInsPerAddress = 20;
+        //! How long a failed sign-in waits for its answer (not the first
+        //! of an address in a minute).
+        int failedSignInDelayMs = 1000;
+        //! Messages (text or binary) per connection and second, bursts of
+        //! one second's worth (close 4007).
+        int maxMessagesPerSecond = 1000;
+        //! Bytes received per connection and second, control frames
+        //! included (close 4007).
+        int maxInboundBytesPerSecond = 16 * 1024 * 1024;
+        //! Bytes of partly received frames over all connections (close 4008).
+        int maxPartialFrameBytes = 64 * 1024 * 1024;
 
         friend bool operator==(const Limits &, const Limits &) = default;
     };
