@@ -44,6 +44,18 @@ Value boolean(bool b)
 
 Value fromJson(const QJsonValue &json);
 
+void setInteger(const QVariant &variant, Value *v)
+{
+    const int id = variant.metaType().id();
+    if ((id == QMetaType::ULongLong || id == QMetaType::ULong) && variant.toULongLong() > quint64(LLONG_MAX)) {
+        v->kind = Value::Kind::Double;
+        v->number = double(variant.toULongLong());
+    } else {
+        v->kind = Value::Kind::Int;
+        v->integer = variant.toLongLong();
+    }
+}
+
 Value fromVariant(const QVariant &variant)
 {
     Value v;
@@ -61,13 +73,7 @@ Value fromVariant(const QVariant &variant)
     case QMetaType::UShort:
     case QMetaType::ULong:
     case QMetaType::ULongLong:
-        if (variant.metaType().id() == QMetaType::ULongLong && variant.toULongLong() > quint64(LLONG_MAX)) {
-            v.kind = Value::Kind::Double;
-            v.number = double(variant.toULongLong());
-        } else {
-            v.kind = Value::Kind::Int;
-            v.integer = variant.toLongLong();
-        }
+        setInteger(variant, &v);
         break;
     case QMetaType::Double:
     case QMetaType::Float:
@@ -83,15 +89,13 @@ Value fromVariant(const QVariant &variant)
         v.kind = Value::Kind::String;
         v.owned = variant.toString();
         break;
-    case QMetaType::QDateTime: {
+    case QMetaType::QDateTime:
         // A datetime is its wire form: UTC with milliseconds and 'Z'.
-        const QDateTime dt = variant.toDateTime();
-        if (dt.isValid()) {
+        if (const QDateTime dt = variant.toDateTime(); dt.isValid()) {
             v.kind = Value::Kind::String;
             v.owned = dt.toUTC().toString(Qt::ISODateWithMs);
         }
         break;
-    }
     case QMetaType::QVariantList:
     case QMetaType::QStringList:
         v.kind = Value::Kind::Array;
@@ -162,7 +166,7 @@ std::partial_ordering compareNumbers(const Value &a, const Value &b)
         order = std::partial_ordering::less;
     if (!flipped)
         return order;
-    return order == std::partial_ordering::less      ? std::partial_ordering::greater
+    return order == std::partial_ordering::less   ? std::partial_ordering::greater
         : order == std::partial_ordering::greater ? std::partial_ordering::less
                                                   : order;
 }
@@ -236,10 +240,10 @@ bool contains(const Value &list, const Value &item)
         }
         const auto *variants = static_cast<const QVariantList *>(list.variantArray->constData());
         return std::any_of(variants->begin(), variants->end(),
-                           [&](const QVariant &element) { return equal(fromVariant(element), item); });
+            [&](const QVariant &element) { return equal(fromVariant(element), item); });
     }
     return std::any_of(list.jsonArray.begin(), list.jsonArray.end(),
-                       [&](const QJsonValue &element) { return equal(fromJson(element), item); });
+        [&](const QJsonValue &element) { return equal(fromJson(element), item); });
 }
 
 class Evaluator {
@@ -331,19 +335,29 @@ Value Evaluator::record(const Node &node) const
 }
 
 // auth.a.b.c: each further key is looked up in the object the previous one
-// names; anything else on the way reads as null.
+// names; anything else on the way reads as null. Maps are walked in place;
+// an object held as JSON is converted once.
 Value Evaluator::claim(const Node &node) const
 {
     const auto it = context.auth.constFind(node.name);
     if (it == context.auth.constEnd())
         return Value();
-    if (node.members.isEmpty())
-        return fromVariant(*it);
-    QJsonValue json = QJsonValue::fromVariant(*it);
-    for (const QString &key : node.members) {
+    const QVariant *current = &*it;
+    qsizetype i = 0;
+    for (; i < node.members.size() && current->metaType().id() == QMetaType::QVariantMap; ++i) {
+        const auto *map = static_cast<const QVariantMap *>(current->constData());
+        const auto member = map->constFind(node.members[i]);
+        if (member == map->constEnd())
+            return Value();
+        current = &*member;
+    }
+    if (i == node.members.size())
+        return fromVariant(*current);
+    QJsonValue json = QJsonValue::fromVariant(*current);
+    for (; i < node.members.size(); ++i) {
         if (!json.isObject())
             return Value();
-        json = json.toObject().value(key);
+        json = json.toObject().value(node.members[i]);
     }
     return fromJson(json);
 }

@@ -283,7 +283,8 @@ int Parser::parseReference()
     const bool record = isKeyword(token, u"record");
     if (!record && !isKeyword(token, u"auth")) {
         if (token.kind == TokenKind::Identifier && token.text != u"in")
-            return fail(token, u"unknown name '%1': expected record.<field>, auth.<claim>, $param or a literal"_s.arg(token.text));
+            return fail(token,
+                u"unknown name '%1': expected record.<field>, auth.<claim>, $param or a literal"_s.arg(token.text));
         return expected(u"an expression"_s);
     }
     next();
