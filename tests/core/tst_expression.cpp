@@ -2,6 +2,7 @@
 #include <optimist/expression.h>
 
 #include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimeZone>
@@ -43,6 +44,8 @@ Expression::Context tableContext()
         { u"org"_s, QVariantMap { { u"id"_s, u"o1"_s } } },
         { u"roles"_s, QStringList { u"admin"_s, u"dev"_s } },
         { u"n"_s, 5 },
+        { u"json"_s,
+            QJsonObject { { u"team"_s, QJsonObject { { u"id"_s, u"t1"_s } } }, { u"tags"_s, QJsonArray { u"a"_s } } } },
     };
     c.params = {
         { u"p"_s, u"abc"_s },
@@ -135,6 +138,10 @@ void tst_Expression::shouldParseValid_data()
     row(u"auth.org.id == record.org"_s, u"auth.org.id == record.org"_s);
     row(u"record.in == 1 && record.true == auth.null"_s, u"record.in == 1 && record.true == auth.null"_s);
     row(u"$_x1 == $Y"_s, u"$_x1 == $Y"_s);
+    row(u"record.team == auth.org.id && !record.archived && record.priority >= 2"_s,
+        u"record.team == auth.org.id && !record.archived && record.priority >= 2"_s);
+    row(u"record.due < '2027-01-01T00:00:00.000Z' && record.state in ['open', 'waiting']"_s,
+        u"record.due < \"2027-01-01T00:00:00.000Z\" && record.state in [\"open\", \"waiting\"]"_s);
     row(u"true"_s, u"true"_s);
     row(u"null"_s, u"null"_s);
     row(u" \t\nrecord.a\n"_s, u"record.a"_s);
@@ -299,11 +306,10 @@ void tst_Expression::shouldBindByPrecedence()
     QVERIFY(!(e == Expression::parse(u"record.a || record.b"_s)));
 }
 
-void tst_Expression::shouldEvaluate_data()
-{
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("expected");
+namespace {
 
+void scalarRows()
+{
     const auto row = [](const QString &text, bool expected) { QTest::newRow(qPrintable(text)) << text << expected; };
     // strings
     row(u"record.s == \"abc\""_s, true);
@@ -332,6 +338,11 @@ void tst_Expression::shouldEvaluate_data()
     row(u"record.t == 1"_s, false);
     row(u"record.fl == false"_s, true);
     row(u"record.fl == 0"_s, false);
+}
+
+void nullAndOrderRows()
+{
+    const auto row = [](const QString &text, bool expected) { QTest::newRow(qPrintable(text)) << text << expected; };
     // null and missing
     row(u"record.z == null"_s, true);
     row(u"record.tn == null"_s, true);
@@ -371,6 +382,11 @@ void tst_Expression::shouldEvaluate_data()
     row(u"record.dt < '2026-12-01T00:00:00.000Z'"_s, true);
     row(u"record.dt > '2026-11-21T10:14:59.999Z'"_s, true);
     row(u"record.dt == '2026-11-21T10:15:00Z'"_s, false);
+}
+
+void membershipAndLogicRows()
+{
+    const auto row = [](const QString &text, bool expected) { QTest::newRow(qPrintable(text)) << text << expected; };
     // in
     row(u"record.s in ['x', 'abc']"_s, true);
     row(u"record.s in []"_s, false);
@@ -420,6 +436,11 @@ void tst_Expression::shouldEvaluate_data()
     row(u"record.list == record.list"_s, false);
     row(u"record.list != null"_s, true);
     row(u"record.obj == null"_s, false);
+}
+
+void referenceRows()
+{
+    const auto row = [](const QString &text, bool expected) { QTest::newRow(qPrintable(text)) << text << expected; };
     // claims, nested
     row(u"auth.sub == 'u1'"_s, true);
     row(u"record.s == auth.sub"_s, false);
@@ -428,12 +449,27 @@ void tst_Expression::shouldEvaluate_data()
     row(u"auth.sub.x == null"_s, true);
     row(u"auth.missing.x == null"_s, true);
     row(u"auth.n == 5"_s, true);
+    row(u"auth.json.team.id == 't1'"_s, true);
+    row(u"auth.json.team.missing == null"_s, true);
+    row(u"'a' in auth.json.tags"_s, true);
     // params
     row(u"$p == record.s"_s, true);
     row(u"$five == record.d"_s, true);
     row(u"$nul == null"_s, true);
     row(u"$missing == null"_s, true);
     row(u"$missing == $nul"_s, true);
+}
+
+} // namespace
+
+void tst_Expression::shouldEvaluate_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("expected");
+    scalarRows();
+    nullAndOrderRows();
+    membershipAndLogicRows();
+    referenceRows();
 }
 
 void tst_Expression::shouldEvaluate()
@@ -539,6 +575,7 @@ void tst_Expression::shouldValidateAgainstSchema_data()
     QTest::newRow("no fields") << u"auth.admin == true"_s << -1 << QString();
     QTest::newRow("unknown") << u"record.owner == auth.sub && record.ownr == 1"_s << 28
                              << u"unknown field 'ownr' at 28"_s;
+    QTest::newRow("docs' example") << u"auth.sub == record.ownr"_s << 12 << u"unknown field 'ownr' at 12"_s;
     QTest::newRow("first of two unknown") << u"record.x == record.y"_s << 0 << u"unknown field 'x' at 0"_s;
     QTest::newRow("after an emoji") << u"'😀' == record.Owner"_s << 7 << u"unknown field 'Owner' at 7"_s;
     QTest::newRow("in a list") << u"record.owner in [record.nope]"_s << 17 << u"unknown field 'nope' at 17"_s;

@@ -129,8 +129,8 @@ public:
 
     QVariant scalar()
     {
-        static const QVariantList pool { QVariant(), true, false, qint64(0), qint64(1), qint64(-1), qint64(2), 1.0,
-                                         1.5, -2.5, u"a"_s, u"b"_s, u""_s, u"it's"_s, u"x\"y"_s, u"1"_s };
+        static const QVariantList pool { QVariant(), true, false, qint64(0), qint64(1), qint64(-1), qint64(2), 1.0, 1.5,
+            -2.5, u"a"_s, u"b"_s, u""_s, u"it's"_s, u"x\"y"_s, u"1"_s };
         return pool[rng.bounded(int(pool.size()))];
     }
 
@@ -164,8 +164,14 @@ public:
     Node operand()
     {
         static const QList<std::pair<Node::Kind, QString>> refs {
-            { Node::Field, u"a"_s }, { Node::Field, u"b"_s }, { Node::Field, u"c"_s }, { Node::Field, u"d"_s },
-            { Node::Claim, u"sub"_s }, { Node::Claim, u"org.id"_s }, { Node::Param, u"p"_s }, { Node::Param, u"q"_s },
+            { Node::Field, u"a"_s },
+            { Node::Field, u"b"_s },
+            { Node::Field, u"c"_s },
+            { Node::Field, u"d"_s },
+            { Node::Claim, u"sub"_s },
+            { Node::Claim, u"org.id"_s },
+            { Node::Param, u"p"_s },
+            { Node::Param, u"q"_s },
         };
         Node n;
         if (rng.bounded(2) == 0) {
@@ -181,7 +187,10 @@ public:
     Node listRef()
     {
         static const QList<std::pair<Node::Kind, QString>> refs {
-            { Node::Field, u"l"_s }, { Node::Claim, u"roles"_s }, { Node::Param, u"list"_s }, { Node::Field, u"a"_s },
+            { Node::Field, u"l"_s },
+            { Node::Claim, u"roles"_s },
+            { Node::Param, u"list"_s },
+            { Node::Field, u"a"_s },
         };
         const auto &ref = refs[rng.bounded(int(refs.size()))];
         Node n;
@@ -263,8 +272,8 @@ private:
 
     QString grouped(const Node &n)
     {
-        const bool leaf = n.kind == Node::Literal || n.kind == Node::Field || n.kind == Node::Claim
-            || n.kind == Node::Param;
+        const bool leaf
+            = n.kind == Node::Literal || n.kind == Node::Field || n.kind == Node::Claim || n.kind == Node::Param;
         return leaf ? text(n) : u'(' + space() + text(n) + space() + u')';
     }
 
