@@ -59,7 +59,7 @@ inline bool ordered(const QVariant &a, const QVariant &b, const QString &op)
     if (isNumber(a) && isNumber(b))
         c = a.toDouble() < b.toDouble() ? -1 : a.toDouble() > b.toDouble() ? 1 : 0;
     else if (a.typeId() == QMetaType::QString && b.typeId() == QMetaType::QString)
-        c = a.toString().compare(b.toString()); // ASCII only: code point order
+        c = a.toString().toUcs4() < b.toString().toUcs4() ? -1 : a.toString() == b.toString() ? 0 : 1;
     else
         return false;
     return op == u"<" ? c < 0 : op == u"<=" ? c <= 0 : op == u">" ? c > 0 : c >= 0;
@@ -130,7 +130,7 @@ public:
     QVariant scalar()
     {
         static const QVariantList pool { QVariant(), true, false, qint64(0), qint64(1), qint64(-1), qint64(2), 1.0, 1.5,
-            -2.5, u"a"_s, u"b"_s, u""_s, u"it's"_s, u"x\"y"_s, u"1"_s };
+            -2.5, u"a"_s, u"b"_s, u""_s, u"it's"_s, u"x\"y"_s, u"1"_s, u"😀"_s, u"\uffff"_s, u"é"_s };
         return pool[rng.bounded(int(pool.size()))];
     }
 
