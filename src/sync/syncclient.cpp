@@ -53,12 +53,12 @@ void SyncClientPrivate::setState(SyncClient::State newState)
     Q_EMIT q->stateChanged();
 }
 
-void SyncClientPrivate::setLastError(const QString &message)
+void SyncClientPrivate::setErrorString(const QString &message)
 {
-    if (lastError == message)
+    if (errorString == message)
         return;
-    lastError = message;
-    Q_EMIT q->lastErrorChanged();
+    errorString = message;
+    Q_EMIT q->errorStringChanged();
 }
 
 void SyncClientPrivate::ensureClientId()
@@ -106,14 +106,14 @@ void SyncClientPrivate::connectNow()
     socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     if (!sslConfiguration.isNull())
         socket->setSslConfiguration(sslConfiguration);
-    // Why a connection failed, for lastError (the welcome clears it).
+    // Why a connection failed, for errorString (the welcome clears it).
     QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
         [this](QAbstractSocket::SocketError error) {
             // A close by the server is explained by its error frame or close code.
             if (!socket || error == QAbstractSocket::RemoteHostClosedError)
                 return;
             const QString reason = socket->errorString();
-            setLastError(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
+            setErrorString(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
         });
     QObject::connect(socket, &QWebSocket::connected, q, [this] { onConnected(); });
     QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onDisconnected(); });
@@ -166,7 +166,7 @@ void SyncClientPrivate::onDisconnected()
     retryTimer.stop();
     barrierPing = 0;
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
-        stopForGood = true; // retrying cannot help; lastError says why
+        stopForGood = true; // retrying cannot help; errorString says why
     if (active)
         explainClose(closeCode, reason);
     welcomed = false;
@@ -193,23 +193,23 @@ void SyncClientPrivate::onDisconnected()
 void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     // The server's error frame says more than its close code 4000/4001.
-    if (stopForGood && !lastError.isEmpty())
+    if (stopForGood && !errorString.isEmpty())
         return;
     if (code != QWebSocketProtocol::CloseCodeNormal || !reason.isEmpty()) {
-        setLastError(u"the server closed the connection: %1 %2"_s.arg(int(code)).arg(reason).trimmed());
+        setErrorString(u"the server closed the connection: %1 %2"_s.arg(int(code)).arg(reason).trimmed());
         return;
     }
-    if (!lastError.isEmpty()) // a socket error, a lost heartbeat: said already
+    if (!errorString.isEmpty()) // a socket error, a lost heartbeat: said already
         return;
     // e.g. plain ws:// to a TLS port
-    setLastError(welcomed ? u"the connection was lost"_s : u"the connection closed before the server's welcome"_s);
+    setErrorString(welcomed ? u"the connection was lost"_s : u"the connection closed before the server's welcome"_s);
 }
 
 void SyncClientPrivate::onHeartbeat()
 {
     if (sinceLastMessage.elapsed() > 2 * heartbeatMs) {
         qCDebug(lcSync) << "heartbeat lost; reconnecting";
-        setLastError(u"the server stopped answering"_s);
+        setErrorString(u"the server stopped answering"_s);
         if (socket)
             socket->abort(); // emits disconnected → reconnect
         return;
@@ -271,7 +271,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
         return;
     }
     welcomed = true;
-    setLastError({});
+    setErrorString({});
     heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
     const Protocol::WelcomeLimits &announced = welcome->limits;
     const ServerLimits defaults;
@@ -412,7 +412,7 @@ void SyncClientPrivate::restoreStorage()
     cache = std::make_unique<RecordCache>(storageDirectory, clientId);
     if (!cache->open()) {
         qCWarning(lcSync) << "no record cache:" << cache->errorString();
-        setLastError(cache->errorString());
+        setErrorString(cache->errorString());
         cache.reset();
     } else if (!cache->errorString().isEmpty()) {
         qCWarning(lcSync) << cache->errorString();
@@ -425,7 +425,7 @@ void SyncClientPrivate::restoreStorage()
     QString problem;
     if (!outboxStore->load(&stored, &storedLastTx, &problem)) {
         qCWarning(lcSync) << "cannot restore the outbox:" << problem;
-        setLastError(problem);
+        setErrorString(problem);
     }
     if (stored.isEmpty())
         return;
@@ -535,7 +535,7 @@ void SyncClientPrivate::saveOutbox()
     QString problem;
     if (!outboxStore->save(transactions, lastTx, &problem)) {
         qCWarning(lcSync) << "cannot save the outbox:" << problem;
-        setLastError(problem);
+        setErrorString(problem);
         return;
     }
     savedSettledTx = settledOutbox();
@@ -632,12 +632,12 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
     // A frame the server could not read may have no ref.
     const bool aboutPush = error->ref == Protocol::Type::Push || (error->ref.isEmpty() && code == ErrorCode::TooLarge);
     if (aboutPush && error->expectedTx) {
-        // Part of the protocol's flow, not a fault of the connection: no lastError.
+        // Part of the protocol's flow, not a fault of the connection: no errorString.
         Q_EMIT q->errorOccurred(code, text);
         return handlePushRefusal(code, text, quint64(*error->expectedTx), retryAfterMs);
     }
     qCWarning(lcSync) << "server error" << code << text;
-    setLastError(text.isEmpty() ? code : text);
+    setErrorString(text.isEmpty() ? code : text);
     Q_EMIT q->errorOccurred(code, text);
     if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
         stopForGood = true;
@@ -998,9 +998,9 @@ SyncClient::State SyncClient::state() const
 {
     return d->state;
 }
-QString SyncClient::lastError() const
+QString SyncClient::errorString() const
 {
-    return d->lastError;
+    return d->errorString;
 }
 int SyncClient::outboxCount() const
 {

@@ -65,8 +65,8 @@ public:
     void connectNow();
     void scheduleReconnect();
     void setState(SyncClient::State state);
-    void setLastError(const QString &message);
-    //! Why the connection that just closed ended, for lastError.
+    void setErrorString(const QString &message);
+    //! Why the connection that just closed ended, for errorString.
     void explainClose(QWebSocketProtocol::CloseCode code, const QString &reason);
     void send(const QJsonObject &message);
     void subscribe(const QString &collection);
@@ -134,7 +134,7 @@ public:
     std::unique_ptr<QLockFile> clientIdLock; //!< held while this process uses the stored id
     bool active = true;
     SyncClient::State state = SyncClient::Disconnected;
-    QString lastError;
+    QString errorString;
     QDateTime nextRetryAt;
     int initialBackoffMs = 250;
     int maxBackoffMs = 30000;
