@@ -72,8 +72,8 @@ ToolBar {
             text: root.statusText
             Layout.fillWidth: true
             elide: Text.ElideRight
-            ToolTip.visible: statusHover.hovered && root.client.lastError !== ""
-            ToolTip.text: root.client.lastError
+            ToolTip.visible: statusHover.hovered && root.client.errorString !== ""
+            ToolTip.text: root.client.errorString
             HoverHandler { id: statusHover }
         }
         Label {

@@ -411,7 +411,7 @@ private Q_SLOTS:
         // Then the server acknowledges it again without applying it twice
         QCOMPARE(m_server->server->appliedTransactionCount(), 1);
         QCOMPARE(m_bob.model->count(), 1);
-        QCOMPARE(carol.client->lastError(), QString());
+        QCOMPARE(carol.client->errorString(), QString());
     }
 
     void shouldReportARestoredTransactionTheServerRefuses()
@@ -566,7 +566,7 @@ private Q_SLOTS:
         QTRY_VERIFY(!errors.isEmpty());
         QTRY_COMPARE(eve.client->state(), SyncClient::Disconnected);
         QCOMPARE(errors.first().at(0).toString(), QString(Optimist::ErrorCode::Unauthorized));
-        QVERIFY(!eve.client->lastError().isEmpty());
+        QVERIFY(!eve.client->errorString().isEmpty());
 
         // and with the right token it gets in.
         eve.client->setToken(u"right"_s);

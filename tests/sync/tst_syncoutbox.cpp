@@ -391,7 +391,7 @@ private Q_SLOTS:
         // Then it says why each connection ended
         QTRY_VERIFY_WITH_TIMEOUT(closing.connections >= 6, 20000);
         QTRY_VERIFY(waits.size() >= 6);
-        QCOMPARE(client.lastError(), u"the server closed the connection: 4004 too slow"_s);
+        QCOMPARE(client.errorString(), u"the server closed the connection: 4004 too slow"_s);
         // and its waits grow past the first one's ceiling (a welcome alone
         // does not count as a healthy connection), with no state flapping
         // in between: no tight reconnect loop.

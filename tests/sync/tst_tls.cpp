@@ -91,7 +91,7 @@ private Q_SLOTS:
         QTRY_COMPARE(bob.model->count(), 1);
         QCOMPARE(bob.model->get(u"t1"_s).value(u"title"_s).toString(), u"over TLS"_s);
         QTRY_COMPARE(alice.model->pendingCount(), 0);
-        QCOMPARE(alice.client->lastError(), QString());
+        QCOMPARE(alice.client->errorString(), QString());
     }
 
     void shouldRefuseAnUntrustedCertificateAndServeOthers()
@@ -100,7 +100,7 @@ private Q_SLOTS:
         const QUrl url = m_server->server->url();
         Peer mallory = makeTlsPeer(url, u"mallory"_s, QSslConfiguration::defaultConfiguration());
         // Then it never connects, and says why
-        QTRY_VERIFY2(mallory.client->lastError().startsWith(u"TLS: "_s), qPrintable(mallory.client->lastError()));
+        QTRY_VERIFY2(mallory.client->errorString().startsWith(u"TLS: "_s), qPrintable(mallory.client->errorString()));
         QVERIFY(mallory.client->state() != SyncClient::Connected);
         // while its edits wait in the outbox, and a trusting client is served
         mallory.model->insert({ { u"id"_s, u"m1"_s }, { u"title"_s, u"waits"_s } });
@@ -117,7 +117,7 @@ private Q_SLOTS:
         plain.setScheme(u"ws"_s);
         Peer confused = makePeer(plain, u"confused"_s);
         // Then it does not get in, and the server goes on serving TLS clients
-        QTRY_VERIFY(!confused.client->lastError().isEmpty());
+        QTRY_VERIFY(!confused.client->errorString().isEmpty());
         QVERIFY(confused.client->state() != SyncClient::Connected);
         Peer alice = makeTlsPeer(m_server->server->url(), u"alice"_s, trustingTls());
         QTRY_VERIFY(isLive(alice));

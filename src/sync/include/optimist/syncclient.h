@@ -31,7 +31,7 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualifie
     Q_PROPERTY(QString clientId READ clientId WRITE setClientId NOTIFY clientIdChanged FINAL)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(State state READ state NOTIFY stateChanged FINAL)
-    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged FINAL)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged FINAL)
     Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged FINAL)
     Q_PROPERTY(
         QString storageDirectory READ storageDirectory WRITE setStorageDirectory NOTIFY storageDirectoryChanged FINAL)
@@ -42,7 +42,7 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualifie
 
 public:
     enum State {
-        Disconnected, //!< not active, or stopped for good (see lastError)
+        Disconnected, //!< not active, or stopped for good (see errorString)
         Connecting, //!< first connection attempt under way
         Connected, //!< welcomed by the server: syncing live
         Reconnecting, //!< lost the connection; retrying at nextRetryAt
@@ -72,13 +72,15 @@ public:
     void setActive(bool active);
 
     State state() const;
-    QString lastError() const;
+    //! Why the connection is down or stopped, or what last went wrong
+    //! with it, in words (empty once a welcome arrives).
+    QString errorString() const;
     //! Committed transactions the server has not settled yet.
     int outboxCount() const;
 
     //! TLS settings for wss:// urls, e.g. the CA certificates to trust (the
     //! system's by default). A certificate that does not verify fails the
-    //! connection, with the reason in lastError; the client keeps retrying.
+    //! connection, with the reason in errorString; the client keeps retrying.
     //! Takes effect at the next connection.
     QSslConfiguration sslConfiguration() const;
     void setSslConfiguration(const QSslConfiguration &configuration);
@@ -128,7 +130,7 @@ Q_SIGNALS:
     void clientIdChanged();
     void activeChanged();
     void stateChanged();
-    void lastErrorChanged();
+    void errorStringChanged();
     void outboxCountChanged();
     void nextRetryAtChanged();
     void backoffChanged();

@@ -1,0 +1,161 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// SyncClient's connection: the socket, the heartbeat, and reconnecting with
+// Backoff's waits.
+#include "logging_p.h"
+#include "protocol_p.h"
+#include "syncclient_p.h"
+
+#include <QtCore/QRandomGenerator>
+#include <QtNetwork/QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+void SyncClientPrivate::setState(SyncClient::State newState)
+{
+    if (state == newState)
+        return;
+    state = newState;
+    Q_EMIT q->stateChanged();
+}
+
+void SyncClientPrivate::setErrorString(const QString &message)
+{
+    if (errorString == message)
+        return;
+    errorString = message;
+    Q_EMIT q->errorStringChanged();
+}
+
+void SyncClientPrivate::ensureClientId()
+{
+    if (identity.ensure())
+        Q_EMIT q->clientIdChanged();
+}
+
+void SyncClientPrivate::connectNow()
+{
+    if (!active || !url.isValid() || stopForGood)
+        return;
+    ensureClientId();
+    restoreStorage();
+    if (nextRetryAt.isValid()) {
+        nextRetryAt = {};
+        Q_EMIT q->nextRetryAtChanged();
+    }
+    if (socket) {
+        socket->disconnect(q);
+        socket->abort();
+        socket->deleteLater();
+    }
+    socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
+    if (!sslConfiguration.isNull())
+        socket->setSslConfiguration(sslConfiguration);
+    // Why a connection failed, for errorString (the welcome clears it).
+    QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+        [this](QAbstractSocket::SocketError error) {
+            // A close by the server is explained by its error frame or close code.
+            if (!socket || error == QAbstractSocket::RemoteHostClosedError)
+                return;
+            const QString reason = socket->errorString();
+            setErrorString(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
+        });
+    QObject::connect(socket, &QWebSocket::connected, q, [this] { onConnected(); });
+    QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onDisconnected(); });
+    QObject::connect(
+        socket, &QWebSocket::textMessageReceived, q, [this](const QString &frame) { onTextMessage(frame); });
+    setState(backoff.attempt() == 0 ? SyncClient::Connecting : SyncClient::Reconnecting);
+    qCDebug(lcSync) << "connecting to" << url << "attempt" << backoff.attempt();
+    socket->open(url);
+}
+
+void SyncClientPrivate::scheduleReconnect()
+{
+    if (!active || stopForGood) {
+        setState(SyncClient::Disconnected);
+        return;
+    }
+    const int delay = backoff.nextDelay(*QRandomGenerator::global());
+    nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay);
+    Q_EMIT q->nextRetryAtChanged();
+    setState(SyncClient::Reconnecting);
+    reconnectTimer.start(delay);
+}
+
+bool SyncClientPrivate::isConnected() const
+{
+    return socket && socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void SyncClientPrivate::send(const QJsonObject &message)
+{
+    if (isConnected())
+        socket->sendTextMessage(Protocol::encode(message));
+}
+
+void SyncClientPrivate::onConnected()
+{
+    // Small frames both ways: without this, Nagle's algorithm and delayed
+    // ACKs hold a push or an answer back for milliseconds.
+    if (auto *tcp = socket->findChild<QTcpSocket *>())
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    sinceLastMessage.start();
+    send(Protocol::HelloMessage { Protocol::Version, identity.id, token }.toJson());
+}
+
+void SyncClientPrivate::onDisconnected()
+{
+    const auto closeCode = socket ? socket->closeCode() : QWebSocketProtocol::CloseCodeNormal;
+    const QString reason = socket ? socket->closeReason() : QString();
+    qCDebug(lcSync) << "disconnected" << closeCode << reason;
+    heartbeatTimer.stop();
+    retryTimer.stop();
+    backoff.connectionDown();
+    barrierPing = 0;
+    if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
+        stopForGood = true; // retrying cannot help; errorString says why
+    if (active)
+        explainClose(closeCode, reason);
+    welcomed = false;
+    outbox.resendAll(true);
+    subscriptions.connectionLost();
+    if (socket) {
+        socket->disconnect(q);
+        socket->deleteLater();
+        socket = nullptr;
+    }
+    if (!active || stopForGood)
+        setState(SyncClient::Disconnected);
+    else
+        scheduleReconnect();
+}
+
+void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    // The server's error frame says more than its close code 4000/4001.
+    if (stopForGood && !errorString.isEmpty())
+        return;
+    if (code != QWebSocketProtocol::CloseCodeNormal || !reason.isEmpty()) {
+        setErrorString(u"the server closed the connection: %1 %2"_s.arg(int(code)).arg(reason).trimmed());
+        return;
+    }
+    if (!errorString.isEmpty()) // a socket error, a lost heartbeat: said already
+        return;
+    // e.g. plain ws:// to a TLS port
+    setErrorString(welcomed ? u"the connection was lost"_s : u"the connection closed before the server's welcome"_s);
+}
+
+void SyncClientPrivate::onHeartbeat()
+{
+    if (sinceLastMessage.elapsed() > 2 * heartbeatMs) {
+        qCDebug(lcSync) << "heartbeat lost; reconnecting";
+        setErrorString(u"the server stopped answering"_s);
+        if (socket)
+            socket->abort(); // emits disconnected → reconnect
+        return;
+    }
+    send(Protocol::PingMessage {}.toJson());
+}
+
+} // namespace Optimist

@@ -1,0 +1,228 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// SyncClient's dispatch: each message of the server, decoded by the
+// protocol library, to the part it concerns and to the bound models.
+#include "logging_p.h"
+#include "protocol_p.h"
+#include "syncclient_p.h"
+
+#include <optimist/errorcodes.h>
+#include <optimist/listmodelfeed.h>
+
+#include <climits>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+void SyncClientPrivate::onTextMessage(const QString &frame)
+{
+    sinceLastMessage.restart();
+    QJsonObject message;
+    QString problem;
+    if (!Protocol::decode(frame, &message, &problem)) {
+        qCWarning(lcSync) << "ignoring a malformed message from the server:" << problem;
+        return;
+    }
+    using Handler = void (SyncClientPrivate::*)(const QJsonObject &);
+    static const std::pair<QLatin1StringView, Handler> handlers[] = {
+        { Protocol::Type::Welcome, &SyncClientPrivate::handleWelcome },
+        { Protocol::Type::Snapshot, &SyncClientPrivate::handleSnapshot },
+        { Protocol::Type::Delta, &SyncClientPrivate::handleDelta },
+        { Protocol::Type::Ack, &SyncClientPrivate::handleAck },
+        { Protocol::Type::Reject, &SyncClientPrivate::handleReject },
+        { Protocol::Type::Error, &SyncClientPrivate::handleError },
+        { Protocol::Type::Ping, &SyncClientPrivate::handlePing },
+        { Protocol::Type::Pong, &SyncClientPrivate::handlePong },
+    };
+    const QString type = Protocol::messageType(message);
+    for (const auto &[name, handler] : handlers) {
+        if (type == name)
+            return (this->*handler)(message);
+    }
+    qCWarning(lcSync) << "ignoring an unknown message type from the server:" << type;
+}
+
+void SyncClientPrivate::handlePing(const QJsonObject &message)
+{
+    if (const auto ping = Protocol::PingMessage::fromJson(message))
+        send(Protocol::PongMessage { ping->id }.toJson());
+}
+
+void SyncClientPrivate::handlePong(const QJsonObject &message)
+{
+    const auto pong = Protocol::PongMessage::fromJson(message);
+    if (barrierPing == 0 || !pong || pong->id.toInteger() != barrierPing)
+        return;
+    // The server has answered every push sent before the ping.
+    barrierPing = 0;
+    pushPending();
+}
+
+void SyncClientPrivate::takeLimits(const Protocol::WelcomeLimits &announced)
+{
+    const ServerLimits defaults;
+    ServerLimits &limits = outbox.limits;
+    limits.maxFrameBytes = std::max<qint64>(64, announced.maxFrameBytes.value_or(defaults.maxFrameBytes));
+    limits.maxMutationsPerTransaction
+        = qsizetype(announced.maxMutationsPerTransaction.value_or(defaults.maxMutationsPerTransaction));
+    limits.maxPendingPushes
+        = int(std::min<qint64>(INT_MAX, announced.maxPendingPushes.value_or(defaults.maxPendingPushes)));
+    outbox.knowsLimits = true;
+}
+
+void SyncClientPrivate::handleWelcome(const QJsonObject &message)
+{
+    const Protocol::Result<Protocol::WelcomeMessage> welcome = Protocol::WelcomeMessage::fromJson(message);
+    if (!welcome) {
+        qCWarning(lcSync) << "ignoring a malformed welcome from the server:" << welcome.error();
+        return;
+    }
+    welcomed = true;
+    setErrorString({});
+    heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
+    takeLimits(welcome->limits);
+    heartbeatTimer.start(heartbeatMs);
+    // A server that closes each connection right after its welcome must
+    // not make the client reconnect in a tight loop.
+    backoff.connectionUp(heartbeatMs);
+    // Known before the restore, which loads only caches of this server.
+    serverId = welcome->serverId;
+    // What an earlier run left goes first, with its own numbers.
+    restoreStorage();
+    everWelcomed = true;
+    numberOutbox(quint64(welcome->lastTx));
+    subscriptions.welcomedBy(serverId);
+    setState(SyncClient::Connected);
+    for (auto it = subscriptions.bindings.cbegin(); it != subscriptions.bindings.cend(); ++it)
+        subscribe(it.key());
+    pushPending();
+}
+
+void SyncClientPrivate::subscribe(const QString &collection)
+{
+    if (const auto message = subscriptions.subscribe(collection, welcomed))
+        send(message->toJson());
+}
+
+void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
+{
+    const auto snapshot = Protocol::SnapshotMessage::fromJson(message);
+    if (!snapshot) {
+        qCWarning(lcSync) << "ignoring a malformed snapshot from the server:" << snapshot.error();
+        return;
+    }
+    QList<SnapshotRecord> all;
+    const Subscriptions::Chunk chunk = subscriptions.addChunk(*snapshot, &all);
+    if (chunk == Subscriptions::Chunk::OutOfOrder)
+        subscribe(snapshot->collection);
+    if (chunk != Subscriptions::Chunk::Last)
+        return;
+    const QString &collection = snapshot->collection;
+    const QPointer<ListModel> model = subscriptions.find(collection)->model;
+    ListModelFeed(model).applySnapshot(all, snapshot->cursor);
+    if (!model) // deleted by the app, reacting to the snapshot
+        return;
+    if (storage.cache())
+        storage.cacheSnapshot(collection, serverId, snapshot->cursor, all, *model);
+    ListModelFeed(model).setLoading(false);
+    Q_EMIT q->snapshotReceived(collection, int(all.size()));
+}
+
+void SyncClientPrivate::handleDelta(const QJsonObject &message)
+{
+    const auto delta = Protocol::DeltaMessage::fromJson(message);
+    if (!delta) {
+        qCWarning(lcSync) << "ignoring a malformed delta:" << delta.error();
+        return;
+    }
+    const QString &collection = delta->collection;
+    const Binding *binding = subscriptions.find(collection);
+    if (!binding)
+        return;
+    // The acked numbers, as the model knows them: local transaction ids.
+    QList<quint64> acknowledged;
+    for (qint64 tx : delta->acks) {
+        if (const OutboxEntry *entry = outbox.find(quint64(tx)); entry && entry->localId != 0)
+            acknowledged.append(entry->localId);
+    }
+    const QPointer<ListModel> model = binding->model;
+    const bool applied
+        = ListModelFeed(model).applyDelta(delta->changes, delta->prevCursor, delta->cursor, acknowledged);
+    if (applied && storage.cache())
+        storage.cacheDelta(collection, delta->cursor, delta->changes);
+    if (applied && model)
+        ListModelFeed(model).setLoading(false);
+    if (subscriptions.deltaApplied(collection, applied))
+        subscribe(collection);
+}
+
+void SyncClientPrivate::handleAck(const QJsonObject &message)
+{
+    const Protocol::Result<Protocol::AckMessage> ack = Protocol::AckMessage::fromJson(message);
+    if (!ack) {
+        qCWarning(lcSync) << "ignoring a malformed ack from the server:" << ack.error();
+        return;
+    }
+    const quint64 wireTx = quint64(ack->tx);
+    const OutboxEntry *entry = outbox.find(wireTx);
+    if (!entry)
+        return;
+    if (Transaction *tx = entry->transaction) {
+        for (ListModel *model : tx->models())
+            ListModelFeed(model).acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
+    }
+    settle(wireTx);
+}
+
+void SyncClientPrivate::handleReject(const QJsonObject &message)
+{
+    const Protocol::Result<Protocol::RejectMessage> reject = Protocol::RejectMessage::fromJson(message);
+    if (!reject) {
+        qCWarning(lcSync) << "ignoring a malformed reject from the server:" << reject.error();
+        return;
+    }
+    const quint64 wireTx = quint64(reject->tx);
+    const OutboxEntry *entry = outbox.find(wireTx);
+    if (!entry)
+        return;
+    const QString &code = reject->code;
+    const QString &text = reject->message;
+    qCDebug(lcSync) << "transaction" << wireTx << "rejected:" << code << text;
+    if (Transaction *tx = entry->transaction) {
+        tx->reject(code, text);
+    } else if (entry->localId == 0) {
+        qCWarning(lcSync) << "a restored transaction was rejected:" << code << text;
+        Q_EMIT q->restoredTransactionRejected(code, text);
+    }
+    settle(wireTx);
+}
+
+void SyncClientPrivate::handleError(const QJsonObject &message)
+{
+    const Protocol::Result<Protocol::ErrorMessage> error = Protocol::ErrorMessage::fromJson(message);
+    if (!error) {
+        qCWarning(lcSync) << "ignoring a malformed error from the server:" << error.error();
+        return;
+    }
+    const QString &code = error->code;
+    const QString &text = error->message;
+    // A frame the server could not read may have no ref.
+    const bool aboutPush = error->ref == Protocol::Type::Push || (error->ref.isEmpty() && code == ErrorCode::TooLarge);
+    if (aboutPush && error->expectedTx) {
+        // Part of the protocol's flow, not a fault of the connection: no errorString.
+        Q_EMIT q->errorOccurred(code, text);
+        return handlePushRefusal(code, text, quint64(*error->expectedTx), error->retryAfterMs);
+    }
+    qCWarning(lcSync) << "server error" << code << text;
+    setErrorString(text.isEmpty() ? code : text);
+    Q_EMIT q->errorOccurred(code, text);
+    if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
+        stopForGood = true;
+    if (code == ErrorCode::RateLimited) {
+        // A server without expectedTx: resend everything unsettled a little later.
+        outbox.resendAll(false);
+        retryTimer.start(std::max(50, error->retryAfterMs));
+    }
+}
+
+} // namespace Optimist

@@ -1,0 +1,209 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// The storage directory: OfflineStorage, and how SyncClient restores from
+// it (the outbox, replayed on the bound models; their cached records) and
+// saves to it.
+#include "offlinestorage_p.h"
+
+#include "logging_p.h"
+#include "syncclient_p.h"
+
+#include <optimist/listmodelfeed.h>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+QString OfflineStorage::openCache(const QString &clientId)
+{
+    m_cache = std::make_unique<RecordCache>(directory, clientId);
+    if (!m_cache->open()) {
+        const QString problem = m_cache->errorString();
+        m_cache.reset();
+        return problem;
+    }
+    if (!m_cache->errorString().isEmpty())
+        qCWarning(lcSync) << m_cache->errorString(); // started over, the old file moved aside
+    return {};
+}
+
+QString OfflineStorage::loadOutbox(const QString &clientId, QList<QJsonObject> *transactions, quint64 *lastTx)
+{
+    m_outboxStore = std::make_unique<OutboxStore>(directory, clientId);
+    QString problem;
+    return m_outboxStore->load(transactions, lastTx, &problem) ? QString() : problem;
+}
+
+QString OfflineStorage::outboxPath() const
+{
+    return m_outboxStore ? m_outboxStore->filePath() : QString();
+}
+
+QString OfflineStorage::save(const Outbox &outbox)
+{
+    QString problem;
+    if (!m_outboxStore->save(outbox.storedForm(), outbox.lastTx(), &problem))
+        return problem;
+    m_savedSettledTx = outbox.settledOutbox();
+    return {};
+}
+
+quint64 OfflineStorage::settledTx(quint64 settledOutbox) const
+{
+    return isEnabled() ? std::min(settledOutbox, m_savedSettledTx) : settledOutbox;
+}
+
+void OfflineStorage::cacheSnapshot(const QString &collection, const QString &serverId, const QString &cursor,
+    QList<SnapshotRecord> records, const ListModel &model)
+{
+    for (SnapshotRecord &record : records) {
+        if (record.fields.isEmpty()) {
+            record.fields = model.confirmedRecord(record.id);
+            record.fields.remove(u"id"_s);
+        }
+    }
+    if (!m_cache->replace(collection, serverId, cursor, records))
+        qCWarning(lcSync) << m_cache->errorString();
+}
+
+void OfflineStorage::cacheDelta(const QString &collection, const QString &cursor, const QList<RecordChange> &changes)
+{
+    if (!m_cache->apply(collection, cursor, changes))
+        qCWarning(lcSync) << m_cache->errorString();
+}
+
+// ---------------------------------------------------------------- SyncClientPrivate
+
+void SyncClientPrivate::restoreStorage()
+{
+    if (!storage.isEnabled() || storage.isOpen())
+        return;
+    ensureClientId();
+    if (const QString problem = storage.openCache(identity.id); !problem.isEmpty()) {
+        qCWarning(lcSync) << "no record cache:" << problem;
+        setErrorString(problem);
+    }
+    for (auto it = subscriptions.bindings.cbegin(); it != subscriptions.bindings.cend(); ++it)
+        loadCached(it.key());
+    QList<QJsonObject> stored;
+    quint64 storedLastTx = 0;
+    if (const QString problem = storage.loadOutbox(identity.id, &stored, &storedLastTx); !problem.isEmpty()) {
+        qCWarning(lcSync) << "cannot restore the outbox:" << problem;
+        setErrorString(problem);
+    }
+    if (stored.isEmpty())
+        return;
+    qCInfo(lcSync) << "restoring" << stored.size() << "unsettled transactions from" << storage.outboxPath();
+    outbox.restore(stored, storedLastTx);
+    for (qsizetype i = 0; i < stored.size(); ++i)
+        showRestored(outbox.at(i));
+    Q_EMIT q->outboxCountChanged();
+    scheduleSave(); // numbers given to this run's edits before the restore
+}
+
+//! Whether the bound models can show \a mutations as pending: not if one is
+//! already in the cached state (applied, its ack lost), or is about a record
+//! its model does not hold; then the server's answer decides.
+static bool canShow(const Subscriptions &subscriptions, const QList<Mutation> &mutations)
+{
+    for (const Mutation &mutation : mutations) {
+        const ListModel *model = subscriptions.bindings.value(mutation.collection).model;
+        if (model && model->contains(mutation.id) == (mutation.kind == Mutation::Kind::Insert))
+            return false;
+    }
+    return true;
+}
+
+//! Makes \a mutations in the bound models as \a tx; true if a model took one.
+static bool replay(const Subscriptions &subscriptions, const QList<Mutation> &mutations, Transaction *tx)
+{
+    bool shown = false;
+    for (const Mutation &mutation : mutations) {
+        ListModel *model = subscriptions.bindings.value(mutation.collection).model;
+        if (!model || tx->isFinished())
+            continue;
+        shown = true;
+        if (mutation.kind == Mutation::Kind::Insert) {
+            QVariantMap record = mutation.fields;
+            record.insert(u"id"_s, mutation.id);
+            model->insert(record, tx);
+        } else if (mutation.kind == Mutation::Kind::Update) {
+            model->update(mutation.id, mutation.fields, tx);
+        } else {
+            model->remove(mutation.id, tx);
+        }
+    }
+    return shown;
+}
+
+void SyncClientPrivate::showRestored(OutboxEntry &entry)
+{
+    // Replayed as a transaction of its own on the bound models (on top of
+    // their cached state), so the edit shows as pending again and settles
+    // or rolls back like any other. The transaction is tied to the entry
+    // before it commits, so it is not queued a second time.
+    const Protocol::PushTransaction stored = entry.push.read();
+    if (!stored.malformed.isEmpty())
+        return; // the server will say what is wrong with it
+    if (!canShow(subscriptions, stored.mutations))
+        return;
+    auto *tx = new Transaction(q);
+    tx->setAutoDelete(true);
+    if (!replay(subscriptions, stored.mutations, tx) || tx->isFinished()) {
+        // No model to show it, or one refused it (say, an update of a record
+        // it does not hold): it is sent all the same, and shows once
+        // confirmed.
+        if (!tx->isFinished())
+            tx->deleteLater();
+        return;
+    }
+    entry.transaction = tx;
+    entry.localId = tx->id();
+    tx->commit();
+}
+
+void SyncClientPrivate::loadCached(const QString &collection)
+{
+    Binding &binding = subscriptions.bindings[collection];
+    RecordCache *cache = storage.cache();
+    if (!cache || !binding.model || !binding.model->cursor().isEmpty())
+        return;
+    RecordCache::Collection cached;
+    if (!cache->load(collection, &cached)) {
+        if (!cache->errorString().isEmpty())
+            qCWarning(lcSync) << cache->errorString();
+        return;
+    }
+    if (welcomed && cached.serverId != serverId)
+        return; // another database's state: the subscription loads this one's
+    qCDebug(lcSync) << collection << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
+    ListModelFeed(binding.model).applySnapshot(cached.records, cached.cursor);
+    binding.serverId = cached.serverId;
+}
+
+void SyncClientPrivate::scheduleSave()
+{
+    if (!storage.isEnabled() || storage.saveScheduled)
+        return;
+    storage.saveScheduled = true;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            if (storage.saveScheduled)
+                saveOutbox();
+        },
+        Qt::QueuedConnection);
+}
+
+void SyncClientPrivate::saveOutbox()
+{
+    storage.saveScheduled = false;
+    if (!storage.isEnabled())
+        return;
+    restoreStorage(); // never overwrite what an earlier run left unread
+    if (const QString problem = storage.save(outbox); !problem.isEmpty()) {
+        qCWarning(lcSync) << "cannot save the outbox:" << problem;
+        setErrorString(problem);
+    }
+}
+
+} // namespace Optimist
