@@ -4,6 +4,7 @@
 #include "listmodel.h"
 #include "listmodelfeed.h"
 #include "rowlist_p.h"
+#include "schema.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
@@ -67,8 +68,7 @@ public:
     static ListModelPrivate *get(ListModel *model) { return model->d.get(); }
 
     // --- schema
-    int fieldIndex(const QString &name) const { return fieldIndexes.value(name, -1); }
-    QVariantList defaultValues() const;
+    int fieldIndex(const QString &name) const { return schema.indexOf(name); }
     //! Coerces a server record into schema order; unknown keys are ignored.
     QVariantList recordValues(const QVariantMap &record) const;
     QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
@@ -136,7 +136,10 @@ public:
     void confirm(const QList<quint64> &ids);
     void rollback(Transaction *tx, const QString &code, const QString &message);
     class Edit;
-    void rebuildFieldIndexes();
+    //! Rebuilds the schema from \a fields (and the collection's name).
+    void rebuildSchema(const Fields &fields);
+    //! Finds the display and sort fields in the schema.
+    void updateFieldIndexes();
 
     // --- status (see StatusGuard): these set the value; the guard notifies
     void setError(const QString &error);
@@ -163,8 +166,7 @@ public:
     ListModel *q;
     QPointer<Transport> client;
     QString collection;
-    Fields fields;
-    QHash<QString, int> fieldIndexes;
+    Schema schema; //!< the fields, and what an edit may hold
     int displayIndex = 0;
     QString displayFieldName;
     QString sortFieldName;

@@ -70,8 +70,8 @@ void TableProxyModelPrivate::resolveRoles()
     for (const TableProxyModel::Column &column : std::as_const(columns)) {
         roles.append(names.key(column.role, -1));
         const auto field = std::find_if(
-            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name == QLatin1StringView(column.role); });
-        boolColumns.append(field != fields.cend() && field->type == Field::Type::Bool);
+            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name() == QLatin1StringView(column.role); });
+        boolColumns.append(field != fields.cend() && field->type() == Field::Type::Bool);
     }
 }
 

@@ -131,7 +131,7 @@ void tst_Values::shouldRefuseLocallyWhatTheServerWouldRefuse()
         // (the confirmed value is the one sent, a datetime the same instant)
         QVariant expected;
         for (const Field &f : peer.model->fields()) {
-            if (f.name == field)
+            if (f.name() == field)
                 QVERIFY(f.coerce(value, &expected));
         }
         QVERIFY(peer.model->at(0).value(field) == expected);
