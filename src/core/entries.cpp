@@ -67,7 +67,7 @@ bool ListModelPrivate::clearConfirmed(Entry *entry)
 
 ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
 {
-    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError };
+    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->errorString };
     bool removedLocally = false; // visible until a pending remove took it away
     QVariantList beforeRemove;
     for (const PendingOp &op : entry->ops) {
@@ -98,7 +98,7 @@ ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
         now.state = ListModel::PendingRemove;
     } else if (!entry->ops.isEmpty())
         now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
-    else if (!entry->lastError.isEmpty())
+    else if (!entry->errorString.isEmpty())
         now.state = ListModel::Failed;
     return now;
 }

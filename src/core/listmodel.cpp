@@ -78,12 +78,12 @@ void ListModel::setFields(const Fields &fields)
     if (!d->entries.isEmpty()) {
         const QString message = u"the fields of '%1' cannot change once it holds records"_s.arg(d->collection);
         qCWarning(lcCore).noquote() << message;
-        d->setError(message);
+        d->setErrorString(message);
         return;
     }
     if (const Schema::Error problem = Schema::checkFields(fields); !problem.isNull()) {
         qCWarning(lcCore).noquote() << problem.message;
-        d->setError(problem.message);
+        d->setErrorString(problem.message);
         return;
     }
     // No rows exist yet, but a view may have read roleNames(): tell it.
@@ -109,7 +109,7 @@ void ListModel::setFieldsVariant(const QVariantList &list)
         const Field field = Field::fromVariantMap(item.toMap(), &message);
         if (field.name().isEmpty()) {
             qCWarning(lcCore).noquote() << message;
-            d->setError(message);
+            d->setErrorString(message);
             return;
         }
         fields.append(field);
@@ -151,7 +151,7 @@ void ListModel::setSortField(const QString &field)
     if (!field.isEmpty() && d->fieldIndex(field) < 0 && !d->schema.isEmpty()) {
         const QString message = u"cannot sort by unknown field '%1'"_s.arg(field);
         qCWarning(lcCore).noquote() << message;
-        d->setError(message);
+        d->setErrorString(message);
         return;
     }
     d->resort([this, &field] {
@@ -213,9 +213,9 @@ bool ListModel::isLoading() const
     return d->loading;
 }
 
-QString ListModel::error() const
+QString ListModel::errorString() const
 {
-    return d->error;
+    return d->errorString;
 }
 QString ListModel::cursor() const
 {
@@ -358,7 +358,7 @@ QVariant ListModel::data(const QModelIndex &index, int role) const
         return isPendingState(entry->shownState);
     case SyncStateRole:
         return int(entry->shownState);
-    case LastErrorRole:
+    case ErrorStringRole:
         return entry->shownError;
     case Qt::DisplayRole:
     case Qt::EditRole:
@@ -395,7 +395,7 @@ QHash<int, QByteArray> ListModel::roleNames() const
     names.insert(IdRole, "id");
     names.insert(PendingRole, "pending");
     names.insert(SyncStateRole, "syncState");
-    names.insert(LastErrorRole, "lastError");
+    names.insert(ErrorStringRole, "errorString");
     for (int i = 0; i < d->schema.size(); ++i)
         names.insert(FirstFieldRole + i, d->schema.field(i).name().toUtf8());
     return names;

@@ -46,7 +46,7 @@ struct Entry {
     ListModel::SyncState shownState = ListModel::Synced;
     QString shownError;
 
-    QString lastError; //!< message of the last rejected edit, until the next local edit
+    QString errorString; //!< message of the last rejected edit, until the next local edit
     quint64 snapshotGeneration = 0; //!< the last snapshot that named this id
     size_t snapshotPosition = 0; //!< its index in that snapshot (see snapshotOrder)
 };
@@ -142,7 +142,7 @@ public:
     void updateFieldIndexes();
 
     // --- status (see StatusGuard): these set the value; the guard notifies
-    void setError(const QString &error);
+    void setErrorString(const QString &message);
     void setCursor(const QString &cursor);
     void setLoading(bool loading);
 
@@ -199,14 +199,14 @@ public:
     QString cursor;
     bool loaded = false;
     bool loading = false;
-    QString error;
+    QString errorString;
 
     //! What the outermost StatusGuard saw when it began.
     struct Status {
         int count;
         qsizetype pendingCount;
         bool loading;
-        QString error;
+        QString errorString;
         QString cursor;
     };
     Status statusBefore;
@@ -216,7 +216,7 @@ public:
 };
 
 //! Emits the status signals (countChanged, pendingCountChanged,
-//! loadingChanged, errorChanged, cursorChanged) of what changed, once each,
+//! loadingChanged, errorStringChanged, cursorChanged) of what changed, once each,
 //! when the outermost guard ends, after the row signals: a handler finds the
 //! rows and every status property final. Then tells the settled transactions.
 class StatusGuard {

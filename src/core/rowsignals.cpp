@@ -180,7 +180,7 @@ QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &no
             roles << ListModel::PendingRole;
     }
     if (entry->shownError != now.error)
-        roles << ListModel::LastErrorRole;
+        roles << ListModel::ErrorStringRole;
     return roles;
 }
 

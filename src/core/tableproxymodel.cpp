@@ -272,7 +272,7 @@ Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = QIdentityProxyModel::flags(index) | Qt::ItemNeverHasChildren;
     const QByteArray role = d->columns.value(index.column()).role;
-    const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "lastError";
+    const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "errorString";
     if (builtIn)
         flags &= ~Qt::ItemIsEditable;
     else if (d->isBoolCell(index))
