@@ -745,7 +745,7 @@ ThroughputResult runThroughput(const Setup &setup, double seconds, int subscribe
             ++issued[i];
             if (peer.client->outboxCount() != before + 1) {
                 refused = true;
-                qCritical("throughput: pusher %d refused an update: %s", int(i), qPrintable(peer.model->error()));
+                qCritical("throughput: pusher %d refused an update: %s", int(i), qPrintable(peer.model->errorString()));
             }
         }
     };

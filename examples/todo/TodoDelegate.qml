@@ -12,7 +12,7 @@ ItemDelegate {
     required property bool done
     required property bool pending
     required property int syncState
-    required property string lastError
+    required property string errorString
 
     signal toggled(string id, bool done)
     signal renamed(string id, string title)
@@ -111,7 +111,7 @@ ItemDelegate {
             text: "⚠"
             color: "#e5484d"
             ToolTip.visible: failedHover.hovered
-            ToolTip.text: root.lastError
+            ToolTip.text: root.errorString
             HoverHandler { id: failedHover }
         }
         ToolButton {

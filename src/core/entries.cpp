@@ -4,37 +4,31 @@
 
 using namespace Qt::StringLiterals;
 
-// The schema, and the entries: what the model knows about each id, and what
+// The schema (optimist/schema.h), and the entries: what the model knows about each id, and what
 // it shows for it (compute()).
 
 namespace Optimist {
 
-QVariantList ListModelPrivate::defaultValues() const
-{
-    QVariantList values;
-    values.reserve(fields.size());
-    for (const Field &field : fields)
-        values.append(field.defaultValue);
-    return values;
-}
-
 QVariantMap ListModelPrivate::toMap(const Entry *entry, const QVariantList &values) const
 {
     QVariantMap map;
-    for (int i = 0; i < fields.size(); ++i)
-        map.insert(fields.at(i).name, values.value(i));
+    for (int i = 0; i < schema.size(); ++i)
+        map.insert(schema.field(i).name(), values.value(i));
     map.insert(u"id"_s, entry->id);
     return map;
 }
 
-void ListModelPrivate::rebuildFieldIndexes()
+void ListModelPrivate::rebuildSchema(const Fields &fields)
 {
-    fieldIndexes.clear();
-    for (int i = 0; i < fields.size(); ++i)
-        fieldIndexes.insert(fields.at(i).name, i);
+    schema = Schema(fields, collection);
+    updateFieldIndexes();
+}
+
+void ListModelPrivate::updateFieldIndexes()
+{
     displayIndex = displayFieldName.isEmpty() ? 0 : std::max(0, fieldIndex(displayFieldName));
     sortIndex = sortFieldName.isEmpty() ? -1 : fieldIndex(sortFieldName);
-    sortType = sortIndex >= 0 ? fields.at(sortIndex).type : Field::Type::String;
+    sortType = sortIndex >= 0 ? schema.field(sortIndex).type() : Field::Type::String;
 }
 
 Entry *ListModelPrivate::ensureEntry(const QString &id)
@@ -73,7 +67,7 @@ bool ListModelPrivate::clearConfirmed(Entry *entry)
 
 ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
 {
-    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->lastError };
+    Computed now { entry->hasConfirmed, entry->confirmed, ListModel::Synced, entry->errorString };
     bool removedLocally = false; // visible until a pending remove took it away
     QVariantList beforeRemove;
     for (const PendingOp &op : entry->ops) {
@@ -104,7 +98,7 @@ ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
         now.state = ListModel::PendingRemove;
     } else if (!entry->ops.isEmpty())
         now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
-    else if (!entry->lastError.isEmpty())
+    else if (!entry->errorString.isEmpty())
         now.state = ListModel::Failed;
     return now;
 }

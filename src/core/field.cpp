@@ -13,23 +13,99 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+class FieldData : public QSharedData {
+public:
+    QString name;
+    Field::Type type = Field::Type::String;
+    QVariant defaultValue;
+    bool required = false;
+    int maxLength = 0;
+};
+
+Field::Field()
+    : d(new FieldData)
+{
+}
+
 Field::Field(const QString &name, Type type, const QVariant &defaultValue, bool required)
-    : name(name)
-    , type(type)
-    , defaultValue(defaultValue)
-    , required(required)
+    : d(new FieldData)
+{
+    d->name = name;
+    d->type = type;
+    d->required = required;
+    setDefaultValue(defaultValue);
+}
+
+Field::Field(const Field &other) = default;
+Field::Field(Field &&other) noexcept = default;
+Field &Field::operator=(const Field &other) = default;
+Field &Field::operator=(Field &&other) noexcept = default;
+Field::~Field() = default;
+
+QString Field::name() const
+{
+    return d->name;
+}
+
+void Field::setName(const QString &name)
+{
+    d->name = name;
+}
+
+Field::Type Field::type() const
+{
+    return d->type;
+}
+
+void Field::setType(Type type)
+{
+    d->type = type;
+}
+
+QVariant Field::defaultValue() const
+{
+    return d->defaultValue;
+}
+
+void Field::setDefaultValue(const QVariant &value)
 {
     // Hold the default as the field's own type (a null default as a typed
     // null), as fromVariantMap() does: the model compares defaults with
     // coerced values.
     QVariant coerced;
-    if (coerce(defaultValue, &coerced))
-        this->defaultValue = coerced;
+    d->defaultValue = coerce(value, &coerced) ? coerced : value;
+}
+
+bool Field::isRequired() const
+{
+    return d->required;
+}
+
+void Field::setRequired(bool required)
+{
+    d->required = required;
+}
+
+int Field::maxLength() const
+{
+    return d->maxLength;
+}
+
+void Field::setMaxLength(int maxLength)
+{
+    d->maxLength = maxLength;
+}
+
+bool operator==(const Field &a, const Field &b)
+{
+    return a.d == b.d
+        || (a.d->name == b.d->name && a.d->type == b.d->type && a.d->defaultValue == b.d->defaultValue
+            && a.d->required == b.d->required && a.d->maxLength == b.d->maxLength);
 }
 
 QMetaType Field::metaType() const
 {
-    switch (type) {
+    switch (d->type) {
     case Type::String:
         return QMetaType::fromType<QString>();
     case Type::Int:
@@ -348,7 +424,7 @@ QString convert(Field::Type type, const QVariant &input, QVariant *out, const QM
 bool Field::coerce(const QVariant &value, QVariant *out) const
 {
     QVariant coerced;
-    if (!convert(type, value, &coerced, metaType()).isEmpty())
+    if (!convert(d->type, value, &coerced, metaType()).isEmpty())
         return false;
     *out = std::move(coerced);
     return true;
@@ -357,14 +433,14 @@ bool Field::coerce(const QVariant &value, QVariant *out) const
 QString Field::checkValue(const QVariant &value, QVariant *out) const
 {
     QVariant coerced;
-    if (const QString problem = convert(type, value, &coerced, metaType()); !problem.isEmpty())
-        return u"field '%1' expects %2, got %3"_s.arg(name, article(type), problem);
-    if (required && coerced.isNull())
-        return u"field '%1' is required, got null"_s.arg(name);
-    if (type == Type::String && maxLength > 0) {
+    if (const QString problem = convert(d->type, value, &coerced, metaType()); !problem.isEmpty())
+        return u"field '%1' expects %2, got %3"_s.arg(d->name, article(d->type), problem);
+    if (d->required && coerced.isNull())
+        return u"field '%1' is required, got null"_s.arg(d->name);
+    if (d->type == Type::String && d->maxLength > 0) {
         const qsizetype length = characterCount(coerced.toString());
-        if (length > maxLength)
-            return u"field '%1' is longer than %2 characters: got %3"_s.arg(name).arg(maxLength).arg(length);
+        if (length > d->maxLength)
+            return u"field '%1' is longer than %2 characters: got %3"_s.arg(d->name).arg(d->maxLength).arg(length);
     }
     *out = std::move(coerced);
     return {};
@@ -420,32 +496,32 @@ Field Field::fromVariantMap(const QVariantMap &map, QString *error)
         return Field();
     };
     Field field;
-    field.name = map.value(u"name"_s).toString();
-    if (field.name.isEmpty() || field.name == u"id"_s)
+    field.d->name = map.value(u"name"_s).toString();
+    if (field.d->name.isEmpty() || field.d->name == u"id"_s)
         return fail(u"a field needs a name other than 'id'"_s);
     const QString typeName = map.value(u"type"_s, u"string"_s).toString();
-    if (!typeFromName(typeName, &field.type))
-        return fail(u"field '%1': unknown type '%2'"_s.arg(field.name, typeName));
-    field.required = map.value(u"required"_s).toBool();
-    field.maxLength = map.value(u"maxLength"_s).toInt();
+    if (!typeFromName(typeName, &field.d->type))
+        return fail(u"field '%1': unknown type '%2'"_s.arg(field.d->name, typeName));
+    field.d->required = map.value(u"required"_s).toBool();
+    field.d->maxLength = map.value(u"maxLength"_s).toInt();
     if (map.contains(u"default"_s)) {
-        if (!field.coerce(map.value(u"default"_s), &field.defaultValue))
-            return fail(u"field '%1': default is not a %2"_s.arg(field.name, typeName));
+        if (!field.coerce(map.value(u"default"_s), &field.d->defaultValue))
+            return fail(u"field '%1': default is not a %2"_s.arg(field.d->name, typeName));
     } else {
-        field.coerce({}, &field.defaultValue);
+        field.coerce({}, &field.d->defaultValue);
     }
     return field;
 }
 
 QVariantMap Field::toVariantMap() const
 {
-    QVariantMap map { { u"name"_s, name }, { u"type"_s, typeName(type) } };
-    if (required)
+    QVariantMap map { { u"name"_s, d->name }, { u"type"_s, typeName(d->type) } };
+    if (d->required)
         map.insert(u"required"_s, true);
-    if (maxLength > 0)
-        map.insert(u"maxLength"_s, maxLength);
-    if (!defaultValue.isNull())
-        map.insert(u"default"_s, defaultValue);
+    if (d->maxLength > 0)
+        map.insert(u"maxLength"_s, d->maxLength);
+    if (!d->defaultValue.isNull())
+        map.insert(u"default"_s, d->defaultValue);
     return map;
 }
 

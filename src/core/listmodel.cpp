@@ -43,6 +43,7 @@ void ListModel::setCollection(const QString &collection)
     if (d->client)
         d->client->detachModel(this);
     d->collection = collection;
+    d->rebuildSchema(d->schema.fields()); // its messages name the collection
     if (d->client)
         d->client->attachModel(this);
     Q_EMIT collectionChanged();
@@ -67,33 +68,27 @@ void ListModel::setClient(Transport *client)
 
 Fields ListModel::fields() const
 {
-    return d->fields;
+    return d->schema.fields();
 }
 
 void ListModel::setFields(const Fields &fields)
 {
-    if (d->fields == fields)
+    if (d->schema.fields() == fields)
         return;
     if (!d->entries.isEmpty()) {
         const QString message = u"the fields of '%1' cannot change once it holds records"_s.arg(d->collection);
         qCWarning(lcCore).noquote() << message;
-        d->setError(message);
+        d->setErrorString(message);
         return;
     }
-    QSet<QString> names;
-    for (const Field &field : fields) {
-        if (field.name.isEmpty() || field.name == u"id"_s || names.contains(field.name)) {
-            const QString message = u"invalid or duplicate field name '%1'"_s.arg(field.name);
-            qCWarning(lcCore).noquote() << message;
-            d->setError(message);
-            return;
-        }
-        names.insert(field.name);
+    if (const Schema::Error problem = Schema::checkFields(fields); !problem.isNull()) {
+        qCWarning(lcCore).noquote() << problem.message;
+        d->setErrorString(problem.message);
+        return;
     }
     // No rows exist yet, but a view may have read roleNames(): tell it.
     beginResetModel();
-    d->fields = fields;
-    d->rebuildFieldIndexes();
+    d->rebuildSchema(fields);
     endResetModel();
     Q_EMIT fieldsChanged();
 }
@@ -101,7 +96,7 @@ void ListModel::setFields(const Fields &fields)
 QVariantList ListModel::fieldsVariant() const
 {
     QVariantList list;
-    for (const Field &field : d->fields)
+    for (const Field &field : d->schema.fields())
         list.append(field.toVariantMap());
     return list;
 }
@@ -112,9 +107,9 @@ void ListModel::setFieldsVariant(const QVariantList &list)
     for (const QVariant &item : list) {
         QString message;
         const Field field = Field::fromVariantMap(item.toMap(), &message);
-        if (field.name.isEmpty()) {
+        if (field.name().isEmpty()) {
             qCWarning(lcCore).noquote() << message;
-            d->setError(message);
+            d->setErrorString(message);
             return;
         }
         fields.append(field);
@@ -130,7 +125,7 @@ int ListModel::roleForField(const QString &name) const
 
 QString ListModel::displayField() const
 {
-    return d->fields.isEmpty() ? QString() : d->fields.at(d->displayIndex).name;
+    return d->schema.isEmpty() ? QString() : d->schema.field(d->displayIndex).name();
 }
 
 void ListModel::setDisplayField(const QString &field)
@@ -138,7 +133,7 @@ void ListModel::setDisplayField(const QString &field)
     if (d->displayFieldName == field)
         return;
     d->displayFieldName = field;
-    d->rebuildFieldIndexes();
+    d->updateFieldIndexes();
     if (!d->rows.empty())
         Q_EMIT dataChanged(index(0), index(rowCount() - 1), { Qt::DisplayRole, Qt::EditRole });
     Q_EMIT displayFieldChanged();
@@ -153,15 +148,15 @@ void ListModel::setSortField(const QString &field)
 {
     if (d->sortFieldName == field)
         return;
-    if (!field.isEmpty() && d->fieldIndex(field) < 0 && !d->fields.isEmpty()) {
+    if (!field.isEmpty() && d->fieldIndex(field) < 0 && !d->schema.isEmpty()) {
         const QString message = u"cannot sort by unknown field '%1'"_s.arg(field);
         qCWarning(lcCore).noquote() << message;
-        d->setError(message);
+        d->setErrorString(message);
         return;
     }
     d->resort([this, &field] {
         d->sortFieldName = field;
-        d->rebuildFieldIndexes();
+        d->updateFieldIndexes();
     });
     Q_EMIT sortChanged();
 }
@@ -218,9 +213,9 @@ bool ListModel::isLoading() const
     return d->loading;
 }
 
-QString ListModel::error() const
+QString ListModel::errorString() const
 {
-    return d->error;
+    return d->errorString;
 }
 QString ListModel::cursor() const
 {
@@ -239,21 +234,10 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
         id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (d->editableEntry(id))
         return edit.refuse(ErrorCode::Conflict, u"a record with id '%1' exists already"_s.arg(id));
-    QVariantList values = d->defaultValues();
-    for (auto it = record.cbegin(); it != record.cend(); ++it) {
-        if (it.key() == u"id"_s)
-            continue;
-        const int i = d->fieldIndex(it.key());
-        if (i < 0)
-            return edit.refuse(ErrorCode::ValidationFailed, u"unknown field '%1'"_s.arg(it.key()));
-        const QString problem = d->fields.at(i).checkValue(it.value(), &values[i]);
-        if (!problem.isEmpty())
-            return edit.refuse(ErrorCode::ValidationFailed, problem);
-    }
-    for (int i = 0; i < d->fields.size(); ++i) {
-        if (d->fields.at(i).required && values.at(i).isNull())
-            return edit.refuse(ErrorCode::ValidationFailed, u"field '%1' is required"_s.arg(d->fields.at(i).name));
-    }
+    Schema::Result<QVariantList> normalised = d->schema.normaliseRecord(record);
+    if (!normalised.isValid())
+        return edit.refuse(normalised.error.code, normalised.error.message);
+    QVariantList values = std::move(normalised.value);
 
     StatusGuard status(d.get());
     Entry *entry = d->ensureEntry(id);
@@ -274,24 +258,19 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
     Entry *entry = d->editableEntry(id);
     if (!entry)
         return edit.refuse(ErrorCode::NotFound, u"no record with id '%1'"_s.arg(id));
+    const Schema::Result<Schema::Changes> normalised = d->schema.normaliseUpdate(changes);
+    if (!normalised.isValid())
+        return edit.refuse(normalised.error.code, normalised.error.message);
     PendingOp op { Mutation::Kind::Update, tx->id(), {}, {} };
     Mutation mutation { Mutation::Kind::Update, d->collection, id, {} };
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-        const int i = d->fieldIndex(it.key());
-        if (i < 0) {
-            const QString problem
-                = it.key() == u"id"_s ? u"the id of a record cannot change"_s : u"unknown field '%1'"_s.arg(it.key());
-            return edit.refuse(ErrorCode::ValidationFailed, problem);
-        }
-        QVariant value;
-        const QString problem = d->fields.at(i).checkValue(it.value(), &value);
-        if (!problem.isEmpty())
-            return edit.refuse(ErrorCode::ValidationFailed, problem);
+    for (qsizetype k = 0; k < normalised.value.indexes.size(); ++k) {
+        const int i = normalised.value.indexes.at(k);
+        const QVariant &value = normalised.value.values.at(k);
         if (sameValue(value, entry->values.at(i)))
             continue; // setting what is shown already changes nothing
         op.fieldIndexes.append(i);
         op.values.append(value);
-        mutation.fields.insert(it.key(), value);
+        mutation.fields.insert(d->schema.field(i).name(), value);
     }
     if (op.fieldIndexes.isEmpty())
         return tx;
@@ -379,7 +358,7 @@ QVariant ListModel::data(const QModelIndex &index, int role) const
         return isPendingState(entry->shownState);
     case SyncStateRole:
         return int(entry->shownState);
-    case LastErrorRole:
+    case ErrorStringRole:
         return entry->shownError;
     case Qt::DisplayRole:
     case Qt::EditRole:
@@ -394,12 +373,12 @@ QVariant ListModel::data(const QModelIndex &index, int role) const
 bool ListModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
-    if (!index.isValid() || d->fields.isEmpty())
+    if (!index.isValid() || d->schema.isEmpty())
         return false;
     const int i = (role == Qt::EditRole || role == Qt::DisplayRole) ? d->displayIndex : role - FirstFieldRole;
-    if (i < 0 || i >= d->fields.size())
+    if (i < 0 || i >= d->schema.size())
         return false;
-    const Transaction *tx = update(d->rows[index.row()]->id, { { d->fields.at(i).name, value } });
+    const Transaction *tx = update(d->rows[index.row()]->id, { { d->schema.field(i).name(), value } });
     return tx->state() != Transaction::Rejected;
 }
 
@@ -416,9 +395,9 @@ QHash<int, QByteArray> ListModel::roleNames() const
     names.insert(IdRole, "id");
     names.insert(PendingRole, "pending");
     names.insert(SyncStateRole, "syncState");
-    names.insert(LastErrorRole, "lastError");
-    for (int i = 0; i < d->fields.size(); ++i)
-        names.insert(FirstFieldRole + i, d->fields.at(i).name.toUtf8());
+    names.insert(ErrorStringRole, "errorString");
+    for (int i = 0; i < d->schema.size(); ++i)
+        names.insert(FirstFieldRole + i, d->schema.field(i).name().toUtf8());
     return names;
 }
 

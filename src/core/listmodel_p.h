@@ -4,6 +4,7 @@
 #include "listmodel.h"
 #include "listmodelfeed.h"
 #include "rowlist_p.h"
+#include "schema.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
@@ -45,7 +46,7 @@ struct Entry {
     ListModel::SyncState shownState = ListModel::Synced;
     QString shownError;
 
-    QString lastError; //!< message of the last rejected edit, until the next local edit
+    QString errorString; //!< message of the last rejected edit, until the next local edit
     quint64 snapshotGeneration = 0; //!< the last snapshot that named this id
     size_t snapshotPosition = 0; //!< its index in that snapshot (see snapshotOrder)
 };
@@ -67,8 +68,7 @@ public:
     static ListModelPrivate *get(ListModel *model) { return model->d.get(); }
 
     // --- schema
-    int fieldIndex(const QString &name) const { return fieldIndexes.value(name, -1); }
-    QVariantList defaultValues() const;
+    int fieldIndex(const QString &name) const { return schema.indexOf(name); }
     //! Coerces a server record into schema order; unknown keys are ignored.
     QVariantList recordValues(const QVariantMap &record) const;
     QVariantMap toMap(const Entry *entry, const QVariantList &values) const;
@@ -136,10 +136,13 @@ public:
     void confirm(const QList<quint64> &ids);
     void rollback(Transaction *tx, const QString &code, const QString &message);
     class Edit;
-    void rebuildFieldIndexes();
+    //! Rebuilds the schema from \a fields (and the collection's name).
+    void rebuildSchema(const Fields &fields);
+    //! Finds the display and sort fields in the schema.
+    void updateFieldIndexes();
 
     // --- status (see StatusGuard): these set the value; the guard notifies
-    void setError(const QString &error);
+    void setErrorString(const QString &message);
     void setCursor(const QString &cursor);
     void setLoading(bool loading);
 
@@ -163,8 +166,7 @@ public:
     ListModel *q;
     QPointer<Transport> client;
     QString collection;
-    Fields fields;
-    QHash<QString, int> fieldIndexes;
+    Schema schema; //!< the fields, and what an edit may hold
     int displayIndex = 0;
     QString displayFieldName;
     QString sortFieldName;
@@ -197,14 +199,14 @@ public:
     QString cursor;
     bool loaded = false;
     bool loading = false;
-    QString error;
+    QString errorString;
 
     //! What the outermost StatusGuard saw when it began.
     struct Status {
         int count;
         qsizetype pendingCount;
         bool loading;
-        QString error;
+        QString errorString;
         QString cursor;
     };
     Status statusBefore;
@@ -214,7 +216,7 @@ public:
 };
 
 //! Emits the status signals (countChanged, pendingCountChanged,
-//! loadingChanged, errorChanged, cursorChanged) of what changed, once each,
+//! loadingChanged, errorStringChanged, cursorChanged) of what changed, once each,
 //! when the outermost guard ends, after the row signals: a handler finds the
 //! rows and every status property final. Then tells the settled transactions.
 class StatusGuard {

@@ -29,7 +29,7 @@ void ListModelPrivate::recordOp(Transaction *tx, Entry *entry, PendingOp op, con
     if (!pt->ids.contains(entry->id))
         pt->ids.append(entry->id);
     entry->ops.append(std::move(op));
-    entry->lastError.clear();
+    entry->errorString.clear();
     TransactionPrivate::get(tx)->addEdit(q, mutation);
 }
 
@@ -80,9 +80,9 @@ void ListModelPrivate::rollback(Transaction *tx, const QString &code, const QStr
         StatusGuard status(this);
         const QList<Entry *> touched = dropTransaction(tx->id());
         for (Entry *e : touched)
-            e->lastError = message;
+            e->errorString = message;
         commitTouched(touched);
-        setError(message);
+        setErrorString(message);
     }
     for (const QString &id : ids)
         Q_EMIT q->rolledBack(id, code, message);
@@ -106,7 +106,7 @@ ListModelPrivate::Edit::Edit(ListModelPrivate *d, Transaction *requested)
     if (tx->isCommitted()) {
         const QString message = u"transaction %1 is committed already; start a new one"_s.arg(tx->id());
         qCWarning(lcCore).noquote() << message;
-        d->setError(message);
+        d->setErrorString(message);
         m_usable = false;
     }
 }
@@ -122,7 +122,7 @@ ListModelPrivate::Edit::~Edit()
 Transaction *ListModelPrivate::Edit::refuse(QLatin1StringView code, const QString &message)
 {
     qCDebug(lcCore) << d->collection << "refused an edit:" << code << message;
-    d->setError(message);
+    d->setErrorString(message);
     TransactionPrivate::get(tx)->rejectEverywhere(code, message, m_created);
     return tx;
 }

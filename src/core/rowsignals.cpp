@@ -167,7 +167,7 @@ void ListModelPrivate::commitTouched(QList<Entry *> touched)
 QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &now) const
 {
     QList<int> roles;
-    for (int i = 0; i < fields.size(); ++i) {
+    for (int i = 0; i < schema.size(); ++i) {
         if (!sameValue(entry->values.at(i), now.values.at(i))) {
             if (i == displayIndex)
                 roles << Qt::DisplayRole << Qt::EditRole;
@@ -180,7 +180,7 @@ QList<int> ListModelPrivate::changedRoles(const Entry *entry, const Computed &no
             roles << ListModel::PendingRole;
     }
     if (entry->shownError != now.error)
-        roles << ListModel::LastErrorRole;
+        roles << ListModel::ErrorStringRole;
     return roles;
 }
 

@@ -10,17 +10,17 @@ QVariantList SnapshotReader::values() const
     QVariantList values;
     values.reserve(byField.size());
     for (qsizetype i = 0; i < byField.size(); ++i) {
-        const Field &field = d.fields.at(i);
+        const Field &field = d.schema.field(i);
         const QVariant *raw = byField[i];
         QVariant value;
         if (!raw)
-            value = field.defaultValue;
+            value = defaults.at(i);
         else if (raw->metaType() == fieldTypes.at(i))
             value = *raw;
         else if (!field.coerce(*raw, &value)) {
-            qCWarning(lcCore) << d.collection << "server value for" << field.name << "is not a"
-                              << Field::typeName(field.type) << "; using the default";
-            value = field.defaultValue;
+            qCWarning(lcCore) << d.collection << "server value for" << field.name() << "is not a"
+                              << Field::typeName(field.type()) << "; using the default";
+            value = defaults.at(i);
         }
         values.append(std::move(value));
     }

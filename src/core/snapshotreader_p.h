@@ -17,10 +17,11 @@ class SnapshotReader {
 public:
     explicit SnapshotReader(const ListModelPrivate &d)
         : d(d)
-        , byField(d.fields.size())
+        , defaults(d.schema.defaultValues())
+        , byField(d.schema.size())
     {
-        for (const Field &field : d.fields)
-            fieldTypes.append(field.type == Field::Type::Json ? QMetaType() : field.metaType());
+        for (const Field &field : d.schema.fields())
+            fieldTypes.append(field.type() == Field::Type::Json ? QMetaType() : field.metaType());
     }
 
     //! Reads \a record's fields; an "id" key is not one of them.
@@ -46,7 +47,7 @@ public:
             const QVariant *raw = byField[i];
             if (raw && raw->metaType() != fieldTypes.at(i))
                 return false;
-            if (!sameValue(confirmed.at(i), raw ? *raw : d.fields.at(i).defaultValue))
+            if (!sameValue(confirmed.at(i), raw ? *raw : defaults.at(i)))
                 return false;
         }
         return true;
@@ -64,6 +65,7 @@ private:
         int field;
     };
     const ListModelPrivate &d;
+    const QVariantList defaults; //!< the schema's, for the fields a record leaves out
     std::vector<Slot> slots;
     QVarLengthArray<const QVariant *, 16> byField;
     QList<QMetaType> fieldTypes;

@@ -2,7 +2,7 @@
 #include "listmodel_p.h"
 #include "transaction_p.h"
 
-// The status properties (count, pendingCount, loading, error, cursor): set
+// The status properties (count, pendingCount, loading, errorString, cursor): set
 // anywhere, notified in one place.
 
 namespace Optimist {
@@ -11,7 +11,7 @@ StatusGuard::StatusGuard(ListModelPrivate *d)
     : d(d)
 {
     if (d->statusDepth++ == 0)
-        d->statusBefore = { int(d->rows.size()), d->pending.size(), d->loading, d->error, d->cursor };
+        d->statusBefore = { int(d->rows.size()), d->pending.size(), d->loading, d->errorString, d->cursor };
 }
 
 StatusGuard::~StatusGuard()
@@ -27,8 +27,8 @@ StatusGuard::~StatusGuard()
         Q_EMIT q->pendingCountChanged();
     if (d->loading != before.loading)
         Q_EMIT q->loadingChanged();
-    if (d->error != before.error)
-        Q_EMIT q->errorChanged();
+    if (d->errorString != before.errorString)
+        Q_EMIT q->errorStringChanged();
     if (d->cursor != before.cursor)
         Q_EMIT q->cursorChanged();
     for (const auto &tx : settled) {
@@ -37,10 +37,10 @@ StatusGuard::~StatusGuard()
     }
 }
 
-void ListModelPrivate::setError(const QString &message)
+void ListModelPrivate::setErrorString(const QString &message)
 {
     StatusGuard status(this);
-    error = message;
+    errorString = message;
 }
 
 void ListModelPrivate::setCursor(const QString &newCursor)

@@ -70,8 +70,8 @@ void TableProxyModelPrivate::resolveRoles()
     for (const TableProxyModel::Column &column : std::as_const(columns)) {
         roles.append(names.key(column.role, -1));
         const auto field = std::find_if(
-            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name == QLatin1StringView(column.role); });
-        boolColumns.append(field != fields.cend() && field->type == Field::Type::Bool);
+            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name() == QLatin1StringView(column.role); });
+        boolColumns.append(field != fields.cend() && field->type() == Field::Type::Bool);
     }
 }
 
@@ -272,7 +272,7 @@ Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = QIdentityProxyModel::flags(index) | Qt::ItemNeverHasChildren;
     const QByteArray role = d->columns.value(index.column()).role;
-    const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "lastError";
+    const bool builtIn = role == "id" || role == "pending" || role == "syncState" || role == "errorString";
     if (builtIn)
         flags &= ~Qt::ItemIsEditable;
     else if (d->isBoolCell(index))

@@ -52,7 +52,7 @@ void TransactionPrivate::rejectEverywhere(const QString &code, const QString &me
     if (q->isFinished())
         return;
     errorCode = code;
-    errorMessage = message;
+    errorString = message;
     const auto touched = unconfirmed;
     unconfirmed.clear();
     for (const auto &model : touched) {
@@ -79,7 +79,7 @@ void TransactionPrivate::finish(Transaction::State newState, bool deferSignals)
         if (tx->state() == Transaction::Accepted)
             Q_EMIT tx->accepted();
         else
-            Q_EMIT tx->rejected(tx->errorCode(), tx->errorMessage());
+            Q_EMIT tx->rejected(tx->errorCode(), tx->errorString());
         Q_EMIT tx->finished();
         if (tx->autoDelete())
             tx->deleteLater();
@@ -133,9 +133,9 @@ QString Transaction::errorCode() const
 {
     return d->errorCode;
 }
-QString Transaction::errorMessage() const
+QString Transaction::errorString() const
 {
-    return d->errorMessage;
+    return d->errorString;
 }
 QList<Mutation> Transaction::mutations() const
 {

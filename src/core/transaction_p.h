@@ -38,7 +38,7 @@ public:
     //! finishing then queues the signals.
     bool inCreatingCall = false;
     QString errorCode;
-    QString errorMessage;
+    QString errorString;
     QList<Mutation> mutations;
     QList<QPointer<ListModel>> models;
     QList<QPointer<ListModel>> unconfirmed;

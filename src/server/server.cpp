@@ -421,34 +421,12 @@ QString ServerPrivate::applyMutation(const QString &clientId, const Mutation &mu
         return u"not allowed to write '%1' in '%2'"_s.arg(mutation.id, mutation.collection);
     }
 
-    Mutation checked = mutation;
-    for (auto it = checked.fields.begin(); it != checked.fields.end(); ++it) {
-        const auto field = c->fieldIndex.constFind(it.key());
-        if (field == c->fieldIndex.constEnd()) {
-            *code = ErrorCode::ValidationFailed;
-            return u"unknown field '%1' in '%2'"_s.arg(it.key(), mutation.collection);
-        }
-        QVariant value;
-        const QString problem = c->fields.at(*field).checkValue(it.value(), &value);
-        if (!problem.isEmpty()) {
-            *code = ErrorCode::ValidationFailed;
-            return problem;
-        }
-        it.value() = value;
+    const Schema::Result<Mutation> normalised = c->schema.normaliseMutation(mutation);
+    if (!normalised.isValid()) {
+        *code = normalised.error.code;
+        return normalised.error.message;
     }
-    if (mutation.kind == Mutation::Kind::Insert) {
-        for (const Field &field : c->fields) {
-            if (checked.fields.contains(field.name))
-                continue;
-            QVariant value;
-            const QString problem = field.checkValue(field.defaultValue, &value);
-            if (!problem.isEmpty()) {
-                *code = ErrorCode::ValidationFailed;
-                return problem;
-            }
-            checked.fields.insert(field.name, value);
-        }
-    }
+    const Mutation &checked = normalised.value;
 
     QJsonObject record;
     Storage::Lookup lookup = Storage::Lookup::Found;
@@ -641,9 +619,7 @@ bool ServerPrivate::openStorage()
     const QMap<QString, Fields> configured = config.collections();
     for (auto it = configured.cbegin(); it != configured.cend(); ++it) {
         Collection &c = collections[it.key()];
-        c.fields = it.value();
-        for (qsizetype i = 0; i < c.fields.size(); ++i)
-            c.fieldIndex.insert(c.fields.at(i).name, i);
+        c.schema = Schema(it.value(), it.key());
         // A collection whose changes were all trimmed is at the log's floor.
         c.head = heads.value(it.key(), storage->logFloor());
     }

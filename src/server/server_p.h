@@ -7,6 +7,8 @@
 #include "server.h"
 #include "storage.h"
 
+#include <optimist/schema.h>
+
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QPointer>
@@ -39,8 +41,8 @@ struct QueuedTransaction {
 class ServerPrivate {
 public:
     struct Collection {
-        Fields fields;
-        QHash<QString, qsizetype> fieldIndex;
+        //! What a mutation of it may hold: the model's own rules.
+        Schema schema;
         //! The cursor of the latest change.
         qint64 head = 0;
         QList<Session *> subscribers;

@@ -52,7 +52,7 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
         Fields fields;
         for (const QJsonValue &fieldJson : fieldList.toArray()) {
             const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
-            if (field.name.isEmpty())
+            if (field.name().isEmpty())
                 return fail(u"collection '%1': %2"_s.arg(it.key(), problem));
             fields.append(field);
         }

@@ -17,7 +17,7 @@ inline Optimist::Fields todoFields()
 {
     using Optimist::Field;
     Field title(QStringLiteral("title"), Field::Type::String, {}, true);
-    title.maxLength = 20;
+    title.setMaxLength(20);
     return { title, Field(QStringLiteral("done"), Field::Type::Bool, false),
         Field(QStringLiteral("rank"), Field::Type::Int), Field(QStringLiteral("due"), Field::Type::DateTime) };
 }

@@ -382,7 +382,7 @@ private Q_SLOTS:
         QFETCH(bool, ok);
         // Given a string field of at most 200 characters
         Field field(u"title"_s, Field::Type::String);
-        field.maxLength = 200;
+        field.setMaxLength(200);
         // When a text is checked
         QVariant out;
         const QString problem = field.checkValue(text, &out);
@@ -479,7 +479,7 @@ private Q_SLOTS:
     {
         // Given a required string field of at most 3 characters
         Field field(u"code"_s, Field::Type::String, {}, true);
-        field.maxLength = 3;
+        field.setMaxLength(3);
         QVariant out;
         // Then null, too long and wrong-typed values are refused with a message, a fitting one is not
         QCOMPARE(field.checkValue(QVariant(), &out), u"field 'code' is required, got null"_s);
@@ -514,16 +514,16 @@ private Q_SLOTS:
         QString error;
         const Field field = Field::fromVariantMap(map, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(field.name, map.value(u"name"_s).toString());
-        QCOMPARE(Field::typeName(field.type), map.value(u"type"_s, u"string"_s).toString());
-        QCOMPARE(field.required, map.value(u"required"_s).toBool());
-        QCOMPARE(field.maxLength, map.value(u"maxLength"_s).toInt());
+        QCOMPARE(field.name(), map.value(u"name"_s).toString());
+        QCOMPARE(Field::typeName(field.type()), map.value(u"type"_s, u"string"_s).toString());
+        QCOMPARE(field.isRequired(), map.value(u"required"_s).toBool());
+        QCOMPARE(field.maxLength(), map.value(u"maxLength"_s).toInt());
         if (map.contains(u"default"_s)) {
             QVariant expected;
             QVERIFY(field.coerce(map.value(u"default"_s), &expected));
-            QCOMPARE(field.defaultValue, expected);
+            QCOMPARE(field.defaultValue(), expected);
         } else {
-            QVERIFY(field.defaultValue.isNull());
+            QVERIFY(field.defaultValue().isNull());
         }
         // When it is written back and read again
         const Field again = Field::fromVariantMap(field.toVariantMap(), &error);
@@ -543,7 +543,7 @@ private Q_SLOTS:
             // Then nothing is lost, and the default has the field's type
             QVERIFY2(error.isEmpty(), qPrintable(error));
             QCOMPARE(again, field);
-            QCOMPARE(field.defaultValue.metaType(), field.metaType());
+            QCOMPARE(field.defaultValue().metaType(), field.metaType());
         }
     }
 
@@ -568,7 +568,7 @@ private Q_SLOTS:
         QString error;
         const Field field = Field::fromVariantMap(map, &error);
         // Then the field has no name and the error says why
-        QVERIFY(field.name.isEmpty());
+        QVERIFY(field.name().isEmpty());
         QVERIFY2(error.contains(errorPart), qPrintable(error));
     }
 

@@ -125,7 +125,7 @@ private Q_SLOTS:
         QCOMPARE(names.value(ListModel::IdRole), "id");
         QCOMPARE(names.value(ListModel::PendingRole), "pending");
         QCOMPARE(names.value(ListModel::SyncStateRole), "syncState");
-        QCOMPARE(names.value(ListModel::LastErrorRole), "lastError");
+        QCOMPARE(names.value(ListModel::ErrorStringRole), "errorString");
         QCOMPARE(names.value(TitleRole), "title");
         QCOMPARE(names.value(DoneRole), "done");
         QCOMPARE(names.value(RankRole), "rank");
@@ -266,7 +266,7 @@ private Q_SLOTS:
         Harness h;
         h.load(fiveTodos());
         QSignalSpy pendingCount(&h.model, &ListModel::pendingCountChanged);
-        QSignalSpy error(&h.model, &ListModel::errorChanged);
+        QSignalSpy error(&h.model, &ListModel::errorStringChanged);
         const QStringList before = ids(h.model);
         // When an edit breaks the schema
         QVariantMap record = fields;
@@ -276,7 +276,7 @@ private Q_SLOTS:
         QVERIFY(tx);
         QCOMPARE(tx->state(), Transaction::Rejected);
         QCOMPARE(tx->errorCode(), u"validation_failed"_s);
-        QVERIFY(!tx->errorMessage().isEmpty());
+        QVERIFY(!tx->errorString().isEmpty());
         QVERIFY(tx->mutations().isEmpty());
         QCOMPARE(h.recorder->take(), QStringList());
         QCOMPARE(ids(h.model), before);
@@ -284,7 +284,7 @@ private Q_SLOTS:
         QCOMPARE(pendingCount.size(), 0);
         QCOMPARE(h.model.get(u"a"_s), h.model.confirmedRecord(u"a"_s));
         QCOMPARE(error.size(), 1);
-        QCOMPARE(h.model.error(), tx->errorMessage());
+        QCOMPARE(h.model.errorString(), tx->errorString());
         // ... and it says so on the next turn of the event loop, then goes away
         QSignalSpy rejected(tx.data(), &Transaction::rejected);
         QVERIFY(rejected.wait());
@@ -770,7 +770,7 @@ private Q_SLOTS:
         h.model.setSortField(u"nope"_s);
         // Then it is refused
         QCOMPARE(h.model.sortField(), u"title"_s);
-        QVERIFY(!h.model.error().isEmpty());
+        QVERIFY(!h.model.errorString().isEmpty());
         VERIFY_REPLAY(h);
     }
 
@@ -862,7 +862,7 @@ private Q_SLOTS:
         QSignalSpy count(&h.model, &ListModel::countChanged);
         QSignalSpy pending(&h.model, &ListModel::pendingCountChanged);
         QSignalSpy cursor(&h.model, &ListModel::cursorChanged);
-        QSignalSpy error(&h.model, &ListModel::errorChanged);
+        QSignalSpy error(&h.model, &ListModel::errorStringChanged);
         QSignalSpy loading(&h.model, &ListModel::loadingChanged);
         // When it loads
         ListModelFeed(&h.model).setLoading(true);
@@ -898,7 +898,7 @@ private Q_SLOTS:
         // Then error and pendingCount notify
         QCOMPARE(pending.size(), 4);
         QCOMPARE(error.size(), 1);
-        QCOMPARE(h.model.error(), u"read only"_s);
+        QCOMPARE(h.model.errorString(), u"read only"_s);
         QVERIFY(!h.model.hasPendingChanges());
         VERIFY_REPLAY(h);
     }
@@ -938,8 +938,8 @@ private Q_SLOTS:
         QCOMPARE(value(h.model, u"b"_s, TitleRole), QVariant(u"second"_s));
         QVERIFY(value(h.model, u"b"_s, RankRole).isNull());
         QCOMPARE(value(h.model, u"b"_s, ListModel::SyncStateRole), QVariant(int(ListModel::PendingUpdate)));
-        QCOMPARE(value(h.model, u"b"_s, ListModel::LastErrorRole), QVariant(u"nope"_s));
-        QCOMPARE(h.recorder->take(), QStringList { dataChanged(1, 1, { RankRole, ListModel::LastErrorRole }) });
+        QCOMPARE(value(h.model, u"b"_s, ListModel::ErrorStringRole), QVariant(u"nope"_s));
+        QCOMPARE(h.recorder->take(), QStringList { dataChanged(1, 1, { RankRole, ListModel::ErrorStringRole }) });
         QCOMPARE(rolledBack.size(), 1);
         QCOMPARE(rolledBack.at(0).at(0).toString(), u"b"_s);
         QCOMPARE(rolledBack.at(0).at(1).toString(), u"forbidden"_s);
@@ -971,7 +971,7 @@ private Q_SLOTS:
         QCOMPARE(value(h.model, u"b"_s, TitleRole), QVariant(u"remote"_s));
         QCOMPARE(value(h.model, u"b"_s, DoneRole), QVariant(false));
         QCOMPARE(h.recorder->take(),
-            QStringList { dataChanged(1, 1, QList<int> { DoneRole, ListModel::LastErrorRole } + pendingRoles) });
+            QStringList { dataChanged(1, 1, QList<int> { DoneRole, ListModel::ErrorStringRole } + pendingRoles) });
         QCOMPARE(value(h.model, u"b"_s, ListModel::SyncStateRole), QVariant(int(ListModel::Failed)));
         VERIFY_REPLAY(h);
     }
@@ -1109,16 +1109,16 @@ private Q_SLOTS:
         // When that is rejected: Failed, with the message
         update->reject(u"forbidden"_s, u"read only"_s);
         QCOMPARE(state(u"n"_s), ListModel::Failed);
-        QCOMPARE(value(h.model, u"n"_s, ListModel::LastErrorRole), QVariant(u"read only"_s));
+        QCOMPARE(value(h.model, u"n"_s, ListModel::ErrorStringRole), QVariant(u"read only"_s));
         QCOMPARE(value(h.model, u"n"_s, ListModel::PendingRole), QVariant(false));
         QCOMPARE(value(h.model, u"n"_s, DoneRole), QVariant(false));
         // When the next local edit is made: the error is cleared
         h.recorder->clear();
         h.model.update(u"n"_s, { { u"title"_s, u"N2"_s } });
         QCOMPARE(state(u"n"_s), ListModel::PendingUpdate);
-        QCOMPARE(value(h.model, u"n"_s, ListModel::LastErrorRole), QVariant(QString()));
+        QCOMPARE(value(h.model, u"n"_s, ListModel::ErrorStringRole), QVariant(QString()));
         QCOMPARE(h.recorder->take(),
-            QStringList { dataChanged(1, 1, titleRoles + pendingRoles + QList<int> { ListModel::LastErrorRole }) });
+            QStringList { dataChanged(1, 1, titleRoles + pendingRoles + QList<int> { ListModel::ErrorStringRole }) });
         VERIFY_REPLAY(h);
     }
 
@@ -1162,7 +1162,7 @@ private Q_SLOTS:
             QCOMPARE(value(h.model, u"b"_s, ListModel::SyncStateRole), QVariant(int(ListModel::Failed)));
             QCOMPARE(h.recorder->take(),
                 QStringList { dataChanged(
-                    1, 1, { ListModel::PendingRole, ListModel::SyncStateRole, ListModel::LastErrorRole }) });
+                    1, 1, { ListModel::PendingRole, ListModel::SyncStateRole, ListModel::ErrorStringRole }) });
         }
         QCOMPARE(h.model.pendingCount(), 0);
         VERIFY_REPLAY(h);
@@ -1300,7 +1300,7 @@ private Q_SLOTS:
         h.model.setFields({ Field(u"other"_s, Field::Type::Int) });
         // Then that is refused
         QCOMPARE(h.model.fields(), todoFields());
-        QVERIFY(!h.model.error().isEmpty());
+        QVERIFY(!h.model.errorString().isEmpty());
         QCOMPARE(h.recorder->take(), QStringList());
         VERIFY_REPLAY(h);
     }

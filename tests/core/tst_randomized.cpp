@@ -94,7 +94,7 @@ struct OracleRow {
     QVariantMap fields;
     bool pending;
     ListModel::SyncState state;
-    QString lastError;
+    QString errorString;
 };
 
 //! What the model should show, recomputed from scratch every time.
@@ -103,7 +103,7 @@ public:
     std::map<QString, QVariantMap> confirmed;
     QList<Op> ops;
     QHash<QString, quint64> seq;
-    QHash<QString, QString> lastError;
+    QHash<QString, QString> errorString;
     QHash<QString, QList<quint64>> awaiting; //!< acks waiting for a cursor
     QString cursor;
     QString sortField;
@@ -143,7 +143,7 @@ public:
 
     void addOp(Op op)
     {
-        lastError.remove(op.id);
+        errorString.remove(op.id);
         ops.append(std::move(op));
     }
 
@@ -159,7 +159,7 @@ public:
     {
         for (const Op &op : std::as_const(ops)) {
             if (op.tx == tx)
-                lastError.insert(op.id, message);
+                errorString.insert(op.id, message);
         }
         settle(tx);
     }
@@ -169,7 +169,7 @@ public:
     {
         for (auto it = seq.begin(); it != seq.end();) {
             if (!confirmed.count(it.key()) && !hasOps(it.key())) {
-                lastError.remove(it.key());
+                errorString.remove(it.key());
                 it = seq.erase(it);
             } else {
                 ++it;
@@ -198,7 +198,7 @@ public:
             if (!fields)
                 continue;
             const bool pending = hasOps(it.key());
-            const QString error = lastError.value(it.key());
+            const QString error = errorString.value(it.key());
             ListModel::SyncState state = ListModel::Synced;
             if (pending)
                 state = confirmed.count(it.key()) ? ListModel::PendingUpdate : ListModel::PendingInsert;
@@ -501,7 +501,7 @@ private:
                 }
                 if (localEdit(nullptr, &what) == EditResult::Refused) {
                     refused = true;
-                    oracle.reject(id, tx->errorMessage());
+                    oracle.reject(id, tx->errorString());
                 }
             }
         });
@@ -732,8 +732,8 @@ private:
         oracle.confirmed[to] = oracle.confirmed[from];
         oracle.confirmed.erase(from);
         oracle.seq.insert(to, oracle.seq.take(from));
-        if (oracle.lastError.contains(from))
-            oracle.lastError.insert(to, oracle.lastError.take(from));
+        if (oracle.errorString.contains(from))
+            oracle.errorString.insert(to, oracle.errorString.take(from));
         return u"rename %1 to %2"_s.arg(from, to);
     }
 
@@ -807,9 +807,9 @@ private:
                     .arg(id)
                     .arg(index.data(ListModel::SyncStateRole).toInt())
                     .arg(int(e.state));
-            if (index.data(ListModel::LastErrorRole).toString() != e.lastError)
-                return u"row %1 (%2) lastError '%3', expected '%4'"_s.arg(row).arg(
-                    id, index.data(ListModel::LastErrorRole).toString(), e.lastError);
+            if (index.data(ListModel::ErrorStringRole).toString() != e.errorString)
+                return u"row %1 (%2) errorString '%3', expected '%4'"_s.arg(row).arg(
+                    id, index.data(ListModel::ErrorStringRole).toString(), e.errorString);
             if (model.indexOf(id) != row)
                 return u"indexOf(%1) is %2, expected %3"_s.arg(id).arg(model.indexOf(id)).arg(row);
         }

@@ -121,7 +121,7 @@ private Q_SLOTS:
         // Then it is Rejected once, with the reason, and the edit is rolled back
         QCOMPARE(tx->state(), Transaction::Rejected);
         QCOMPARE(tx->errorCode(), u"forbidden"_s);
-        QCOMPARE(tx->errorMessage(), u"read only"_s);
+        QCOMPARE(tx->errorString(), u"read only"_s);
         QCOMPARE(spies.rejected.size(), 1);
         QCOMPARE(spies.rejected.at(0).at(0).toString(), u"forbidden"_s);
         QCOMPARE(spies.rejected.at(0).at(1).toString(), u"read only"_s);
@@ -298,7 +298,7 @@ private Q_SLOTS:
         QCOMPARE(inserted.size(), 0);
         QVERIFY(!model->contains(u"b"_s));
         QCOMPARE(tx.mutations().size(), 1);
-        QVERIFY(model->error().contains(u"committed"_s));
+        QVERIFY(model->errorString().contains(u"committed"_s));
         QCOMPARE(tx.state(), Transaction::Pending);
         QCOMPARE(replay.verify(), QString());
     }

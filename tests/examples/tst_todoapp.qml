@@ -135,12 +135,12 @@ Item {
             tryCompare(row, "syncState", OptimisticListModel.Failed)
             verify(!row.pending)
             verify(findChild(row, "failedMark").visible)
-            verify(row.lastError.indexOf("200") >= 0, row.lastError)
+            verify(row.errorString.indexOf("200") >= 0, row.errorString)
 
             // and the toast gives the server's reason.
             const toast = findChild(win, "toast")
             tryVerify(() => toast.visible, 5000, "no toast")
-            compare(toast.text, "Not saved: " + row.lastError)
+            compare(toast.text, "Not saved: " + row.errorString)
             compare(syncClient(win).outboxCount, 0)
 
             // The server still has the old title.

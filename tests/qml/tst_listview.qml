@@ -25,7 +25,7 @@ Item {
             required property string title
             required property bool pending
             required property int syncState
-            required property string lastError
+            required property string errorString
             text: title + (pending ? " …" : "")
         }
     }
@@ -58,7 +58,7 @@ Item {
             compare(rejected.count, 1)
             compare(view.count, 0)
             compare(todos.hasPendingChanges, false)
-            compare(todos.error, "no milk today")
+            compare(todos.errorString, "no milk today")
         }
 
         function test_confirmedInsertStaysWithoutPendingMark() {
@@ -79,7 +79,7 @@ Item {
             transport.reject(tx, "validation_failed", "title taken")
             compare(delegateText(0), "Old title")
             compare(view.itemAtIndex(0).syncState, OptimisticListModel.Failed)
-            compare(view.itemAtIndex(0).lastError, "title taken")
+            compare(view.itemAtIndex(0).errorString, "title taken")
         }
 
         function test_invalidEditIsRefusedAtOnce() {

@@ -75,9 +75,9 @@ private:
 ServerConfig tst_ProtocolEdges::config() const
 {
     Field title(u"title"_s, Field::Type::String, {}, true);
-    title.maxLength = 20;
+    title.setMaxLength(20);
     Field s(u"s"_s, Field::Type::String);
-    s.maxLength = 3;
+    s.setMaxLength(3);
     ServerConfig config;
     config.addCollection(
         u"todos"_s, { title, Field(u"done"_s, Field::Type::Bool, false), Field(u"created"_s, Field::Type::DateTime) });

@@ -72,7 +72,7 @@ private:
 ServerConfig tst_Server::config() const
 {
     Field title(u"title"_s, Field::Type::String, {}, true);
-    title.maxLength = 20;
+    title.setMaxLength(20);
     ServerConfig config;
     config.addCollection(
         u"todos"_s, { title, Field(u"done"_s, Field::Type::Bool, false), Field(u"created"_s, Field::Type::DateTime) });
@@ -183,11 +183,11 @@ void tst_Server::configShouldParseTheExampleAndRefuseBadInput()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const Fields todos = example.collections().value(u"todos"_s);
     QCOMPARE(todos.size(), 3);
-    QCOMPARE(todos.at(0).name, u"title"_s);
-    QVERIFY(todos.at(0).required);
-    QCOMPARE(todos.at(0).maxLength, 200);
-    QCOMPARE(todos.at(1).defaultValue, QVariant(false));
-    QCOMPARE(todos.at(2).type, Field::Type::DateTime);
+    QCOMPARE(todos.at(0).name(), u"title"_s);
+    QVERIFY(todos.at(0).isRequired());
+    QCOMPARE(todos.at(0).maxLength(), 200);
+    QCOMPARE(todos.at(1).defaultValue(), QVariant(false));
+    QCOMPARE(todos.at(2).type(), Field::Type::DateTime);
     QCOMPARE(example.limits(), ServerConfig::Limits());
 
     const ServerConfig custom = ServerConfig::fromJson(
@@ -1055,7 +1055,7 @@ void tst_Server::shouldAnswerEachValueAsTheSchemaSays()
 
     // Given a server with a field of each type
     Field text(u"s"_s, Field::Type::String);
-    text.maxLength = 200;
+    text.setMaxLength(200);
     ServerConfig config;
     config.addCollection(u"values"_s,
         { Field(u"n"_s, Field::Type::Int), Field(u"d"_s, Field::Type::Double), text,

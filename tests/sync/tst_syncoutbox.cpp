@@ -294,7 +294,7 @@ private Q_SLOTS:
         if (big) {
             QTRY_COMPARE(big->state(), Transaction::Rejected);
             QCOMPARE(big->errorCode(), QString(Optimist::ErrorCode::TooLarge));
-            QVERIFY2(big->errorMessage().contains(u"maxFrameBytes"_s), qPrintable(big->errorMessage()));
+            QVERIFY2(big->errorString().contains(u"maxFrameBytes"_s), qPrintable(big->errorString()));
         }
         QTRY_VERIFY(isLive(alice));
         QTRY_VERIFY(!alice.model->contains(u"big"_s));

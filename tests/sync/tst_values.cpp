@@ -116,7 +116,7 @@ void tst_Values::shouldRefuseLocallyWhatTheServerWouldRefuse()
         // Then an invalid one is refused at once, nothing shown, nothing queued
         QCOMPARE(tx->state(), Transaction::Rejected);
         QCOMPARE(tx->errorCode(), u"validation_failed"_s);
-        QVERIFY2(tx->errorMessage().startsWith(u"field '%1' "_s.arg(field)), qPrintable(tx->errorMessage()));
+        QVERIFY2(tx->errorString().startsWith(u"field '%1' "_s.arg(field)), qPrintable(tx->errorString()));
         QCOMPARE(peer.model->count(), 0);
         QCOMPARE(peer.client->outboxCount(), 0);
         // And a valid edit after it is the first transaction the server sees
@@ -131,7 +131,7 @@ void tst_Values::shouldRefuseLocallyWhatTheServerWouldRefuse()
         // (the confirmed value is the one sent, a datetime the same instant)
         QVariant expected;
         for (const Field &f : peer.model->fields()) {
-            if (f.name == field)
+            if (f.name() == field)
                 QVERIFY(f.coerce(value, &expected));
         }
         QVERIFY(peer.model->at(0).value(field) == expected);

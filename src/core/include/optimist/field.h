@@ -5,29 +5,48 @@
 
 #include <QtCore/QList>
 #include <QtCore/QMetaType>
+#include <QtCore/QSharedDataPointer>
 #include <QtCore/QString>
 #include <QtCore/QVariant>
 
 namespace Optimist {
 
+class FieldData;
+
 //! One column of a collection's schema: a name, a Qt type, a default and
 //! whether a record must carry it. Fields become the model's roles.
+//! A value type, implicitly shared: a schema copies its fields freely.
 class OPTIMIST_CORE_EXPORT Field {
     Q_GADGET
 public:
     enum class Type { String, Int, Double, Bool, DateTime, Json };
     Q_ENUM(Type)
 
-    Field() = default;
+    Field();
     Field(const QString &name, Type type, const QVariant &defaultValue = {}, bool required = false);
+    Field(const Field &other);
+    Field(Field &&other) noexcept;
+    Field &operator=(const Field &other);
+    Field &operator=(Field &&other) noexcept;
+    ~Field();
+    void swap(Field &other) noexcept { d.swap(other.d); }
 
-    QString name;
-    Type type = Type::String;
-    QVariant defaultValue;
-    bool required = false;
+    QString name() const;
+    void setName(const QString &name);
+    Type type() const;
+    void setType(Type type);
+    //! What a record that leaves the field out holds; set as given, held
+    //! as the field's own type once it coerces to it (a null default as a
+    //! typed null).
+    QVariant defaultValue() const;
+    void setDefaultValue(const QVariant &value);
+    //! Whether a record must hold a value other than null.
+    bool isRequired() const;
+    void setRequired(bool required);
     //! For strings: the longest value accepted, in characters, i.e. Unicode
     //! code points (0 = no limit).
-    int maxLength = 0;
+    int maxLength() const;
+    void setMaxLength(int maxLength);
 
     //! An int is an integer in [-MaxInt, MaxInt], both ends included: the
     //! integers every JSON reader (JavaScript's included) holds exactly.
@@ -65,9 +84,14 @@ public:
     static Field fromVariantMap(const QVariantMap &map, QString *error = nullptr);
     QVariantMap toVariantMap() const;
 
-    friend bool operator==(const Field &, const Field &) = default;
+    friend OPTIMIST_CORE_EXPORT bool operator==(const Field &, const Field &);
+
+private:
+    QSharedDataPointer<FieldData> d;
 };
 
 using Fields = QList<Field>;
 
 } // namespace Optimist
+
+Q_DECLARE_SHARED(Optimist::Field)

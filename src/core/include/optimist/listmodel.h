@@ -24,7 +24,7 @@ class Transaction;
 //! rolls back exactly its own effects.
 //!
 //! Roles: one per field of the schema (see setFields()), plus the built-in
-//! roles IdRole, PendingRole, SyncStateRole and LastErrorRole. Qt::DisplayRole
+//! roles IdRole, PendingRole, SyncStateRole and ErrorStringRole. Qt::DisplayRole
 //! and Qt::EditRole map to the display field (the first field by default).
 //!
 //! A transport feeds it the server's state through ListModelFeed
@@ -43,7 +43,7 @@ class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
     Q_PROPERTY(bool hasPendingChanges READ hasPendingChanges NOTIFY pendingCountChanged)
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(QString cursor READ cursor NOTIFY cursorChanged)
 
 public:
@@ -51,7 +51,7 @@ public:
         IdRole = Qt::UserRole + 1,
         PendingRole,
         SyncStateRole,
-        LastErrorRole,
+        ErrorStringRole,
         FirstFieldRole = Qt::UserRole + 16, //!< field i has role FirstFieldRole + i
     };
     Q_ENUM(Role)
@@ -61,7 +61,7 @@ public:
         PendingInsert, //!< inserted locally, not yet confirmed
         PendingUpdate, //!< changed locally, not yet confirmed
         PendingRemove, //!< removed locally, not yet confirmed (see showPendingRemovals)
-        Failed, //!< the last edit of this row was rejected (see lastError)
+        Failed, //!< the last edit of this row was rejected (see errorString)
     };
     Q_ENUM(SyncState)
 
@@ -108,7 +108,7 @@ public:
     bool hasPendingChanges() const;
     //! A subscription is on its way (set by the transport).
     bool isLoading() const;
-    QString error() const;
+    QString errorString() const;
     QString cursor() const;
 
     // Local edits. Each returns the transaction the edit joined (the one
@@ -150,7 +150,7 @@ Q_SIGNALS:
     void countChanged();
     void pendingCountChanged();
     void loadingChanged();
-    void errorChanged();
+    void errorStringChanged();
     void cursorChanged();
     //! A delta (ListModelFeed::applyDelta()) did not follow on from the
     //! model's cursor: the transport should resubscribe from cursor().

@@ -31,7 +31,7 @@ class OPTIMIST_CORE_EXPORT Transaction : public QObject {
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(bool finished READ isFinished NOTIFY stateChanged)
     Q_PROPERTY(QString errorCode READ errorCode NOTIFY stateChanged)
-    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY stateChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
 
 public:
     enum State {
@@ -51,7 +51,7 @@ public:
     bool isFinished() const;
     bool isCommitted() const;
     QString errorCode() const;
-    QString errorMessage() const;
+    QString errorString() const;
 
     //! The edits, in the order they were made.
     QList<Mutation> mutations() const;
