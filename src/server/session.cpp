@@ -54,6 +54,9 @@ Session::Session(ServerPrivate *server, QWebSocket *socket)
                 m_server->pumpSnapshots(this);
         },
         Qt::QueuedConnection);
+    m_expiry.setSingleShot(true);
+    m_expiry.setTimerType(Qt::PreciseTimer);
+    m_expiry.callOnTimeout(this, &Session::watchExpiry);
     m_lastMessage.start();
     qCDebug(lcServer) << "connection from" << socket->peerAddress() << socket->peerPort();
 }
@@ -218,16 +221,15 @@ void Session::handleHello(const QJsonObject &message)
         send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
-    if (!m_server->authorizer()->authenticate(hello->clientId, hello->token)) {
-        qCInfo(lcServer) << "refused client" << hello->clientId << "from" << m_socket->peerAddress();
-        sendError(ErrorCode::Unauthorized, u"the token was refused"_s, ref);
-        return closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
-    }
+    const Authentication authentication = m_server->authorizer()->authenticate(hello->clientId, hello->token);
+    if (!authentication.isAccepted())
+        return refuseToken(authentication, hello->clientId, ref);
     qint64 lastTx = 0;
     if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
 
     m_clientId = hello->clientId;
+    m_identity = authentication.identity;
     m_server->claim(this, lastTx);
     // Numbers an earlier connection pushed and that are still queued count:
     // a client numbering above the processed ones alone would have its new
@@ -237,6 +239,35 @@ void Session::handleHello(const QJsonObject &message)
     send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage->serverId(), limits.heartbeatMs,
         lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
              .toJson());
+    watchExpiry();
+}
+
+void Session::refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref)
+{
+    const bool expired = authentication.result == Authentication::Result::Expired;
+    const QString message = expired        ? Authentication::expired().message
+        : authentication.message.isEmpty() ? u"the token was refused"_s
+                                           : authentication.message;
+    qCInfo(lcServer) << "refused client" << clientId << "from" << m_socket->peerAddress() << "-" << message;
+    sendError(ErrorCode::Unauthorized, message, ref);
+    closeWith(Protocol::UnauthorizedClose,
+        expired ? Protocol::CloseReason::TokenExpired : Protocol::CloseReason::Unauthorized);
+}
+
+void Session::watchExpiry()
+{
+    // Checked again when the timer fires: a timer may fire early, and one
+    // interval is at most a day.
+    static constexpr qint64 MaxWaitMs = 24 * 3600 * 1000;
+    if (!m_identity.expiresAt.isValid() || m_closing)
+        return;
+    const qint64 remaining = QDateTime::currentDateTimeUtc().msecsTo(m_identity.expiresAt);
+    if (remaining < 0) {
+        qCInfo(lcServer) << "ending the session of" << m_clientId << "- its token expired";
+        sendError(ErrorCode::Unauthorized, Authentication::expired().message);
+        return closeWith(Protocol::UnauthorizedClose, Protocol::CloseReason::TokenExpired);
+    }
+    m_expiry.start(std::chrono::milliseconds(std::min(remaining + 1, MaxWaitMs)));
 }
 
 void Session::handleSubscribe(const QJsonObject &message, bool subscribe)

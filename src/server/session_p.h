@@ -5,9 +5,11 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+#include <QtCore/QTimer>
 
 #include <optional>
 
+#include "identity.h"
 #include "storage.h"
 
 #include <deque>
@@ -44,6 +46,8 @@ public:
     };
 
     QString clientId() const { return m_clientId; }
+    //! Who the client is, as its token said at hello.
+    const Identity &identity() const { return m_identity; }
     bool isClosing() const { return m_closing; }
     //! Bytes waiting in the socket, not yet taken by the kernel.
     qint64 queuedBytes() const;
@@ -71,6 +75,10 @@ private:
     void dropTooSlow();
     void refuseLargeFrame(const QString &frame);
     void handleHello(const QJsonObject &message);
+    //! error unauthorized, then close code 4001 with the reason of \a authentication.
+    void refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref);
+    //! Ends the session (4001 "token_expired") once identity().expiresAt is past.
+    void watchExpiry();
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
     QueuedTransaction readTransaction(const Protocol::PushTransaction &pushed) const;
@@ -89,6 +97,8 @@ private:
     ServerPrivate *m_server;
     QWebSocket *m_socket;
     QString m_clientId;
+    Identity m_identity;
+    QTimer m_expiry;
     bool m_closing = false;
     //! Closed for maxQueuedBytes: nothing more is queued.
     bool m_tooSlow = false;
