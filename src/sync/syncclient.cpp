@@ -167,6 +167,9 @@ void SyncClientPrivate::onDisconnected()
     barrierPing = 0;
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
         stopForGood = true; // retrying cannot help; lastError says why
+    // Told once the client is settled, so that a slot may call setToken().
+    const bool tokenExpired
+        = int(closeCode) == Protocol::UnauthorizedClose && reason == Protocol::CloseReason::TokenExpired;
     if (active)
         explainClose(closeCode, reason);
     welcomed = false;
@@ -188,6 +191,8 @@ void SyncClientPrivate::onDisconnected()
         setState(SyncClient::Disconnected);
     else
         scheduleReconnect();
+    if (tokenExpired)
+        Q_EMIT q->tokenExpired();
 }
 
 void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)
@@ -953,8 +958,13 @@ void SyncClient::setToken(const QString &token)
     if (d->token == token)
         return;
     d->token = token;
-    d->stopForGood = false;
+    const bool refused = std::exchange(d->stopForGood, false);
     Q_EMIT tokenChanged();
+    // Refused with the old token: try the new one now.
+    if (refused && d->active && !d->socket) {
+        d->attempt = 0;
+        d->connectNow();
+    }
 }
 
 QString SyncClient::clientId() const
