@@ -960,11 +960,11 @@ void SyncClient::setToken(const QString &token)
     d->token = token;
     const bool refused = std::exchange(d->stopForGood, false);
     Q_EMIT tokenChanged();
-    // Refused with the old token: try the new one now.
-    if (refused && d->active && !d->socket) {
-        d->attempt = 0;
-        d->connectNow();
-    }
+    // Refused with the old token: try the new one, with the backoff, so
+    // that an app whose fresh tokens are refused too (a skewed clock) does
+    // not hammer the server.
+    if (refused && d->active && !d->socket)
+        d->scheduleReconnect();
 }
 
 QString SyncClient::clientId() const

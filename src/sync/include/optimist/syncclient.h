@@ -57,7 +57,7 @@ public:
     QString token() const;
     //! The token sent with hello. A new one takes effect at the next
     //! connection; after the server refused the old one (tokenExpired()
-    //! included) the client reconnects with it.
+    //! included) the client reconnects with it, after the usual backoff.
     void setToken(const QString &token);
 
     //! Identifies this installation to the server, which counts transaction
