@@ -47,6 +47,14 @@ enum CloseCode : quint16 {
     ServerBusyClose = 4008,
 };
 
+//! The reason of an UnauthorizedClose (4001).
+namespace CloseReason {
+inline constexpr QLatin1StringView Unauthorized { "unauthorized" };
+//! The token expired, at hello or during the session: a fresh one lets
+//! the client in again.
+inline constexpr QLatin1StringView TokenExpired { "token_expired" };
+} // namespace CloseReason
+
 //! A Qt value as JSON: QDateTime as ISO 8601 with milliseconds, the rest as
 //! QJsonValue::fromVariant.
 QJsonValue toJson(const QVariant &value);

@@ -1,6 +1,10 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "authorizer.h"
 
+#include "jwtverifier_p.h"
+
+using namespace Qt::StringLiterals;
+
 namespace Optimist {
 
 Authorizer::~Authorizer() = default;
@@ -8,11 +12,18 @@ Authorizer::~Authorizer() = default;
 class TokenAuthorizerPrivate {
 public:
     QStringList tokens;
+    ServerConfig::Jwt settings;
+    JwtVerifier jwt;
+    QString error;
 };
 
-TokenAuthorizer::TokenAuthorizer(const QStringList &acceptedTokens)
-    : d(std::make_unique<TokenAuthorizerPrivate>(TokenAuthorizerPrivate { acceptedTokens }))
+TokenAuthorizer::TokenAuthorizer(const QStringList &acceptedTokens, const ServerConfig::Jwt &jwt)
+    : d(std::make_unique<TokenAuthorizerPrivate>())
 {
+    d->tokens = acceptedTokens;
+    d->settings = jwt;
+    if (!d->jwt.load(jwt, &d->error))
+        d->jwt = JwtVerifier(); // no JWT gets in; Server::listen() fails anyway
 }
 
 TokenAuthorizer::~TokenAuthorizer() = default;
@@ -22,9 +33,32 @@ QStringList TokenAuthorizer::acceptedTokens() const
     return d->tokens;
 }
 
-bool TokenAuthorizer::authenticate(const QString &, const QString &token)
+ServerConfig::Jwt TokenAuthorizer::jwt() const
 {
-    return d->tokens.isEmpty() || d->tokens.contains(token);
+    return d->settings;
+}
+
+QString TokenAuthorizer::errorString() const
+{
+    return d->error;
+}
+
+QDateTime TokenAuthorizer::currentTime() const
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+Authentication TokenAuthorizer::authenticate(const QString &, const QString &token)
+{
+    // A static token first: development tools keep working next to an
+    // identity provider.
+    if (!token.isEmpty() && d->tokens.contains(token))
+        return Authentication::accepted();
+    if (d->jwt.isEnabled())
+        return d->jwt.verify(token, currentTime());
+    if (d->tokens.isEmpty() && d->error.isEmpty())
+        return Authentication::accepted();
+    return Authentication::refused(u"the token was refused"_s);
 }
 
 bool TokenAuthorizer::canRead(const QString &, const QString &)

@@ -44,6 +44,10 @@ public:
     //! A hello from \a address was refused; returns how long to wait before
     //! answering it.
     int signInFailed(const QHostAddress &address);
+    //! Past maxFailedSignInsPerAddress in the window: a hello from \a address
+    //! is refused without its token being checked, also on connections
+    //! opened before the lockout (so parallel guesses get no more checks).
+    bool signInLocked(const QHostAddress &address) { return lockedOut(address.toString()); }
     //! Logs an abuse, rate-limited per address and kind.
     void noteAbuse(const QHostAddress &address, const QString &what);
     //! Bytes of partly received frames, over all connections.

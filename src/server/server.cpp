@@ -679,9 +679,16 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->error = u"already listening"_s;
         return false;
     }
+    auto defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens(), d->config.jwt());
+    const auto *tokenAuthorizer
+        = d->customAuthorizer ? dynamic_cast<TokenAuthorizer *>(d->customAuthorizer) : defaultAuthorizer.get();
+    if (tokenAuthorizer && !tokenAuthorizer->errorString().isEmpty()) {
+        d->error = tokenAuthorizer->errorString();
+        return false;
+    }
     if (!d->openStorage())
         return false;
-    d->defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens());
+    d->defaultAuthorizer = std::move(defaultAuthorizer);
 
     if (!d->listener.listen(address, port, &d->error)) {
         std::exchange(d->storage, nullptr)->close();

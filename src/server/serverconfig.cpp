@@ -1,7 +1,10 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "serverconfig.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -21,6 +24,55 @@ static bool readLimit(const QJsonObject &limits, QLatin1StringView key, int mini
         return false;
     }
     *out = int(number);
+    return true;
+}
+
+static bool readJwtAlgorithm(const QJsonValue &value, ServerConfig::Jwt::Algorithm *out, QString *error)
+{
+    using Algorithm = ServerConfig::Jwt::Algorithm;
+    static const QHash<QString, Algorithm> names { { u"HS256"_s, Algorithm::HS256 }, { u"RS256"_s, Algorithm::RS256 },
+        { u"ES256"_s, Algorithm::ES256 } };
+    const auto it = names.constFind(value.toString());
+    if (!value.isString() || it == names.cend()) {
+        *error = u"auth.jwt.algorithm must be \"HS256\", \"RS256\" or \"ES256\""_s;
+        return false;
+    }
+    *out = it.value();
+    return true;
+}
+
+//! "auth": {"jwt": {...}}; absent: JWTs are not accepted.
+static bool readJwt(const QJsonObject &root, ServerConfig::Jwt *jwt, QString *error)
+{
+    const QJsonValue auth = root.value("auth"_L1);
+    if (auth.isUndefined())
+        return true;
+    if (!auth.isObject() || !auth.toObject().value("jwt"_L1).isObject()) {
+        *error = u"'auth' must be an object with a 'jwt' object"_s;
+        return false;
+    }
+    const QJsonObject object = auth.toObject().value("jwt"_L1).toObject();
+    if (!readJwtAlgorithm(object.value("algorithm"_L1), &jwt->algorithm, error))
+        return false;
+    for (const auto key : { "secret"_L1, "secretFile"_L1, "publicKeyFile"_L1, "issuer"_L1, "audience"_L1 }) {
+        if (object.contains(key) && !object.value(key).isString()) {
+            *error = u"auth.jwt.%1 must be a string"_s.arg(key);
+            return false;
+        }
+    }
+    jwt->secret = object.value("secret"_L1).toString().toUtf8();
+    jwt->secretFile = object.value("secretFile"_L1).toString();
+    jwt->publicKeyFile = object.value("publicKeyFile"_L1).toString();
+    jwt->issuer = object.value("issuer"_L1).toString();
+    jwt->audience = object.value("audience"_L1).toString();
+    const QJsonValue leeway = object.value("leewaySeconds"_L1);
+    if (leeway.isUndefined())
+        return true;
+    if (!leeway.isDouble() || leeway.toDouble() != double(leeway.toInt(-1)) || leeway.toInt() < 0) {
+        *error = u"auth.jwt.leewaySeconds must be an integer ≥ 0"_s;
+        return false;
+    }
+    jwt->leewaySeconds = leeway.toInt();
     return true;
 }
 
@@ -88,6 +140,8 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
             return fail(u"'tokens' must be an array of strings"_s);
         config.m_tokens.append(token.toString());
     }
+    if (!readJwt(root, &config.m_jwt, &problem))
+        return fail(problem);
     if (error)
         error->clear();
     return config;
@@ -101,7 +155,14 @@ ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
             *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
         return {};
     }
-    return fromJson(file.readAll(), error);
+    ServerConfig config = fromJson(file.readAll(), error);
+    // Key files beside the config, wherever the server is started from.
+    const QDir dir = QFileInfo(path).absoluteDir();
+    for (QString *file : { &config.m_jwt.secretFile, &config.m_jwt.publicKeyFile }) {
+        if (!file->isEmpty())
+            *file = QDir::cleanPath(dir.absoluteFilePath(*file));
+    }
+    return config;
 }
 
 } // namespace Optimist

@@ -55,6 +55,9 @@ Session::Session(ServerPrivate *server, QWebSocket *socket)
                 m_server->pumpSnapshots(this);
         },
         Qt::QueuedConnection);
+    m_expiry.setSingleShot(true);
+    m_expiry.setTimerType(Qt::PreciseTimer);
+    m_expiry.callOnTimeout(this, &Session::watchExpiry);
     m_lastMessage.start();
     const int rate = server->config.limits().maxMessagesPerSecond;
     m_messageRate.setRate(rate, rate);
@@ -237,8 +240,12 @@ void Session::handleHello(const QJsonObject &message)
         send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
-    if (!m_server->authorizer()->authenticate(hello->clientId, hello->token))
-        return refuseSignIn(hello->clientId);
+    if (m_server->listener.signInLocked(m_socket->peerAddress()))
+        return refuseToken(Authentication::refused(u"too many failed sign-ins from this address; try again later"_s),
+            hello->clientId, ref);
+    const Authentication authentication = m_server->authorizer()->authenticate(hello->clientId, hello->token);
+    if (!authentication.isAccepted())
+        return refuseToken(authentication, hello->clientId, ref);
     qint64 lastTx = 0;
     if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
@@ -246,6 +253,7 @@ void Session::handleHello(const QJsonObject &message)
     m_clientId = hello->clientId;
     m_lastMessage.restart();
     m_server->listener.welcomed(m_socket);
+    m_identity = authentication.identity;
     m_server->claim(this, lastTx);
     // Numbers an earlier connection pushed and that are still queued count:
     // a client numbering above the processed ones alone would have its new
@@ -255,18 +263,41 @@ void Session::handleHello(const QJsonObject &message)
     send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage->serverId(), limits.heartbeatMs,
         lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
              .toJson());
+    watchExpiry();
 }
 
-void Session::refuseSignIn(const QString &clientId)
+void Session::refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref)
 {
-    qCDebug(lcServer) << "refused client" << clientId << "from" << m_socket->peerAddress();
-    // Nothing more is read; the answer waits, so that guessing is slow.
+    const bool expired = authentication.result == Authentication::Result::Expired;
+    const QString message = expired        ? Authentication::expired().message
+        : authentication.message.isEmpty() ? u"the token was refused"_s
+                                           : authentication.message;
+    qCDebug(lcServer) << "refused client" << clientId << "from" << m_socket->peerAddress() << "-" << message;
+    // Nothing more is read; the answer waits, so that guessing is slow (the
+    // listener counts the failure and logs it, rate-limited).
     m_closing = true;
     const int delay = m_server->listener.signInFailed(m_socket->peerAddress());
-    QTimer::singleShot(delay, this, [this] {
-        sendError(ErrorCode::Unauthorized, u"the token was refused"_s, QString(Protocol::Type::Hello));
-        closeWith(Protocol::UnauthorizedClose, u"unauthorized"_s);
+    const QString reason = expired ? Protocol::CloseReason::TokenExpired : Protocol::CloseReason::Unauthorized;
+    QTimer::singleShot(delay, this, [this, message, ref, reason] {
+        sendError(ErrorCode::Unauthorized, message, ref);
+        closeWith(Protocol::UnauthorizedClose, reason);
     });
+}
+
+void Session::watchExpiry()
+{
+    // Checked again when the timer fires: a timer may fire early, and one
+    // interval is at most a day.
+    static constexpr qint64 MaxWaitMs = 24 * 3600 * 1000;
+    if (!m_identity.expiresAt.isValid() || m_closing)
+        return;
+    const qint64 remaining = QDateTime::currentDateTimeUtc().msecsTo(m_identity.expiresAt);
+    if (remaining < 0) {
+        qCInfo(lcServer) << "ending the session of" << m_clientId << "- its token expired";
+        sendError(ErrorCode::Unauthorized, Authentication::expired().message);
+        return closeWith(Protocol::UnauthorizedClose, Protocol::CloseReason::TokenExpired);
+    }
+    m_expiry.start(std::chrono::milliseconds(std::min(remaining + 1, MaxWaitMs)));
 }
 
 void Session::handleSubscribe(const QJsonObject &message, bool subscribe)

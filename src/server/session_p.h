@@ -5,9 +5,11 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+#include <QtCore/QTimer>
 
 #include <optional>
 
+#include "identity.h"
 #include "ratelimit_p.h"
 #include "storage.h"
 
@@ -46,6 +48,8 @@ public:
 
     QString clientId() const { return m_clientId; }
     QWebSocket *socket() const { return m_socket; }
+    //! Who the client is, as its token said at hello.
+    const Identity &identity() const { return m_identity; }
     bool isClosing() const { return m_closing; }
     //! Bytes waiting in the socket, not yet taken by the kernel.
     qint64 queuedBytes() const;
@@ -73,9 +77,12 @@ private:
     void onBinaryMessage();
     //! Takes one message from the rate limit; false (and closing) past it.
     bool withinRate();
-    void refuseSignIn(const QString &clientId);
     void refuseLargeFrame(const QString &frame);
     void handleHello(const QJsonObject &message);
+    //! error unauthorized, then close code 4001 with the reason of \a authentication.
+    void refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref);
+    //! Ends the session (4001 "token_expired") once identity().expiresAt is past.
+    void watchExpiry();
     void handleSubscribe(const QJsonObject &message, bool subscribe);
     void handlePush(const QJsonObject &message);
     QueuedTransaction readTransaction(const Protocol::PushTransaction &pushed) const;
@@ -94,6 +101,8 @@ private:
     ServerPrivate *m_server;
     QWebSocket *m_socket;
     QString m_clientId;
+    Identity m_identity;
+    QTimer m_expiry;
     bool m_closing = false;
     //! Closed for maxQueuedBytes: nothing more is queued.
     bool m_tooSlow = false;

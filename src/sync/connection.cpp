@@ -115,6 +115,9 @@ void SyncClientPrivate::onDisconnected()
     barrierPing = 0;
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
         stopForGood = true; // retrying cannot help; errorString says why
+    // Told once the client is settled, so that a slot may call setToken().
+    const bool tokenExpired
+        = int(closeCode) == Protocol::UnauthorizedClose && reason == Protocol::CloseReason::TokenExpired;
     if (active)
         explainClose(closeCode, reason);
     welcomed = false;
@@ -129,6 +132,8 @@ void SyncClientPrivate::onDisconnected()
         setState(SyncClient::Disconnected);
     else
         scheduleReconnect();
+    if (tokenExpired)
+        Q_EMIT q->tokenExpired();
 }
 
 void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -71,8 +71,13 @@ void SyncClient::setToken(const QString &token)
     if (d->token == token)
         return;
     d->token = token;
-    d->stopForGood = false;
+    const bool refused = std::exchange(d->stopForGood, false);
     Q_EMIT tokenChanged();
+    // Refused with the old token: try the new one, with the backoff, so
+    // that an app whose fresh tokens are refused too (a skewed clock) does
+    // not hammer the server.
+    if (refused && d->active && !d->socket)
+        d->scheduleReconnect();
 }
 
 QString SyncClient::clientId() const

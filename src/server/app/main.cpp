@@ -76,7 +76,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption dbOption(
         u"db"_s, u"The SQLite database file, created when missing (required)."_s, u"file"_s);
     const QCommandLineOption configOption(u"config"_s,
-        u"The JSON config: collections, limits, tokens (required; see examples/config/todos.json)."_s, u"file"_s);
+        u"The JSON config: collections, limits, tokens, auth.jwt (required; see examples/config/todos.json "
+        "and docs/security.md)."_s,
+        u"file"_s);
     const QCommandLineOption certOption(
         u"cert"_s, u"Serve wss:// (TLS) with this PEM certificate (chain); needs --key."_s, u"file"_s);
     const QCommandLineOption keyOption(

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <optimist/change.h>
+#include <optimist/identity.h>
 #include <optimist/optimistserver_export.h>
+#include <optimist/serverconfig.h>
 
 #include <QtCore/QStringList>
 #include <QtCore/QVariantMap>
@@ -23,8 +25,10 @@ class OPTIMIST_SERVER_EXPORT Authorizer {
 public:
     virtual ~Authorizer();
 
-    //! On hello. \a token is empty when the client sent none.
-    virtual bool authenticate(const QString &clientId, const QString &token) = 0;
+    //! On hello: whether \a token (empty when the client sent none) lets
+    //! the client in, and as whom. The session keeps the identity; it ends
+    //! at Identity::expiresAt.
+    virtual Authentication authenticate(const QString &clientId, const QString &token) = 0;
     //! On subscribe; false answers `error forbidden`.
     virtual bool canRead(const QString &clientId, const QString &collection) = 0;
     //! For each mutation of a pushed transaction; false rejects it `forbidden`.
@@ -41,19 +45,35 @@ protected:
     Authorizer &operator=(const Authorizer &) = delete;
 };
 
-//! The default Authorizer: accepts the tokens given to the constructor (any
-//! token when none, see ServerConfig::tokens()) and allows everything else.
+//! The default Authorizer: accepts the static tokens given to the
+//! constructor (development; with no user id) and, when \a jwt is enabled,
+//! JSON Web Tokens it verifies (docs/security.md, "Identity and tokens");
+//! any token when neither is given (see ServerConfig::tokens() and
+//! ServerConfig::jwt()). Allows everything else.
+//!
+//! An authorizer deriving from it passes the server config's tokens() and
+//! jwt() to its constructor; Server::listen() fails with its errorString().
 class OPTIMIST_SERVER_EXPORT TokenAuthorizer : public Authorizer {
 public:
-    explicit TokenAuthorizer(const QStringList &acceptedTokens = {});
+    explicit TokenAuthorizer(const QStringList &acceptedTokens = {}, const ServerConfig::Jwt &jwt = {});
     ~TokenAuthorizer() override;
 
     QStringList acceptedTokens() const;
+    ServerConfig::Jwt jwt() const;
+    //! Why the JWT settings cannot be used (a key file that cannot be read,
+    //! a short secret); empty when they can.
+    QString errorString() const;
 
-    bool authenticate(const QString &clientId, const QString &token) override;
+    Authentication authenticate(const QString &clientId, const QString &token) override;
     bool canRead(const QString &clientId, const QString &collection) override;
     bool canWrite(const QString &clientId, const Mutation &mutation) override;
     QString validate(const Mutation &mutation, const QVariantMap &currentRecord) override;
+
+protected:
+    //! The time tokens are checked against: the system clock, in UTC.
+    //! Tests override it. (The server ends a session at
+    //! Identity::expiresAt by the system clock.)
+    virtual QDateTime currentTime() const;
 
 private:
     std::unique_ptr<TokenAuthorizerPrivate> const d;

@@ -53,6 +53,35 @@ public:
         friend bool operator==(const Limits &, const Limits &) = default;
     };
 
+    //! How the default Authorizer verifies JSON Web Tokens (docs/security.md,
+    //! "Identity and tokens"); JSON: "auth": {"jwt": {...}}.
+    struct Jwt {
+        enum class Algorithm {
+            Disabled, //!< hello tokens are checked against tokens() only
+            HS256, //!< HMAC-SHA256 with a shared secret
+            RS256, //!< RSA-SHA256 with an identity provider's public key
+            ES256, //!< ECDSA P-256 with an identity provider's public key
+        };
+
+        Algorithm algorithm = Algorithm::Disabled;
+        //! HS256: the shared secret, at least 32 bytes; or secretFile.
+        QByteArray secret;
+        //! HS256: a file holding the secret (a trailing newline is dropped),
+        //! read when the server starts.
+        QString secretFile;
+        //! RS256 and ES256: the PEM public key, read when the server starts.
+        QString publicKeyFile;
+        //! The `iss` a token must carry; empty: not checked.
+        QString issuer;
+        //! The `aud` a token must carry (or contain); empty: not checked.
+        QString audience;
+        //! Clock skew allowed on `exp` and `nbf`.
+        int leewaySeconds = 30;
+
+        bool isEnabled() const { return algorithm != Algorithm::Disabled; }
+        friend bool operator==(const Jwt &, const Jwt &) = default;
+    };
+
     ServerConfig() = default;
 
     //! Collection name → schema.
@@ -67,12 +96,20 @@ public:
     QStringList tokens() const { return m_tokens; }
     void setTokens(const QStringList &tokens) { m_tokens = tokens; }
 
+    //! JWT verification for the default Authorizer (disabled by default).
+    Jwt jwt() const { return m_jwt; }
+    void setJwt(const Jwt &jwt) { m_jwt = jwt; }
+
     //! Parses the JSON config format:
     //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}]}},
-    //!  "limits": {"maxFrameBytes": ..., ...}, "tokens": ["..."]}.
+    //!  "limits": {"maxFrameBytes": ..., ...}, "tokens": ["..."],
+    //!  "auth": {"jwt": {"algorithm": "RS256", "publicKeyFile": "...", "issuer": "...",
+    //!                   "audience": "...", "leewaySeconds": 30}}}.
     //! On bad input returns a default config and sets \a error; clears it
     //! on success.
     static ServerConfig fromJson(const QByteArray &json, QString *error = nullptr);
+    //! fromJson() of a file; relative key and secret files are found
+    //! beside it.
     static ServerConfig fromFile(const QString &path, QString *error = nullptr);
 
     friend bool operator==(const ServerConfig &, const ServerConfig &) = default;
@@ -81,6 +118,7 @@ private:
     QMap<QString, Fields> m_collections;
     Limits m_limits;
     QStringList m_tokens;
+    Jwt m_jwt;
 };
 
 } // namespace Optimist

@@ -55,6 +55,9 @@ public:
     QUrl url() const;
     void setUrl(const QUrl &url);
     QString token() const;
+    //! The token sent with hello. A new one takes effect at the next
+    //! connection; after the server refused the old one (tokenExpired()
+    //! included) the client reconnects with it, after the usual backoff.
     void setToken(const QString &token);
 
     //! Identifies this installation to the server, which counts transaction
@@ -139,6 +142,11 @@ Q_SIGNALS:
     void snapshotReceived(const QString &collection, int records);
     //! The server reported an error (docs/protocol.md, "Error codes").
     void errorOccurred(const QString &code, const QString &message);
+    //! The server refused the token or ended the session because the token
+    //! expired (close code 4001, reason "token_expired"). The client stays
+    //! disconnected, keeping every pending edit, until setToken() gives it
+    //! another token; then it reconnects and sends them.
+    void tokenExpired();
 
 private:
     friend class SyncClientPrivate;
