@@ -142,7 +142,7 @@ bool Expression::validate(const Fields &schema, ParseError *error) const
         if (node.kind != NodeKind::Record)
             continue;
         const bool known
-            = std::any_of(schema.begin(), schema.end(), [&](const Field &field) { return field.name == node.name; });
+            = std::any_of(schema.begin(), schema.end(), [&](const Field &field) { return field.name() == node.name; });
         // Every record has an id, though no schema lists it.
         if (known || node.name == u"id")
             continue;
