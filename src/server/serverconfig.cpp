@@ -24,6 +24,35 @@ static bool readLimit(const QJsonObject &limits, QLatin1StringView key, int mini
     return true;
 }
 
+//! The "collections" object into \a config.
+static bool readCollections(const QJsonValue &collections, ServerConfig *config, QString *error)
+{
+    if (!collections.isObject()) {
+        *error = u"'collections' must be an object"_s;
+        return false;
+    }
+    const QJsonObject collectionObject = collections.toObject();
+    for (auto it = collectionObject.begin(); it != collectionObject.end(); ++it) {
+        const QJsonValue fieldList = it.value().toObject().value("fields"_L1);
+        if (!fieldList.isArray()) {
+            *error = u"collection '%1' needs a 'fields' array"_s.arg(it.key());
+            return false;
+        }
+        Fields fields;
+        for (const QJsonValue &fieldJson : fieldList.toArray()) {
+            QString problem;
+            const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
+            if (field.name.isEmpty()) {
+                *error = u"collection '%1': %2"_s.arg(it.key(), problem);
+                return false;
+            }
+            fields.append(field);
+        }
+        config->addCollection(it.key(), fields);
+    }
+    return true;
+}
+
 ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
 {
     QString problem;
@@ -41,23 +70,8 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
     const QJsonObject root = doc.object();
 
     ServerConfig config;
-    const QJsonValue collections = root.value("collections"_L1);
-    if (!collections.isObject())
-        return fail(u"'collections' must be an object"_s);
-    const QJsonObject collectionObject = collections.toObject();
-    for (auto it = collectionObject.begin(); it != collectionObject.end(); ++it) {
-        const QJsonValue fieldList = it.value().toObject().value("fields"_L1);
-        if (!fieldList.isArray())
-            return fail(u"collection '%1' needs a 'fields' array"_s.arg(it.key()));
-        Fields fields;
-        for (const QJsonValue &fieldJson : fieldList.toArray()) {
-            const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
-            if (field.name.isEmpty())
-                return fail(u"collection '%1': %2"_s.arg(it.key(), problem));
-            fields.append(field);
-        }
-        config.addCollection(it.key(), fields);
-    }
+    if (!readCollections(root.value("collections"_L1), &config, &problem))
+        return fail(problem);
 
     const QJsonObject limits = root.value("limits"_L1).toObject();
     Limits &l = config.m_limits;
