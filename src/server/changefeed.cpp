@@ -1,8 +1,9 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 // The change log to subscribers: reading it as delta frames, and the change
 // feed (Storage::changesCommitted()) from other processes.
-#include "server_p.h"
+#include "subscriptions_p.h"
 
+#include "logging_p.h"
 #include "messages_p.h"
 #include "protocol_p.h"
 #include "session_p.h"
@@ -13,7 +14,7 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
-bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QStringList *deltas, qint64 *cursor)
+bool Subscriptions::logDeltas(const QString &name, qint64 from, qint64 upTo, QStringList *deltas, qint64 *cursor)
 {
     QJsonArray changes;
     qint64 prevCursor = from;
@@ -34,32 +35,28 @@ bool ServerPrivate::logDeltas(const QString &name, qint64 from, qint64 upTo, QSt
         else
             changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
     };
-    if (!storage->forEachChange(name, from, upTo, row))
+    if (!m_state->storage->forEachChange(name, from, upTo, row))
         return false;
     if (!changes.isEmpty())
         flush();
     return true;
 }
 
-void ServerPrivate::catchUp(qint64 toSeq)
+void Subscriptions::catchUp(qint64 toSeq)
 {
-    // Queued: the server may have closed since.
-    if (!storage)
-        return;
     // Every collection, whatever lastSeq says: what a collection's log holds
     // above its head, this server has not sent.
-    for (auto it = collections.begin(); it != collections.end(); ++it)
+    for (auto it = m_state->collections.begin(); it != m_state->collections.end(); ++it)
         catchUp(it.key(), &it.value(), toSeq);
-    lastSeq = std::max(lastSeq, toSeq);
 }
 
-void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
+void Subscriptions::catchUp(const QString &name, Collection *c, qint64 toSeq)
 {
-    if (c->head < storage->logFloor()) {
+    if (c->head < m_state->storage->logFloor()) {
         // Trimmed past what this server sent: its subscribers start again.
         c->cache.clear();
         // At or above the floor, or each new snapshot would be too old again.
-        c->head = std::max({ c->head, toSeq, storage->logFloor() });
+        c->head = std::max({ c->head, toSeq, m_state->storage->logFloor() });
         for (Session *subscriber : QList(c->subscribers))
             startSnapshot(subscriber, name);
         return;
@@ -69,7 +66,7 @@ void ServerPrivate::catchUp(const QString &name, Collection *c, qint64 toSeq)
     QStringList deltas;
     qint64 cursor = 0;
     if (!logDeltas(name, c->head, toSeq, &deltas, &cursor)) {
-        qCWarning(lcServer) << "reading the change log of" << name << "failed:" << storage->errorString();
+        qCWarning(lcServer) << "reading the change log of" << name << "failed:" << m_state->storage->errorString();
         return;
     }
     if (deltas.isEmpty())

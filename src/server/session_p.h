@@ -38,7 +38,7 @@ public:
     Session(ServerPrivate *server, QWebSocket *socket);
     ~Session() override;
 
-    //! A snapshot being sent a chunk at a time (ServerPrivate::pumpSnapshots()).
+    //! A snapshot being sent a chunk at a time (Subscriptions::pumpSnapshots()).
     struct Snapshot {
         QString collection;
         QString cursor;
@@ -63,7 +63,7 @@ public:
     void send(const QJsonObject &message);
     void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
     //! Hands what was sent to the kernel now rather than a block per
-    //! event-loop pass (see ServerPrivate::deliver()).
+    //! event-loop pass (see FanOut::deliver()).
     void flush();
     //! Closes with a close code; the session goes away once the socket is closed.
     void closeWith(quint16 code, const QString &reason);

@@ -1,0 +1,154 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// Fan-out: a processed batch to its subscribers and pushers.
+#include "fanout_p.h"
+
+#include "messages_p.h"
+#include "protocol_p.h"
+#include "server.h"
+#include "session_p.h"
+#include <optimist/errorcodes.h>
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+namespace {
+
+//! The cursors an ack names. An ack follows the delta that contains it and
+//! names the batch's cursor for each collection (a state that contains the
+//! transaction). The transactions applied in one batch share those
+//! cursors: each set of collections is encoded once.
+class AckCursors {
+public:
+    explicit AckCursors(const QMap<QString, FanOut::Merged> &merged)
+        : m_merged(merged)
+    {
+    }
+
+    QString operator()(const TransactionOutcome &outcome)
+    {
+        if (outcome.kind == TransactionOutcome::Kind::AppliedBefore) {
+            QJsonObject cursors = outcome.cursors;
+            for (auto it = cursors.begin(); it != cursors.end(); ++it) {
+                if (const auto m = m_merged.constFind(it.key()); m != m_merged.cend())
+                    it.value() = QString::number(m->cursor);
+            }
+            return Protocol::encode(cursors);
+        }
+        QStringList names;
+        names.reserve(outcome.deltas.size());
+        for (const TransactionOutcome::Delta &delta : outcome.deltas)
+            names.append(delta.collection);
+        auto it = m_applied.constFind(names);
+        if (it == m_applied.cend()) {
+            QJsonObject cursors;
+            for (const QString &name : std::as_const(names))
+                cursors.insert(name, QString::number(m_merged.constFind(name)->cursor));
+            it = m_applied.insert(names, Protocol::encode(cursors));
+        }
+        return it.value();
+    }
+
+private:
+    const QMap<QString, FanOut::Merged> &m_merged;
+    QHash<QStringList, QString> m_applied;
+};
+
+} // namespace
+
+FanOut::FanOut(ServerState *state, Server *q)
+    : m_state(state)
+    , q(q)
+{
+}
+
+void FanOut::deliver(const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes)
+{
+    // One delta per collection for the whole batch, and for each pusher the
+    // acks of its transactions in it. Subscribers get one frame per batch
+    // instead of one per transaction.
+    const QMap<QString, Merged> merged = merge(batch, outcomes);
+    // Every session this batch writes to.
+    QSet<Session *> written;
+    for (const QueuedTransaction &pending : batch) {
+        if (pending.session) {
+            pending.session->transactionDone();
+            written.insert(pending.session);
+        }
+    }
+    broadcast(merged, &written);
+    answer(batch, outcomes, merged);
+
+    // A QTcpSocket writes one block of its buffer per event-loop pass, and
+    // under load a pass (processQueue()) is long: subscribers fell further
+    // and further behind the acks. Write the batch's frames out now.
+    for (Session *session : std::as_const(written))
+        session->flush();
+}
+
+QMap<QString, FanOut::Merged> FanOut::merge(
+    const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes)
+{
+    QMap<QString, Merged> merged;
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const QueuedTransaction &pending = batch.at(i);
+        const TransactionOutcome &outcome = outcomes.at(i);
+        for (const TransactionOutcome::Delta &delta : outcome.deltas) {
+            Merged &m = merged[delta.collection];
+            if (m.prevCursor < 0)
+                m.prevCursor = delta.prevCursor;
+            m.cursor = outcome.seq;
+            for (const QJsonValue &change : delta.changes)
+                m.changes.append(change);
+            if (pending.session)
+                m.acks[pending.session].append(pending.tx);
+        }
+    }
+    return merged;
+}
+
+void FanOut::broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *written)
+{
+    for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
+        const Collection &c = m_state->collections[it.key()];
+        if (c.subscribers.isEmpty())
+            continue;
+        // Encoded once for every subscriber; a pusher's copy only gains acks.
+        const QString frame = Protocol::DeltaMessage::frame(it.key(), it->prevCursor, it->cursor, it->changes);
+        for (Session *subscriber : c.subscribers) {
+            written->insert(subscriber);
+            const QJsonArray acks = it->acks.value(subscriber);
+            if (acks.isEmpty())
+                subscriber->send(frame);
+            else
+                subscriber->send(Protocol::DeltaMessage::withAcks(frame, acks));
+        }
+    }
+}
+
+void FanOut::answer(const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes,
+    const QMap<QString, Merged> &merged)
+{
+    AckCursors ackCursors(merged);
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const QueuedTransaction &pending = batch.at(i);
+        const TransactionOutcome &outcome = outcomes.at(i);
+        if (outcome.kind == TransactionOutcome::Kind::Rejected) {
+            if (pending.session) {
+                pending.session->send(Protocol::RejectMessage { pending.tx, outcome.code, outcome.message,
+                    ErrorCode::isRetryable(QLatin1StringView(outcome.code.toLatin1())) }
+                                          .toJson());
+            }
+            Q_EMIT q->transactionRejected(pending.clientId, pending.tx, outcome.code);
+            continue;
+        }
+        if (pending.session)
+            pending.session->send(Protocol::AckMessage::frame(ackCursors(outcome), pending.tx));
+        if (outcome.kind == TransactionOutcome::Kind::Applied) {
+            ++applied;
+            Q_EMIT q->transactionApplied(pending.clientId, pending.tx);
+        }
+    }
+}
+
+} // namespace Optimist
