@@ -73,108 +73,110 @@ static bool readJwt(const QJsonObject &root, ServerConfig::Jwt *jwt, QString *er
         return false;
     }
     jwt->leewaySeconds = leeway.toInt();
+    return true;
+}
 
-    //! The "collections" object into \a config.
-    static bool readCollections(const QJsonValue &collections, ServerConfig *config, QString *error)
-    {
-        if (!collections.isObject()) {
-            *error = u"'collections' must be an object"_s;
+//! The "collections" object into \a config.
+static bool readCollections(const QJsonValue &collections, ServerConfig *config, QString *error)
+{
+    if (!collections.isObject()) {
+        *error = u"'collections' must be an object"_s;
+        return false;
+    }
+    const QJsonObject collectionObject = collections.toObject();
+    for (auto it = collectionObject.begin(); it != collectionObject.end(); ++it) {
+        const QJsonValue fieldList = it.value().toObject().value("fields"_L1);
+        if (!fieldList.isArray()) {
+            *error = u"collection '%1' needs a 'fields' array"_s.arg(it.key());
             return false;
         }
-        const QJsonObject collectionObject = collections.toObject();
-        for (auto it = collectionObject.begin(); it != collectionObject.end(); ++it) {
-            const QJsonValue fieldList = it.value().toObject().value("fields"_L1);
-            if (!fieldList.isArray()) {
-                *error = u"collection '%1' needs a 'fields' array"_s.arg(it.key());
+        Fields fields;
+        for (const QJsonValue &fieldJson : fieldList.toArray()) {
+            QString problem;
+            const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
+            if (field.name().isEmpty()) {
+                *error = u"collection '%1': %2"_s.arg(it.key(), problem);
                 return false;
             }
-            Fields fields;
-            for (const QJsonValue &fieldJson : fieldList.toArray()) {
-                QString problem;
-                const Field field = Field::fromVariantMap(fieldJson.toObject().toVariantMap(), &problem);
-                if (field.name().isEmpty()) {
-                    *error = u"collection '%1': %2"_s.arg(it.key(), problem);
-                    return false;
-                }
-                fields.append(field);
-            }
-            config->addCollection(it.key(), fields);
+            fields.append(field);
         }
-        return true;
+        config->addCollection(it.key(), fields);
     }
+    return true;
+}
 
-    ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
-    {
-        QString problem;
-        auto fail = [&](const QString &message) {
-            if (error)
-                *error = message;
-            return ServerConfig();
-        };
-        QJsonParseError parseError;
-        const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-        if (parseError.error != QJsonParseError::NoError)
-            return fail(u"not JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset));
-        if (!doc.isObject())
-            return fail(u"the config must be a JSON object"_s);
-        const QJsonObject root = doc.object();
-
-        ServerConfig config;
-        if (!readCollections(root.value("collections"_L1), &config, &problem))
-            return fail(problem);
-
-        const QJsonObject limits = root.value("limits"_L1).toObject();
-        Limits &l = config.m_limits;
-        if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
-            || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
-            || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
-            || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
-            || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
-            || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
-            || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
-            || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem)
-            || !readLimit(limits, "handshakeTimeoutMs"_L1, 10, &l.handshakeTimeoutMs, &problem)
-            || !readLimit(limits, "helloTimeoutMs"_L1, 10, &l.helloTimeoutMs, &problem)
-            || !readLimit(limits, "maxPendingConnections"_L1, 1, &l.maxPendingConnections, &problem)
-            || !readLimit(limits, "maxConnectionsPerAddress"_L1, 1, &l.maxConnectionsPerAddress, &problem)
-            || !readLimit(limits, "maxFailedSignInsPerAddress"_L1, 1, &l.maxFailedSignInsPerAddress, &problem)
-            || !readLimit(limits, "failedSignInDelayMs"_L1, 0, &l.failedSignInDelayMs, &problem)
-            || !readLimit(limits, "maxMessagesPerSecond"_L1, 1, &l.maxMessagesPerSecond, &problem)
-            || !readLimit(limits, "maxInboundBytesPerSecond"_L1, 1024, &l.maxInboundBytesPerSecond, &problem)
-            || !readLimit(limits, "maxPartialFrameBytes"_L1, 1024, &l.maxPartialFrameBytes, &problem))
-            return fail(problem);
-
-        const QJsonValue tokens = root.value("tokens"_L1);
-        if (!tokens.isUndefined() && !tokens.isArray())
-            return fail(u"'tokens' must be an array of strings"_s);
-        for (const QJsonValue &token : tokens.toArray()) {
-            if (!token.isString())
-                return fail(u"'tokens' must be an array of strings"_s);
-            config.m_tokens.append(token.toString());
-        }
-        if (!readJwt(root, &config.m_jwt, &problem))
-            return fail(problem);
+ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
+{
+    QString problem;
+    auto fail = [&](const QString &message) {
         if (error)
-            error->clear();
-        return config;
-    }
+            *error = message;
+        return ServerConfig();
+    };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(u"not JSON: %1 at offset %2"_s.arg(parseError.errorString()).arg(parseError.offset));
+    if (!doc.isObject())
+        return fail(u"the config must be a JSON object"_s);
+    const QJsonObject root = doc.object();
 
-    ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            if (error)
-                *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
-            return {};
-        }
-        ServerConfig config = fromJson(file.readAll(), error);
-        // Key files beside the config, wherever the server is started from.
-        const QDir dir = QFileInfo(path).absoluteDir();
-        for (QString *file : { &config.m_jwt.secretFile, &config.m_jwt.publicKeyFile }) {
-            if (!file->isEmpty())
-                *file = QDir::cleanPath(dir.absoluteFilePath(*file));
-        }
-        return config;
+    ServerConfig config;
+    if (!readCollections(root.value("collections"_L1), &config, &problem))
+        return fail(problem);
+
+    const QJsonObject limits = root.value("limits"_L1).toObject();
+    Limits &l = config.m_limits;
+    if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
+        || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
+        || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
+        || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
+        || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
+        || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
+        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
+        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem)
+        || !readLimit(limits, "handshakeTimeoutMs"_L1, 10, &l.handshakeTimeoutMs, &problem)
+        || !readLimit(limits, "helloTimeoutMs"_L1, 10, &l.helloTimeoutMs, &problem)
+        || !readLimit(limits, "maxPendingConnections"_L1, 1, &l.maxPendingConnections, &problem)
+        || !readLimit(limits, "maxConnectionsPerAddress"_L1, 1, &l.maxConnectionsPerAddress, &problem)
+        || !readLimit(limits, "maxFailedSignInsPerAddress"_L1, 1, &l.maxFailedSignInsPerAddress, &problem)
+        || !readLimit(limits, "failedSignInDelayMs"_L1, 0, &l.failedSignInDelayMs, &problem)
+        || !readLimit(limits, "maxMessagesPerSecond"_L1, 1, &l.maxMessagesPerSecond, &problem)
+        || !readLimit(limits, "maxInboundBytesPerSecond"_L1, 1024, &l.maxInboundBytesPerSecond, &problem)
+        || !readLimit(limits, "maxPartialFrameBytes"_L1, 1024, &l.maxPartialFrameBytes, &problem))
+        return fail(problem);
+
+    const QJsonValue tokens = root.value("tokens"_L1);
+    if (!tokens.isUndefined() && !tokens.isArray())
+        return fail(u"'tokens' must be an array of strings"_s);
+    for (const QJsonValue &token : tokens.toArray()) {
+        if (!token.isString())
+            return fail(u"'tokens' must be an array of strings"_s);
+        config.m_tokens.append(token.toString());
     }
+    if (!readJwt(root, &config.m_jwt, &problem))
+        return fail(problem);
+    if (error)
+        error->clear();
+    return config;
+}
+
+ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
+        return {};
+    }
+    ServerConfig config = fromJson(file.readAll(), error);
+    // Key files beside the config, wherever the server is started from.
+    const QDir dir = QFileInfo(path).absoluteDir();
+    for (QString *file : { &config.m_jwt.secretFile, &config.m_jwt.publicKeyFile }) {
+        if (!file->isEmpty())
+            *file = QDir::cleanPath(dir.absoluteFilePath(*file));
+    }
+    return config;
+}
 
 } // namespace Optimist
