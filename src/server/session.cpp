@@ -106,7 +106,7 @@ void Session::send(const QString &frame)
 
 void Session::dropTooSlow()
 {
-    qCInfo(lcServer) << "closing" << m_clientId << "- more than maxQueuedBytes waiting to be sent";
+    qCDebug(lcServer) << "closing" << m_clientId << "- more than maxQueuedBytes waiting to be sent";
     m_tooSlow = true;
     m_closing = true;
     m_snapshots.clear();

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void shouldLimitConnectionsPerAddress();
     void shouldStayBelowTheOpenFileLimit();
     void shouldSlowDownTokenGuessing();
+    void shouldCheckNoTokenOnConnectionsOpenedBeforeTheLockout();
     void shouldCloseAtTheHeartbeatDeadline();
     void shouldLimitMessageRate_data();
     void shouldLimitMessageRate();
@@ -297,6 +298,33 @@ void tst_Abuse::shouldStayBelowTheOpenFileLimit()
 
 // Example 3: wrong tokens are answered late, locked out past the limit and
 // logged one line per address and interval.
+// An outside tester's finding: guesses sent at once on connections opened
+// beforehand all had their tokens checked. Past the limit, none is checked,
+// so even the right token is refused until the window is over.
+void tst_Abuse::shouldCheckNoTokenOnConnectionsOpenedBeforeTheLockout()
+{
+    Limits limits;
+    limits.maxFailedSignInsPerAddress = 5;
+    limits.failedSignInDelayMs = 100;
+    QVERIFY(startServer(limits, { u"secret"_s }));
+    std::vector<std::unique_ptr<Abuser>> abusers;
+    for (int i = 0; i < 8; ++i) {
+        abusers.push_back(std::make_unique<Abuser>());
+        QVERIFY(abusers.back()->connectFrom(u"127.0.0.3"_s, m_server->port()));
+        QVERIFY(abusers.back()->upgrade());
+    }
+    for (int i = 0; i < 8; ++i) {
+        const QString token = i < 5 ? u"guess-%1"_s.arg(i) : u"secret"_s;
+        abusers[i]->tcp.write(textFrame(helloMessage(u"guess%1"_s.arg(i), token)));
+    }
+    for (int i = 0; i < 8; ++i) {
+        QCOMPARE(abusers[i]->take().value(u"code"_s), u"unauthorized"_s);
+        QVERIFY(abusers[i]->waitClosed());
+        QCOMPARE(abusers[i]->closeCode, 4001);
+    }
+    QVERIFY(served(u"secret"_s)); // 127.0.0.1 is not locked out
+}
+
 void tst_Abuse::shouldSlowDownTokenGuessing()
 {
     Limits limits;
