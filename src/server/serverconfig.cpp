@@ -105,6 +105,68 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     return true;
 }
 
+class ServerConfigData : public QSharedData {
+public:
+    QMap<QString, Fields> collections;
+    ServerConfig::Limits limits;
+    QStringList tokens;
+    ServerConfig::Jwt jwt;
+};
+
+ServerConfig::ServerConfig()
+    : d(new ServerConfigData)
+{
+}
+ServerConfig::ServerConfig(const ServerConfig &other) = default;
+ServerConfig::ServerConfig(ServerConfig &&other) noexcept = default;
+ServerConfig &ServerConfig::operator=(const ServerConfig &other) = default;
+ServerConfig &ServerConfig::operator=(ServerConfig &&other) noexcept = default;
+ServerConfig::~ServerConfig() = default;
+
+QMap<QString, Fields> ServerConfig::collections() const
+{
+    return d->collections;
+}
+void ServerConfig::setCollections(const QMap<QString, Fields> &collections)
+{
+    d->collections = collections;
+}
+void ServerConfig::addCollection(const QString &name, const Fields &fields)
+{
+    d->collections.insert(name, fields);
+}
+ServerConfig::Limits ServerConfig::limits() const
+{
+    return d->limits;
+}
+void ServerConfig::setLimits(const Limits &limits)
+{
+    d->limits = limits;
+}
+QStringList ServerConfig::tokens() const
+{
+    return d->tokens;
+}
+void ServerConfig::setTokens(const QStringList &tokens)
+{
+    d->tokens = tokens;
+}
+ServerConfig::Jwt ServerConfig::jwt() const
+{
+    return d->jwt;
+}
+void ServerConfig::setJwt(const Jwt &jwt)
+{
+    d->jwt = jwt;
+}
+
+bool operator==(const ServerConfig &a, const ServerConfig &b)
+{
+    return a.d == b.d
+        || (a.d->collections == b.d->collections && a.d->limits == b.d->limits && a.d->tokens == b.d->tokens
+            && a.d->jwt == b.d->jwt);
+}
+
 ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
 {
     QString problem;
@@ -126,7 +188,7 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
         return fail(problem);
 
     const QJsonObject limits = root.value("limits"_L1).toObject();
-    Limits &l = config.m_limits;
+    Limits &l = config.d->limits;
     if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
         || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
         || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
@@ -152,9 +214,9 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
     for (const QJsonValue &token : tokens.toArray()) {
         if (!token.isString())
             return fail(u"'tokens' must be an array of strings"_s);
-        config.m_tokens.append(token.toString());
+        config.d->tokens.append(token.toString());
     }
-    if (!readJwt(root, &config.m_jwt, &problem))
+    if (!readJwt(root, &config.d->jwt, &problem))
         return fail(problem);
     if (error)
         error->clear();
@@ -172,7 +234,7 @@ ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
     ServerConfig config = fromJson(file.readAll(), error);
     // Key files beside the config, wherever the server is started from.
     const QDir dir = QFileInfo(path).absoluteDir();
-    for (QString *file : { &config.m_jwt.secretFile, &config.m_jwt.publicKeyFile }) {
+    for (QString *file : { &config.d->jwt.secretFile, &config.d->jwt.publicKeyFile }) {
         if (!file->isEmpty())
             *file = QDir::cleanPath(dir.absoluteFilePath(*file));
     }

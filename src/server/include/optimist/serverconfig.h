@@ -5,9 +5,12 @@
 #include <optimist/optimistserver_export.h>
 
 #include <QtCore/QMap>
+#include <QtCore/QSharedDataPointer>
 #include <QtCore/QStringList>
 
 namespace Optimist {
+
+class ServerConfigData;
 
 //! What an Optimist::Server serves: its collections with their schemas, its
 //! limits (docs/protocol.md, "Limits") and the tokens it accepts.
@@ -82,23 +85,28 @@ public:
         friend bool operator==(const Jwt &, const Jwt &) = default;
     };
 
-    ServerConfig() = default;
+    ServerConfig();
+    ServerConfig(const ServerConfig &other);
+    ServerConfig(ServerConfig &&other) noexcept;
+    ServerConfig &operator=(const ServerConfig &other);
+    ServerConfig &operator=(ServerConfig &&other) noexcept;
+    ~ServerConfig();
 
     //! Collection name → schema.
-    QMap<QString, Fields> collections() const { return m_collections; }
-    void setCollections(const QMap<QString, Fields> &collections) { m_collections = collections; }
-    void addCollection(const QString &name, const Fields &fields) { m_collections.insert(name, fields); }
+    QMap<QString, Fields> collections() const;
+    void setCollections(const QMap<QString, Fields> &collections);
+    void addCollection(const QString &name, const Fields &fields);
 
-    Limits limits() const { return m_limits; }
-    void setLimits(const Limits &limits) { m_limits = limits; }
+    Limits limits() const;
+    void setLimits(const Limits &limits);
 
     //! Tokens the default Authorizer accepts; empty means no authentication.
-    QStringList tokens() const { return m_tokens; }
-    void setTokens(const QStringList &tokens) { m_tokens = tokens; }
+    QStringList tokens() const;
+    void setTokens(const QStringList &tokens);
 
     //! JWT verification for the default Authorizer (disabled by default).
-    Jwt jwt() const { return m_jwt; }
-    void setJwt(const Jwt &jwt) { m_jwt = jwt; }
+    Jwt jwt() const;
+    void setJwt(const Jwt &jwt);
 
     //! Parses the JSON config format:
     //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}]}},
@@ -112,13 +120,11 @@ public:
     //! beside it.
     static ServerConfig fromFile(const QString &path, QString *error = nullptr);
 
-    friend bool operator==(const ServerConfig &, const ServerConfig &) = default;
+    friend OPTIMIST_SERVER_EXPORT bool operator==(const ServerConfig &a, const ServerConfig &b);
 
 private:
-    QMap<QString, Fields> m_collections;
-    Limits m_limits;
-    QStringList m_tokens;
-    Jwt m_jwt;
+    // Implicitly shared: a config is a value, copied into every server.
+    QSharedDataPointer<ServerConfigData> d;
 };
 
 } // namespace Optimist
