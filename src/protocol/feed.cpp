@@ -12,10 +12,29 @@
 
 namespace Optimist::Protocol {
 
+//! Inserts \a value under \a key unless it is empty: protocol 2's
+//! optional fields are left out where protocol 1 has none.
+template<typename T> static void insertIfSet(QJsonObject &json, QLatin1StringView key, const T &value)
+{
+    if (!value.isEmpty())
+        json.insert(key, value);
+}
+
 QJsonObject SubscribeMessage::toJson() const
 {
-    return { { Key::Type, Type::Subscribe }, { Key::Collection, collection },
+    QJsonObject json { { Key::Type, Type::Subscribe }, { Key::Collection, collection },
         { Key::Cursor, cursor.isEmpty() ? QJsonValue() : QJsonValue(cursor) } };
+    insertIfSet(json, Key::Subscription, subscription);
+    insertIfSet(json, Key::Filter, filter);
+    insertIfSet(json, Key::Params, params);
+    return json;
+}
+
+//! A subscription's key, when the message names one: a non-empty string.
+static void readSubscription(Reader &reader, QString *out)
+{
+    if (reader.isPresent(Key::Subscription))
+        reader.string(Key::Subscription, out, true);
 }
 
 Result<SubscribeMessage> SubscribeMessage::fromJson(const QJsonObject &json)
@@ -26,6 +45,14 @@ Result<SubscribeMessage> SubscribeMessage::fromJson(const QJsonObject &json)
     if (reader.isPresent(Key::Cursor) && !json.value(Key::Cursor).isString())
         reader.fail(u"field 'cursor' must be a string or null"_s);
     subscribe.cursor = json.value(Key::Cursor).toString();
+    readSubscription(reader, &subscribe.subscription);
+    reader.optionalString(Key::Filter, &subscribe.filter);
+    if (reader.isPresent(Key::Params)) {
+        if (json.value(Key::Params).isObject())
+            subscribe.params = json.value(Key::Params).toObject();
+        else
+            reader.fail(u"field 'params' must be an object"_s);
+    }
     if (reader.failed())
         return reader.failure();
     return subscribe;
@@ -33,7 +60,9 @@ Result<SubscribeMessage> SubscribeMessage::fromJson(const QJsonObject &json)
 
 QJsonObject UnsubscribeMessage::toJson() const
 {
-    return { { Key::Type, Type::Unsubscribe }, { Key::Collection, collection } };
+    QJsonObject json { { Key::Type, Type::Unsubscribe }, { Key::Collection, collection } };
+    insertIfSet(json, Key::Subscription, subscription);
+    return json;
 }
 
 Result<UnsubscribeMessage> UnsubscribeMessage::fromJson(const QJsonObject &json)
@@ -41,6 +70,7 @@ Result<UnsubscribeMessage> UnsubscribeMessage::fromJson(const QJsonObject &json)
     UnsubscribeMessage unsubscribe;
     Reader reader(json, Type::Unsubscribe);
     reader.string(Key::Collection, &unsubscribe.collection, true);
+    readSubscription(reader, &unsubscribe.subscription);
     if (reader.failed())
         return reader.failure();
     return unsubscribe;
@@ -51,8 +81,10 @@ QJsonObject SnapshotMessage::toJson() const
     QJsonArray recordsJson;
     for (const Record &record : records)
         recordsJson.append(snapshotRecordToJson(record.id, record.revision, record.fields));
-    return { { Key::Type, Type::Snapshot }, { Key::Collection, collection }, { Key::Cursor, cursor },
+    QJsonObject json { { Key::Type, Type::Snapshot }, { Key::Collection, collection }, { Key::Cursor, cursor },
         { Key::Chunk, chunk }, { Key::Last, last }, { Key::Records, recordsJson } };
+    insertIfSet(json, Key::Subscription, subscription);
+    return json;
 }
 
 Result<SnapshotMessage> SnapshotMessage::fromJson(const QJsonObject &json)
@@ -60,6 +92,7 @@ Result<SnapshotMessage> SnapshotMessage::fromJson(const QJsonObject &json)
     SnapshotMessage snapshot;
     Reader reader(json, Type::Snapshot);
     reader.string(Key::Collection, &snapshot.collection, true);
+    readSubscription(reader, &snapshot.subscription);
     reader.string(Key::Cursor, &snapshot.cursor, false);
     reader.integer(Key::Chunk, &snapshot.chunk, 0, INT_MAX);
     reader.boolean(Key::Last, &snapshot.last);
@@ -91,6 +124,7 @@ QJsonObject DeltaMessage::toJson() const
         changesJson.append(Protocol::toJson(change));
     QJsonObject json { { Key::Type, Type::Delta }, { Key::Collection, collection }, { Key::PrevCursor, prevCursor },
         { Key::Cursor, cursor }, { Key::Changes, changesJson } };
+    insertIfSet(json, Key::Subscription, subscription);
     if (!acks.isEmpty()) {
         QJsonArray acksJson;
         for (qint64 tx : acks)
@@ -118,6 +152,7 @@ Result<DeltaMessage> DeltaMessage::fromJson(const QJsonObject &json)
     DeltaMessage delta;
     Reader reader(json, Type::Delta);
     reader.string(Key::Collection, &delta.collection, true);
+    readSubscription(reader, &delta.subscription);
     reader.string(Key::PrevCursor, &delta.prevCursor, false);
     reader.string(Key::Cursor, &delta.cursor, false);
     const QJsonValue changes = json.value(Key::Changes);
@@ -142,15 +177,19 @@ bool operator==(const DeltaMessage &a, const DeltaMessage &b)
     const auto same = [](const RecordChange &x, const RecordChange &y) {
         return x.kind == y.kind && x.id == y.id && x.fields == y.fields && x.revision == y.revision;
     };
-    return a.collection == b.collection && a.prevCursor == b.prevCursor && a.cursor == b.cursor && a.acks == b.acks
+    return a.collection == b.collection && a.subscription == b.subscription && a.prevCursor == b.prevCursor
+        && a.cursor == b.cursor && a.acks == b.acks
         && std::equal(a.changes.begin(), a.changes.end(), b.changes.begin(), b.changes.end(), same);
 }
 
-QString DeltaMessage::frame(const QString &collection, qint64 prevCursor, qint64 cursor, const QJsonArray &changes)
+QString DeltaMessage::frame(
+    const QString &collection, qint64 prevCursor, qint64 cursor, const QJsonArray &changes, const QString &subscription)
 {
-    return encode(QJsonObject { { Key::Type, Type::Delta }, { Key::Collection, collection },
+    QJsonObject json { { Key::Type, Type::Delta }, { Key::Collection, collection },
         { Key::PrevCursor, QString::number(prevCursor) }, { Key::Cursor, QString::number(cursor) },
-        { Key::Changes, changes } });
+        { Key::Changes, changes } };
+    insertIfSet(json, Key::Subscription, subscription);
+    return encode(json);
 }
 
 QString DeltaMessage::withAcks(QStringView frame, const QJsonArray &acks)

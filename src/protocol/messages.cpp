@@ -24,6 +24,8 @@ QJsonObject ErrorMessage::toJson() const
         json.insert(Key::RetryAfterMs, retryAfterMs);
     if (expectedTx)
         json.insert(Key::ExpectedTx, *expectedTx);
+    if (!subscription.isEmpty())
+        json.insert(Key::Subscription, subscription);
     if (!supported.isEmpty()) {
         QJsonArray versions;
         for (int version : supported)
@@ -40,6 +42,7 @@ Result<ErrorMessage> ErrorMessage::fromJson(const QJsonObject &json)
     reader.string(Key::Code, &error.code, true);
     reader.string(Key::Message, &error.message, false);
     reader.optionalString(Key::Ref, &error.ref);
+    reader.optionalString(Key::Subscription, &error.subscription);
     if (reader.isPresent(Key::RetryAfterMs)) {
         qint64 retryAfterMs = 0;
         reader.integer(Key::RetryAfterMs, &retryAfterMs, 0, INT_MAX);
@@ -117,9 +120,12 @@ QJsonObject WelcomeMessage::toJson() const
     insertLimit(Key::MaxFrameBytes, limits.maxFrameBytes);
     insertLimit(Key::MaxMutationsPerTransaction, limits.maxMutationsPerTransaction);
     insertLimit(Key::MaxPendingPushes, limits.maxPendingPushes);
-    return { { Key::Type, Type::Welcome }, { Key::Protocol, protocol }, { Key::ClientId, clientId },
+    QJsonObject json { { Key::Type, Type::Welcome }, { Key::Protocol, protocol }, { Key::ClientId, clientId },
         { Key::ServerId, serverId }, { Key::HeartbeatMs, heartbeatMs }, { Key::LastTx, lastTx },
         { Key::Limits, limitsJson } };
+    if (!userId.isEmpty())
+        json.insert(Key::UserId, userId);
+    return json;
 }
 
 Result<WelcomeMessage> WelcomeMessage::fromJson(const QJsonObject &json)
@@ -131,6 +137,7 @@ Result<WelcomeMessage> WelcomeMessage::fromJson(const QJsonObject &json)
     reader.string(Key::ServerId, &welcome.serverId, false);
     reader.integer(Key::HeartbeatMs, &welcome.heartbeatMs, 1, INT_MAX);
     reader.integer(Key::LastTx, &welcome.lastTx, 0);
+    reader.optionalString(Key::UserId, &welcome.userId);
     if (reader.isPresent(Key::Limits)) {
         const QJsonValue limits = json.value(Key::Limits);
         if (!limits.isObject())

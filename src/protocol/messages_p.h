@@ -61,6 +61,8 @@ struct ErrorMessage {
     std::optional<qint64> expectedTx;
     //! Answering a hello of an unsupported protocol: the versions spoken.
     QList<int> supported;
+    //! Refusing a subscribe (protocol 2): the refused subscription's key.
+    QString subscription;
 
     QJsonObject toJson() const;
     static Result<ErrorMessage> fromJson(const QJsonObject &json);
@@ -117,6 +119,9 @@ struct WelcomeMessage {
     //! The highest transaction number of this clientId the server processed.
     qint64 lastTx = 0;
     WelcomeLimits limits;
+    //! Protocol 2: the signed-in user (the token's `sub`); empty (left
+    //! out) for none.
+    QString userId;
 
     QJsonObject toJson() const;
     static Result<WelcomeMessage> fromJson(const QJsonObject &json);
@@ -144,6 +149,17 @@ struct SubscribeMessage {
     QString collection;
     //! The last cursor applied; empty for a first load (null on the wire).
     QString cursor;
+    //! Protocol 2: the client's name for this subscription, unique on the
+    //! connection; empty (left out) means the collection's name.
+    QString subscription;
+    //! Protocol 2: an expression (optimist/expression.h) a record must
+    //! pass; empty (left out) for every readable record.
+    QString filter;
+    //! Protocol 2: the values of the filter's `$name`s.
+    QJsonObject params;
+
+    //! The subscription's key: subscription, or the collection's name.
+    const QString &key() const { return subscription.isEmpty() ? collection : subscription; }
 
     QJsonObject toJson() const;
     static Result<SubscribeMessage> fromJson(const QJsonObject &json);
@@ -153,6 +169,10 @@ struct SubscribeMessage {
 //! unsubscribe (client → server).
 struct UnsubscribeMessage {
     QString collection;
+    //! Protocol 2: which subscription; empty for the collection's name.
+    QString subscription;
+
+    const QString &key() const { return subscription.isEmpty() ? collection : subscription; }
 
     QJsonObject toJson() const;
     static Result<UnsubscribeMessage> fromJson(const QJsonObject &json);
@@ -179,6 +199,8 @@ struct SnapshotMessage {
     //! Read only: why each malformed record was left out of records, so one
     //! bad record does not cost the client the rest of the snapshot.
     QStringList skipped;
+    //! The subscribe's subscription, when it named one (protocol 2).
+    QString subscription;
 
     QJsonObject toJson() const;
     static Result<SnapshotMessage> fromJson(const QJsonObject &json);
@@ -193,6 +215,8 @@ struct DeltaMessage {
     QList<RecordChange> changes;
     //! The receiver's transactions whose effects this delta contains.
     QList<qint64> acks;
+    //! The subscribe's subscription, when it named one (protocol 2).
+    QString subscription;
 
     QJsonObject toJson() const;
     static Result<DeltaMessage> fromJson(const QJsonObject &json);
@@ -201,7 +225,8 @@ struct DeltaMessage {
 
     //! The server's fan-out: one frame encoded once for every subscriber,
     //! from changes already in JSON (changeToJson()), without acks.
-    static QString frame(const QString &collection, qint64 prevCursor, qint64 cursor, const QJsonArray &changes);
+    static QString frame(const QString &collection, qint64 prevCursor, qint64 cursor, const QJsonArray &changes,
+        const QString &subscription = {});
     //! \a frame with a pusher's acks appended: the other subscribers' frame
     //! is not encoded again.
     static QString withAcks(QStringView frame, const QJsonArray &acks);

@@ -49,6 +49,10 @@ inline constexpr QLatin1StringView SettledTx { "settledTx" };
 inline constexpr QLatin1StringView Transactions { "transactions" };
 inline constexpr QLatin1StringView Mutations { "mutations" };
 inline constexpr QLatin1StringView Id { "id" };
+inline constexpr QLatin1StringView Subscription { "subscription" };
+inline constexpr QLatin1StringView Filter { "filter" };
+inline constexpr QLatin1StringView Params { "params" };
+inline constexpr QLatin1StringView UserId { "userId" };
 } // namespace Key
 
 //! Reads the fields of one message; the first problem met is the error.

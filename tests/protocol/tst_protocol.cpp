@@ -88,6 +88,7 @@ private Q_SLOTS:
     void helloMalformed();
     void helloTokenOptional();
     void subscribeRoundTrip_data();
+    void subscriptionKeyDefaultsToCollection();
     void subscribeRoundTrip();
     void subscribeWithoutCursorIsNull();
     void subscribeMalformed_data();
@@ -132,6 +133,8 @@ void tst_Protocol::errorRoundTrip_data()
         << ErrorMessage { u"rate_limited"_s, u"m"_s, {}, std::numeric_limits<int>::max(), {}, {} };
     QTest::newRow("expectedTx 1") << ErrorMessage { u"out_of_order"_s, u"m"_s, u"push"_s, 0, 1, {} };
     QTest::newRow("expectedTx 2^53") << ErrorMessage { u"out_of_order"_s, u"m"_s, u"push"_s, 0, MaxSafe, {} };
+    QTest::newRow("refused subscription")
+        << ErrorMessage { u"forbidden"_s, u"m"_s, u"subscribe"_s, 0, {}, {}, u"mine"_s };
     QTest::newRow("supported") << ErrorMessage { u"unsupported_protocol"_s, u"protocol 2 is not supported"_s,
         u"hello"_s, 0, {}, { 1 } };
     QTest::newRow("unicode") << ErrorMessage { u"too_large"_s, u"≥ \"quoted\" \\ é\n"_s, {}, 0, {}, {} };
@@ -301,6 +304,7 @@ void tst_Protocol::welcomeRoundTrip_data()
     QTest::newRow("some limits") << WelcomeMessage { 1, u"c"_s, {}, 1, MaxSafe, { 64, {}, {} } };
     QTest::newRow("limits at the boundary")
         << WelcomeMessage { 1, u"c"_s, u"s"_s, std::numeric_limits<int>::max(), 1, { 1, MaxSafe, 1 } };
+    QTest::newRow("protocol 2, signed in") << WelcomeMessage { 2, u"c"_s, u"s"_s, 100, 0, {}, u"alice"_s };
 }
 
 void tst_Protocol::welcomeRoundTrip()
@@ -420,6 +424,22 @@ void tst_Protocol::subscribeRoundTrip_data()
     QTest::newRow("first load") << SubscribeMessage { u"todos"_s, {} };
     QTest::newRow("with cursor") << SubscribeMessage { u"todos"_s, u"118"_s };
     QTest::newRow("cursor kept as text") << SubscribeMessage { u"é\"s"_s, u" 01"_s };
+    QTest::newRow("protocol 2, named") << SubscribeMessage { u"todos"_s, u"7"_s, u"mine"_s };
+    QTest::newRow("protocol 2, filtered") << SubscribeMessage { u"todos"_s, {}, u"list"_s,
+        u"record.list == $list && record.done != true"_s, QJsonObject { { u"list"_s, u"groceries"_s } } };
+}
+
+void tst_Protocol::subscriptionKeyDefaultsToCollection()
+{
+    QCOMPARE(SubscribeMessage { u"todos"_s }.key(), u"todos"_s);
+    QCOMPARE((SubscribeMessage { u"todos"_s, {}, u"mine"_s }.key()), u"mine"_s);
+    QCOMPARE(UnsubscribeMessage { u"todos"_s }.key(), u"todos"_s);
+    QCOMPARE((UnsubscribeMessage { u"todos"_s, u"mine"_s }.key()), u"mine"_s);
+    // Left out when not named, so a protocol 1 peer sees what it always saw.
+    QCOMPARE(encode(DeltaMessage { u"t"_s, u"1"_s, u"2"_s }.toJson()),
+        uR"({"changes":[],"collection":"t","cursor":"2","prevCursor":"1","type":"delta"})"_s);
+    QCOMPARE(encode(DeltaMessage { u"t"_s, u"1"_s, u"2"_s, {}, {}, u"s"_s }.toJson()),
+        DeltaMessage::frame(u"t"_s, 1, 2, {}, u"s"_s));
 }
 
 void tst_Protocol::subscribeRoundTrip()
@@ -452,6 +472,14 @@ void tst_Protocol::subscribeMalformed_data()
     QTest::newRow("cursor number") << R"({"type":"subscribe","collection":"t","cursor":118})"_ba << cursor;
     QTest::newRow("cursor object") << R"({"type":"subscribe","collection":"t","cursor":{}})"_ba << cursor;
     QTest::newRow("cursor false") << R"({"type":"subscribe","collection":"t","cursor":false})"_ba << cursor;
+    QTest::newRow("empty subscription") << R"({"type":"subscribe","collection":"t","subscription":""})"_ba
+                                        << u"field 'subscription' must be a non-empty string"_s;
+    QTest::newRow("subscription number") << R"({"type":"subscribe","collection":"t","subscription":1})"_ba
+                                         << u"field 'subscription' must be a non-empty string"_s;
+    QTest::newRow("filter number") << R"({"type":"subscribe","collection":"t","filter":1})"_ba
+                                   << u"field 'filter' must be a string"_s;
+    QTest::newRow("params array") << R"({"type":"subscribe","collection":"t","params":[1]})"_ba
+                                  << u"field 'params' must be an object"_s;
 }
 
 void tst_Protocol::subscribeMalformed()
@@ -464,6 +492,7 @@ void tst_Protocol::subscribeMalformed()
 void tst_Protocol::unsubscribeRoundTrip()
 {
     checkRoundTrip(UnsubscribeMessage { u"todos"_s });
+    checkRoundTrip(UnsubscribeMessage { u"todos"_s, u"mine"_s });
     QCOMPARE(encode(UnsubscribeMessage { u"todos"_s }.toJson()), uR"({"collection":"todos","type":"unsubscribe"})"_s);
 }
 
@@ -491,6 +520,8 @@ void tst_Protocol::snapshotRoundTrip_data()
     using Record = SnapshotMessage::Record;
     QTest::addColumn<SnapshotMessage>("message");
     QTest::newRow("empty collection") << SnapshotMessage { u"todos"_s, u"0"_s, 0, true, {}, {} };
+    QTest::newRow("protocol 2, named subscription")
+        << SnapshotMessage { u"todos"_s, u"3"_s, 1, true, {}, {}, u"mine"_s };
     const QJsonObject milk { { u"title"_s, u"Buy milk"_s }, { u"done"_s, false } };
     QTest::newRow("records with and without rev") << SnapshotMessage { u"todos"_s, u"120"_s, 0, false,
         { Record { u"a1"_s, 117, milk }, Record { u"b2"_s, 0, {} } }, {} };
@@ -569,6 +600,8 @@ void tst_Protocol::deltaRoundTrip_data()
         << DeltaMessage { u"todos"_s, u"1"_s, u"2"_s, { RecordChange::upsert(u"a"_s, {}) }, { 1, 42, MaxSafe } };
     QTest::newRow("same record twice") << DeltaMessage { u"t"_s, u"1"_s, u"3"_s,
         { RecordChange::upsert(u"a"_s, milk, 2), RecordChange::upsert(u"a"_s, {}, 3) }, { 7 } };
+    QTest::newRow("protocol 2, named subscription")
+        << DeltaMessage { u"t"_s, u"1"_s, u"9"_s, { RecordChange::remove(u"b"_s) }, { 3 }, u"mine"_s };
 }
 
 void tst_Protocol::deltaRoundTrip()
