@@ -38,7 +38,8 @@ QByteArray todosConfig(const QByteArray &rules)
         {"name": "title", "type": "string"},
         {"name": "owner", "type": "string"},
         {"name": "team", "type": "string"},
-        {"name": "shared", "type": "bool", "default": false}])"
+        {"name": "shared", "type": "bool", "default": false},
+        {"name": "members", "type": "json"}])"
         + (rules.isEmpty() ? QByteArray() : ", \"rules\": " + rules) + "}}}";
 }
 
@@ -90,7 +91,7 @@ const QList<std::pair<QString, QJsonObject>> &seedRecords()
         { u"b1"_s, { { u"title"_s, u"bob's secret"_s }, { u"owner"_s, u"u-bob"_s }, { u"team"_s, u"team-blue"_s } } },
         { u"s1"_s,
             { { u"title"_s, u"bob's shared plan"_s }, { u"owner"_s, u"u-bob"_s }, { u"team"_s, u"team-blue"_s },
-                { u"shared"_s, true } } },
+                { u"shared"_s, true }, { u"members"_s, QJsonArray { u"u-carol"_s } } } },
     };
     return records;
 }
@@ -105,6 +106,10 @@ ServerConfig::CollectionRules ruleSet(const QString &name)
             u"record.owner == auth.sub || record.shared == true"_s };
     if (name == u"team")
         return { u"record.team == auth.team"_s, u"record.team == auth.team && auth.role != \"viewer\""_s };
+    if (name == u"members") {
+        const QString members = u"record.owner == auth.sub || auth.sub in record.members"_s;
+        return { members, members };
+    }
     if (name == u"write by id")
         return { {}, u"record.id in auth.ids"_s };
     return {};
@@ -495,6 +500,16 @@ void tst_Rules::writesShouldFollowTheRules_data()
     QTest::newRow("team: other team removes") << u"team"_s << u"bob"_s << remove(u"a1"_s) << u"forbidden"_s;
     QTest::newRow("team: member inserts")
         << u"team"_s << u"alice"_s << insert(u"n1"_s, mine(u"u-alice"_s)) << u"applied"_s;
+
+    // A list shared with the users a field names.
+    QTest::newRow("members: member updates") << u"members"_s << u"carol"_s << update(u"s1"_s, title) << u"applied"_s;
+    QTest::newRow("members: member drops themself")
+        << u"members"_s << u"carol"_s << update(u"s1"_s, { { u"members"_s, QJsonArray() } }) << u"forbidden"_s;
+    QTest::newRow("members: non-member updates")
+        << u"members"_s << u"alice"_s << update(u"s1"_s, title) << u"forbidden"_s;
+    QTest::newRow("members: owner adds a member")
+        << u"members"_s << u"bob"_s << update(u"s1"_s, { { u"members"_s, QJsonArray { u"u-carol"_s, u"u-alice"_s } } })
+        << u"applied"_s;
 
     // record.id in a rule; no read rule, so a missing id is a conflict.
     QTest::newRow("by id: listed") << u"write by id"_s << u"alice"_s << update(u"a1"_s, title) << u"applied"_s;
