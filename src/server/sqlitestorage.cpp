@@ -174,7 +174,7 @@ bool SqliteStorage::addRevisionColumn()
     // Databases from before revisions: their records get rev 0 ("unknown"),
     // which clients compare field by field.
     bool has = false;
-    return hasColumn(u"records"_s, u"rev"_s, &has)
+    return hasColumn(u"records"_s, u"rev"_s, &has) // not a message key: a table
         && (has || exec(u"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0"_s));
 }
 
@@ -184,7 +184,7 @@ bool SqliteStorage::addBeforeColumn()
     // "upsert", or "remove" without before_data) read as "before unknown",
     // and a filtered subscriber resuming across one gets a snapshot.
     bool has = false;
-    return hasColumn(u"changes"_s, u"before_data"_s, &has)
+    return hasColumn(u"changes"_s, u"before_data"_s, &has) // not a message key: a table
         && (has || exec(u"ALTER TABLE changes ADD COLUMN before_data TEXT"_s));
 }
 
