@@ -349,7 +349,7 @@ QueuedTransaction Session::readTransaction(const Protocol::PushTransaction &push
     // What is wrong inside a transaction is its reject; too many mutations
     // before a malformed one.
     const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
-    QueuedTransaction transaction { const_cast<Session *>(this), m_clientId, pushed.tx, {}, {}, {} };
+    QueuedTransaction transaction { const_cast<Session *>(this), m_clientId, pushed.tx, {}, m_identity, {}, {} };
     if (pushed.mutationCount > maxMutations) {
         transaction.rejectCode = ErrorCode::TooLarge;
         transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);

@@ -17,6 +17,9 @@ struct QueuedTransaction {
     QString clientId;
     qint64 tx = 0;
     QList<Mutation> mutations;
+    //! Who pushed it: the rules are checked with this identity, even when
+    //! its connection has gone or another one took over its clientId.
+    Identity identity;
     //! Set when the session already knows the transaction must be rejected
     //! (unreadable, too large).
     QLatin1StringView rejectCode;
