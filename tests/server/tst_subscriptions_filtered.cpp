@@ -6,6 +6,7 @@
 
 #include "rawclient.h"
 
+#include <optimist/authorizer.h>
 #include <optimist/developmenttokens.h>
 #include <optimist/server.h>
 #include <optimist/serverconfig.h>
@@ -20,6 +21,18 @@
 using namespace Optimist;
 
 namespace {
+
+//! Hides every record titled "hidden" from everyone but its owner.
+class HidingAuthorizer : public TokenAuthorizer {
+public:
+    using TokenAuthorizer::TokenAuthorizer;
+    bool canReadRecord(const Identity &identity, const QString &, const QJsonObject &record) override
+    {
+        ++calls;
+        return record.value(u"title"_s) != u"hidden"_s || record.value(u"owner"_s) == identity.userId;
+    }
+    int calls = 0;
+};
 
 QJsonObject todo(const QString &id, const QString &owner, const QString &list, const QString &op = u"insert"_s)
 {
@@ -80,6 +93,8 @@ private Q_SLOTS:
     void shouldUnsubscribeByKey();
     void shouldSnapshotWhenALoggedChangeHasNoBeforeImage();
     void shouldNeverSendAnotherUsersPrivateRecord();
+    void shouldAskTheAuthorizerForEachRecord();
+    void shouldOpenAChangeLogFromBeforeBeforeImages();
 
 private:
     //! With \a readRule as the read rule of todos (none when empty).
@@ -361,9 +376,9 @@ void tst_SubscriptionsFiltered::shouldSendProtocolOneDenseDeltasOfVisibleRecords
     QCOMPARE(snapshot(*old, {}, &cursor), QStringList());
     const QList<std::pair<QJsonObject, QStringList>> steps {
         { todo(u"a1"_s, u"alice"_s, u"L1"_s), { u"+a1"_s } },
-        { todo(u"b1"_s, u"bob"_s, u"L1"_s), {} },
+        { todo(u"bobs-todo"_s, u"bob"_s, u"L1"_s), {} },
         { updateTodo(u"a1"_s, { { u"owner"_s, u"bob"_s } }), { u"-a1"_s } },
-        { removeTodo(u"b1"_s), {} },
+        { removeTodo(u"bobs-todo"_s), {} },
     };
     for (const auto &[mutation, expected] : steps) {
         const QJsonObject ack = write(*writer, { mutation });
@@ -377,7 +392,7 @@ void tst_SubscriptionsFiltered::shouldSendProtocolOneDenseDeltasOfVisibleRecords
         QCOMPARE(frames.first().value(u"cursor"_s).toString(), cursor);
     }
     for (const QString &frame : std::as_const(old->frames))
-        QVERIFY2(!frame.contains(u"b1"_s), qPrintable(frame));
+        QVERIFY2(!frame.contains(u"bobs-todo"_s), qPrintable(frame));
 }
 
 void tst_SubscriptionsFiltered::shouldRefuseAnInvalidFilter_data()
@@ -563,12 +578,118 @@ void tst_SubscriptionsFiltered::shouldNeverSendAnotherUsersPrivateRecord()
         seen += changesOf(delta);
     QCOMPARE(seen, QStringList { u"-shared-1"_s });
 
+    // Writes to her ids are refused as writes to ids that do not exist,
+    // and say nothing of her records.
+    auto bobPusher = connect(u"bob-pusher"_s, u"bob"_s);
+    QVERIFY(bobPusher);
+    const QJsonObject missing = write(*bobPusher, { updateTodo(u"nothing-here"_s, { { u"title"_s, u"x"_s } }) });
+    for (const QJsonObject &mutation :
+        { updateTodo(u"private-a1"_s, { { u"title"_s, u"x"_s } }), removeTodo(u"private-a1"_s) }) {
+        const QJsonObject reject = write(*bobPusher, { mutation });
+        QCOMPARE(reject.value(u"type"_s).toString(), u"reject"_s);
+        QCOMPARE(reject.value(u"code"_s), missing.value(u"code"_s));
+        QCOMPARE(reject.value(u"message"_s).toString().replace(u"private-a1"_s, u"nothing-here"_s),
+            missing.value(u"message"_s).toString());
+    }
+    for (const QString &frame : std::as_const(bobPusher->frames)) {
+        for (const char *leak : { "SECRET", "alice", "L1" })
+            QVERIFY2(!frame.contains(QLatin1StringView(leak)), qPrintable(frame));
+    }
+
     for (RawClient *client : { bob.get(), oldBob.get() }) {
         for (const QString &frame : std::as_const(client->frames)) {
             for (const char *leak : { "private-a1", "private-a2", "SECRET" })
                 QVERIFY2(!frame.contains(QLatin1StringView(leak)), qPrintable(frame));
         }
     }
+}
+
+void tst_SubscriptionsFiltered::shouldAskTheAuthorizerForEachRecord()
+{
+    m_server.reset();
+    QVERIFY(startServer());
+    HidingAuthorizer authorizer({}, m_tokens.jwt());
+    m_server->close();
+    m_server->setAuthorizer(&authorizer);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto writer = connect(u"writer"_s, u"alice"_s);
+    QVERIFY(writer);
+    QJsonObject hidden = todo(u"h1"_s, u"alice"_s, u"L1"_s);
+    hidden[u"fields"_s] = QJsonObject { { u"title"_s, u"hidden"_s }, { u"owner"_s, u"alice"_s } };
+    write(*writer, { hidden, todo(u"v1"_s, u"alice"_s, u"L1"_s) });
+
+    auto bob = connect(u"bob"_s, u"bob"_s);
+    QVERIFY(bob);
+    QString cursor;
+    bob->send(subscribe(u"all"_s));
+    QCOMPARE(snapshot(*bob, u"all"_s, &cursor), QStringList { u"v1"_s });
+    QVERIFY(authorizer.calls >= 2);
+    // It leaves when it becomes hidden, and is never named again.
+    write(*writer, { updateTodo(u"v1"_s, { { u"title"_s, u"hidden"_s } }) });
+    write(*writer, { updateTodo(u"h1"_s, { { u"list"_s, u"L2"_s } }) });
+    QStringList seen;
+    for (const QJsonObject &delta : bob->sync())
+        seen += changesOf(delta);
+    QCOMPARE(seen, QStringList { u"-v1"_s });
+    QVERIFY(!bob->frames.join(u'\n').contains(u"h1"_s));
+    m_server->close();
+}
+
+void tst_SubscriptionsFiltered::shouldOpenAChangeLogFromBeforeBeforeImages()
+{
+    // Given a database whose change log was written without before-images
+    m_server.reset();
+    QVERIFY(QFile::remove(dbPath()));
+    QFile::remove(dbPath() + u"-wal"_s);
+    QFile::remove(dbPath() + u"-shm"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old"_s);
+        db.setDatabaseName(dbPath());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const QString &sql :
+            { u"CREATE TABLE records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
+              " rev INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (collection, id)) WITHOUT ROWID"_s,
+                u"CREATE TABLE changes (seq INTEGER NOT NULL, idx INTEGER NOT NULL, collection TEXT NOT NULL,"
+                " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, PRIMARY KEY (seq, idx)) WITHOUT ROWID"_s,
+                u"INSERT INTO records VALUES ('todos', 'a', '{\"title\":\"a\",\"list\":\"L2\"}', 2)"_s,
+                u"INSERT INTO changes VALUES (1, 0, 'todos', 'a', 'upsert', '{\"title\":\"a\",\"list\":\"L1\"}')"_s,
+                u"INSERT INTO changes VALUES (2, 0, 'todos', 'a', 'upsert', '{\"title\":\"a\",\"list\":\"L2\"}')"_s }) {
+            QVERIFY2(query.exec(sql), qPrintable(sql));
+        }
+    }
+    QSqlDatabase::removeDatabase(u"old"_s);
+
+    // When the server opens it
+    QVERIFY(startServer());
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+
+    // Then a filtered resume across an old change is a snapshot, an
+    // unfiltered one is a replay
+    QString cursor;
+    reader->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s, {}, u"1"_s));
+    QCOMPARE(snapshot(*reader, u"l1"_s, &cursor), QStringList());
+    QCOMPARE(cursor, u"2"_s);
+    reader->send(subscribe(u"all"_s, {}, {}, u"1"_s));
+    QList<QJsonObject> frames = reader->sync();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(changesOf(frames.first()), QStringList { u"+a"_s });
+
+    // And a change logged now resumes a filtered subscription again
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    write(*writer, { moveTo(u"a"_s, u"L1"_s) });
+    write(*writer, { moveTo(u"a"_s, u"L2"_s) });
+    // (What the live subscriptions got of these is not the point here.)
+    reader->sync();
+    reader->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s, {}, u"2"_s));
+    QStringList seen;
+    for (const QJsonObject &delta : reader->sync()) {
+        if (delta.value(u"subscription"_s) == u"l1"_s)
+            seen += changesOf(delta);
+    }
+    QCOMPARE(seen, (QStringList { u"+a"_s, u"-a"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_SubscriptionsFiltered)
