@@ -4,6 +4,7 @@
 #include "authorizer.h"
 #include "serverconfig.h"
 #include "storage.h"
+#include "subscription_p.h"
 
 #include <optimist/expression.h>
 #include <optimist/schema.h>
@@ -28,7 +29,8 @@ struct Collection {
     Expression writeRule;
     //! The cursor of the latest change.
     qint64 head = 0;
-    QList<Session *> subscribers;
+    //! The subscriptions following its live deltas (their snapshots sent).
+    QList<Subscription *> subscribers;
     //! Records read or written since listen(), so that an update needs
     //! neither a SELECT nor a JSON parse. Only what is in the database
     //! (or in the open batch); dropped whenever a rollback could make it

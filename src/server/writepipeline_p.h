@@ -33,6 +33,9 @@ struct TransactionOutcome {
         QString collection;
         qint64 prevCursor = 0;
         QJsonArray changes;
+        //! Per change, the record before and after: which subscriber sees
+        //! it come, change or leave.
+        QList<ChangeImages> images;
     };
 
     Kind kind = Kind::Rejected;
@@ -96,15 +99,19 @@ private:
         QLatin1StringView code;
         QString message;
         QJsonObject change;
+        ChangeImages images;
 
         bool applied() const { return code.isEmpty(); }
-        static MutationResult failed(QLatin1StringView code, const QString &message) { return { code, message, {} }; }
+        static MutationResult failed(QLatin1StringView code, const QString &message)
+        {
+            return { code, message, {}, {} };
+        }
     };
     //! A transaction's mutations applied in order, up to the first failure.
     struct Changes {
         QLatin1StringView code;
         QString message;
-        QHash<QString, QJsonArray> byCollection;
+        QHash<QString, ChangeBatch> byCollection;
         //! The collections in the order first touched.
         QStringList touched;
     };
