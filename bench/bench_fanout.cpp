@@ -19,7 +19,9 @@
 // Prints Markdown on stdout, progress on stderr. See docs/benchmarks.md
 // ("Fan-out to filtered subscribers").
 
+#include "subscriptionindex_p.h"
 #include <optimist/developmenttokens.h>
+#include <optimist/expression.h>
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -480,6 +482,66 @@ void pace(Pusher *pusher, Deliveries *d, int users, int records, int rate)
     waitUntil([&] { return sent == total || !pusher->failure.isEmpty(); }, int(1000.0 * double(total) / rate) + 60000);
 }
 
+//! (a) The index alone, in this process: per change, finding the
+//! subscriptions that see it by SubscriptionIndex::candidates() and then
+//! evaluating only those, against evaluating every subscription's filter.
+void runIndex(const QList<int> &counts, int changes)
+{
+    std::printf("### (a) The subscription index alone\n\n"
+                "Per change (an update moving a record between two random users), the subscriptions that see it: "
+                "`SubscriptionIndex::candidates()` then the filter evaluated on each candidate, against the filter "
+                "of every subscription evaluated (`Expression::evaluate()`, the record as `QJsonObject`). "
+                "%d changes; one thread; µs per change.\n\n"
+                "| subscriptions | index: µs/change | candidates/change | evaluate all: µs/change | all ÷ index |\n"
+                "|---:|---:|---:|---:|---:|\n",
+        changes);
+    const Optimist::Expression filter = Optimist::Expression::parse(Filter);
+    for (const int count : counts) {
+        std::vector<Optimist::Expression::Context> contexts(count);
+        Optimist::SubscriptionIndex index;
+        for (int i = 0; i < count; ++i) {
+            contexts[i].params.insert(u"me"_s, userName(i));
+            index.add(&contexts[i], { filter }, contexts[i]);
+        }
+        std::vector<std::pair<QJsonObject, QJsonObject>> images;
+        for (int c = 0; c < changes; ++c) {
+            const auto image = [&](int user) {
+                return QJsonObject { { u"id"_s, u"r%1"_s.arg(c % 100) }, { u"owner"_s, userName(user) }, { u"n"_s, c },
+                    { u"title"_s, u"record"_s } };
+            };
+            images.emplace_back(image(int(qHash(c) % count)), image(int(qHash(c + 1) % count)));
+        }
+        // Evaluating every subscription is slow: on a sample of the changes.
+        const size_t sample = std::min(images.size(), size_t(std::max(1000, 20000000 / count)));
+        qint64 seenInSample = 0, candidates = 0;
+        QElapsedTimer timer;
+        timer.start();
+        for (size_t c = 0; c < images.size(); ++c) {
+            for (const Optimist::SubscriptionIndex::Key key : index.candidates(images[c].first, images[c].second)) {
+                ++candidates;
+                auto context = *static_cast<const Optimist::Expression::Context *>(key);
+                context.jsonRecord = images[c].second;
+                seenInSample += filter.evaluate(context) && c < sample;
+            }
+        }
+        const double indexed = double(timer.nsecsElapsed()) / 1e3 / changes;
+        timer.restart();
+        for (size_t c = 0; c < sample; ++c) {
+            for (auto context : contexts) {
+                context.jsonRecord = images[c].second;
+                seenInSample -= filter.evaluate(context);
+            }
+        }
+        const double all = double(timer.nsecsElapsed()) / 1e3 / double(sample);
+        if (seenInSample != 0)
+            qCritical("the index missed subscriptions that see a change");
+        std::printf(
+            "| %d | %.2f | %.2f | %.1f | %.0f× |\n", count, indexed, double(candidates) / changes, all, all / indexed);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
 Result run(const Options &options, int count)
 {
     Result r;
@@ -548,7 +610,8 @@ Result run(const Options &options, int count)
 
 void print(const Options &options, const QList<Result> &results)
 {
-    std::printf("## optimist-bench-fanout\n\n%d tx/s for %.0f s, %d records per user, filter `%s`; server: %s\n\n",
+    std::printf(
+        "### (b) The optimist-server process\n\n%d tx/s for %.0f s, %d records per user, filter `%s`; server: %s\n\n",
         options.rate, options.seconds, options.records, qPrintable(Filter), qPrintable(options.server));
     std::printf("| subscribers | protocol | server filters? | tx acked | window (s) | server CPU | server CPU µs/tx "
                 "| delivery median (ms) | p99 (ms) | max (ms) | ack median / p99 (ms) | frames to subscribers / tx | "
@@ -597,7 +660,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption records(u"records"_s, u"Records per user (default 2)."_s, u"N"_s, u"2"_s);
     const QCommandLineOption protocol(u"protocol"_s,
         u"Protocol of the subscribers: 1, 2, or 0 = 2 if the server speaks it (default)."_s, u"N"_s, u"0"_s);
-    parser.addOptions({ quick, server, counts, rate, seconds, records, protocol });
+    const QCommandLineOption indexOnly(u"index-only"_s, u"Only (a), the index alone in this process."_s);
+    parser.addOptions({ quick, server, counts, rate, seconds, records, protocol, indexOnly });
     parser.process(app);
 
     Options options;
@@ -613,6 +677,10 @@ int main(int argc, char *argv[])
         options.rate = std::min(options.rate, 200);
         options.seconds = 1;
     }
+    std::printf("## optimist-bench-fanout\n\nQt %s, %d logical CPUs.\n\n", qVersion(), QThread::idealThreadCount());
+    runIndex(options.counts, parser.isSet(quick) ? 2000 : 200000);
+    if (parser.isSet(indexOnly))
+        return 0;
     QList<Result> results;
     for (const int count : std::as_const(options.counts))
         results.append(run(options, count));
