@@ -235,18 +235,26 @@ SubscriptionIndex::Placement SubscriptionIndex::placement(Key key) const
     return m_entries.value(key).placement;
 }
 
-QList<SubscriptionIndex::Key> SubscriptionIndex::candidates(const QJsonObject &before, const QJsonObject &after) const
+QList<SubscriptionIndex::Key> SubscriptionIndex::candidates(
+    const QString &id, const QJsonObject *before, const QJsonObject *after) const
 {
+    // The value record.<field> reads in an image.
+    const auto valueIn = [&id](const QJsonObject &image, const QString &field) -> MaybeValue {
+        const auto it = image.constFind(field);
+        if (it != image.constEnd())
+            return fromJson(*it);
+        return field == u"id" && !id.isEmpty() ? string(id) : null();
+    };
     // A subscription is in one place only, and a field's two values name
     // one bucket or two disjoint ones: nothing is added twice.
     QList<Key> out(m_unindexed.cbegin(), m_unindexed.cend());
     for (auto field = m_buckets.cbegin(); field != m_buckets.cend(); ++field) {
         MaybeValue was;
-        if (!before.isEmpty() && (was = fromJson(before.value(field.key()))))
+        if (before && (was = valueIn(*before, field.key())))
             collect(*field, &*was, &out);
-        if (after.isEmpty())
+        if (!after)
             continue;
-        if (const MaybeValue is = fromJson(after.value(field.key())); is && is != was)
+        if (const MaybeValue is = valueIn(*after, field.key()); is && is != was)
             collect(*field, &*is, &out);
     }
     return out;

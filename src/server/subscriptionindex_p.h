@@ -46,13 +46,19 @@ public:
     }
     void remove(Key key);
 
-    //! The subscriptions that may see a change from \a before to \a after,
-    //! each once: every unindexed one, and those whose bucket's value equals
-    //! (as the language's `==`) the before's or the after's value of its
-    //! field, so that a record moving out is found as well as one moving in.
-    //! An empty image is no record (an insert has no before, a remove no
-    //! after); give the images the visibility is evaluated on (with "id").
-    QList<Key> candidates(const QJsonObject &before, const QJsonObject &after) const;
+    //! The subscriptions that may see a change of record \a id from
+    //! \a before to \a after (null: no record; an insert has no before, a
+    //! remove no after), each once: every unindexed one, and those whose
+    //! bucket's value equals (as the language's `==`) the before's or the
+    //! after's value of its field, so that a record moving out is found as
+    //! well as one moving in. An image without "id" reads record.id as
+    //! \a id (the server's stored JSON has none).
+    QList<Key> candidates(const QString &id, const QJsonObject *before, const QJsonObject *after) const;
+    //! The same with images that hold their "id"; an empty one is no record.
+    QList<Key> candidates(const QJsonObject &before, const QJsonObject &after) const
+    {
+        return candidates({}, before.isEmpty() ? nullptr : &before, after.isEmpty() ? nullptr : &after);
+    }
 
     Placement placement(Key key) const;
     qsizetype size() const { return m_entries.size(); }

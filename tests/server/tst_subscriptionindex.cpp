@@ -110,16 +110,18 @@ public:
         sub.context.params.insert(u"list"_s, pick(listParams()));
         sub.context.params.insert(u"me"_s, pick(users()));
         sub.context.params.insert(u"arr"_s, QVariantList { 1 });
-        sub.context.params.insert(u"id"_s, u"r%1"_s.arg(m_random.bounded(10)));
+        sub.context.params.insert(u"id"_s, id());
         return sub;
     }
 
-    //! A record image; empty (no record) one time in six.
-    QJsonObject image()
+    QString id() { return u"r%1"_s.arg(m_random.bounded(10)); }
+
+    //! An image of record \a id; empty (no record) one time in six.
+    QJsonObject image(const QString &id)
     {
         if (m_random.bounded(6) == 0)
             return {};
-        QJsonObject image { { u"id"_s, u"r%1"_s.arg(m_random.bounded(10)) } };
+        QJsonObject image { { u"id"_s, id } };
         const QJsonArray owners { u"alice"_s, u"bob"_s, u"carol"_s, QJsonValue::Null, 1 };
         const QJsonArray lists { 1, 1.0, 2, 2.5, u"1"_s, QJsonValue::Null, true, 9007199254740993.0 };
         const QJsonArray bools { true, false, 0, QJsonValue::Null };
@@ -167,6 +169,8 @@ private Q_SLOTS:
     void addUpdateRemove();
     void claimOrParameterBeforeLiteral();
     void sharedBucketsAndFields();
+    void idBesideTheImages();
+    void emptyRecordIsARecord();
     void randomized();
 };
 
@@ -332,6 +336,33 @@ void tst_SubscriptionIndex::sharedBucketsAndFields()
     QCOMPARE(found.size(), 30);
 }
 
+// The server's stored records hold no "id": it comes beside them.
+void tst_SubscriptionIndex::idBesideTheImages()
+{
+    SubscriptionIndex index;
+    const int sub = 0;
+    index.add(&sub, { parsed(u"record.id == $id"_s) }, { {}, {}, { { u"id"_s, u"r1"_s } }, {} });
+    const QJsonObject stored { { u"title"_s, u"t"_s } };
+    QCOMPARE(index.candidates(u"r1"_s, nullptr, &stored).size(), 1);
+    QCOMPARE(index.candidates(u"r1"_s, &stored, nullptr).size(), 1);
+    QCOMPARE(index.candidates(u"r2"_s, &stored, &stored).size(), 0);
+    // An "id" in the image is what the record reads.
+    const QJsonObject withId { { u"id"_s, u"r2"_s } };
+    QCOMPARE(index.candidates(u"r1"_s, nullptr, &withId).size(), 0);
+}
+
+// A record with no fields at all is still a record: its fields read null.
+void tst_SubscriptionIndex::emptyRecordIsARecord()
+{
+    SubscriptionIndex index;
+    const int sub = 0;
+    index.add(&sub, { parsed(u"record.tag == null"_s) }, {});
+    const QJsonObject empty;
+    QCOMPARE(index.candidates({}, nullptr, &empty).size(), 1);
+    QCOMPARE(index.candidates({}, &empty, nullptr).size(), 1);
+    QCOMPARE(index.candidates({}, nullptr, nullptr).size(), 0);
+}
+
 // Seeded: OPTIMIST_TEST_SEED=<n> reruns a failure. Subscriptions come,
 // restart and go between changes; after each change the candidates must
 // hold every subscription that sees it (before or after), each once, and
@@ -358,8 +389,16 @@ void tst_SubscriptionIndex::randomized()
             index.remove(&subs[i]);
             present[i] = false;
         }
-        const QJsonObject before = random.image(), after = random.image();
+        const QString id = random.id();
+        const QJsonObject before = random.image(id), after = random.image(id);
         QList<SubscriptionIndex::Key> found = index.candidates(before, after);
+        if (random.bounded(2) == 0) {
+            // As the server's stored JSON: no "id" in the images.
+            QJsonObject b = before, a = after;
+            b.remove(u"id"_s);
+            a.remove(u"id"_s);
+            found = index.candidates(id, before.isEmpty() ? nullptr : &b, after.isEmpty() ? nullptr : &a);
+        }
         std::sort(found.begin(), found.end());
         QVERIFY2(std::adjacent_find(found.begin(), found.end()) == found.end(), "a candidate twice");
         for (int k = 0; k < Count; ++k) {
