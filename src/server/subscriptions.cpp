@@ -62,15 +62,23 @@ void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage
 
 void Subscriptions::follow(Subscription *subscription)
 {
-    QList<Subscription *> &subscribers = m_state->collections[subscription->collection].subscribers;
-    if (!subscribers.contains(subscription))
-        subscribers.append(subscription);
+    Collection &c = m_state->collections[subscription->collection];
+    if (c.subscribers.contains(subscription))
+        return;
+    c.subscribers.append(subscription);
+    // Those that see every record get the batch's shared frame instead.
+    if (!subscription->seesAll()) {
+        c.index.add(subscription, { subscription->readRule, subscription->filter },
+            { {}, subscription->auth, subscription->params, {} });
+    }
 }
 
 void Subscriptions::unfollow(Subscription *subscription)
 {
-    if (Collection *c = m_state->collection(subscription->collection))
+    if (Collection *c = m_state->collection(subscription->collection)) {
         c->subscribers.removeOne(subscription);
+        c->index.remove(subscription);
+    }
 }
 
 void Subscriptions::replay(Subscription *subscription, qint64 from)
