@@ -216,21 +216,34 @@ public:
         connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) { onFrame(frame); });
         connect(m_socket, &QWebSocket::disconnected, this, [this] { failed = true; });
         m_socket->open(url);
+        // The server closes a connection silent for 3 × heartbeatMs.
+        auto *heartbeat = new QTimer(this);
+        connect(
+            heartbeat, &QTimer::timeout, this, [this] { m_socket->sendTextMessage(uR"({"type":"ping","id":1})"_s); });
+        heartbeat->start(5000);
     }
 
-    void stop() { delete std::exchange(m_socket, nullptr); }
+    void stop()
+    {
+        qDeleteAll(findChildren<QTimer *>(Qt::FindDirectChildrenOnly));
+        delete std::exchange(m_socket, nullptr);
+    }
 
 private:
     void onFrame(const QString &frame)
     {
-        ++frames;
-        if (frame.endsWith(u"\"type\":\"delta\"}"))
+        // Top-level keys are sorted: "type" comes after a delta's or a
+        // snapshot's records and before a welcome's "userId".
+        const QStringView type = QStringView(frame).sliced(frame.lastIndexOf(u"\"type\":\"") + 8);
+        if (type.startsWith(u"delta\"")) {
+            ++frames;
             return scanDelta(frame);
-        if (frame.endsWith(u"\"type\":\"snapshot\"}")) {
+        }
+        if (type.startsWith(u"snapshot\"")) {
             snapshotRecords += QStringView(frame).count(u"\"id\":\"");
             if (frame.contains(u"\"last\":true"))
                 live = true;
-        } else if (!frame.endsWith(u"\"type\":\"welcome\"}")) {
+        } else if (!type.startsWith(u"welcome\"") && !type.startsWith(u"pong\"")) {
             failed = true;
             qWarning("subscriber %s: %s", qPrintable(m_user), qPrintable(frame.left(300)));
         }
@@ -283,7 +296,16 @@ public:
                 uR"({"type":"hello","protocol":1,"clientId":"bench-pusher","token":")"_s % token % u"\"}"_s);
         });
         connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) { onFrame(frame); });
+        connect(m_socket, &QWebSocket::disconnected, this, [this] {
+            if (failure.isEmpty())
+                failure = u"closed: %1 %2"_s.arg(int(m_socket->closeCode())).arg(m_socket->closeReason());
+        });
         m_socket->open(url);
+        // The server closes a connection silent for 3 × heartbeatMs.
+        auto *heartbeat = new QTimer(this);
+        connect(
+            heartbeat, &QTimer::timeout, this, [this] { m_socket->sendTextMessage(uR"({"type":"ping","id":1})"_s); });
+        heartbeat->start(5000);
     }
 
     //! Sends the mutations (JSON) as transactions, as many as the window
@@ -314,7 +336,7 @@ private:
             acked = message.value(u"tx"_s).toInteger() - lastTx;
             ackedAt.resize(std::max<size_t>(ackedAt.size(), size_t(acked)), -1);
             ackedAt[acked - 1] = now();
-        } else if (failure.isEmpty())
+        } else if (type != u"pong" && failure.isEmpty())
             failure = frame.left(300);
     }
 
@@ -579,6 +601,7 @@ Result run(const Options &options, int count)
     const qint64 start = now();
     pace(&pusher, &d, count, options.records, options.rate);
     const qint64 target = pusher.issued;
+    std::fprintf(stderr, "%d subscribers: all sent, waiting for acks and deliveries...\n", count);
     const bool acked = waitUntil([&] { return pusher.acked == target || !pusher.failure.isEmpty(); }, 60000);
     r.seconds = double(now() - start) / 1e9;
     r.serverCpu = server.cpuSeconds() - serverCpu0;
@@ -604,6 +627,8 @@ Result run(const Options &options, int count)
     r.frames = subscribers.sum(&Subscriber::frames) - frames0;
     r.filtered = r.filtered && r.foreign == 0;
     r.closed = subscribers.any([](const Subscriber &s) { return bool(s.failed); });
+    if (!pusher.failure.isEmpty())
+        qCritical("pusher: %s", qPrintable(pusher.failure));
     r.ok = acked && pusher.failure.isEmpty() && r.missing == 0 && !r.closed;
     return r;
 }
