@@ -107,13 +107,22 @@ QMap<QString, FanOut::Merged> FanOut::merge(
     return merged;
 }
 
-QList<Subscription *> FanOut::candidates(const Collection &c, const ChangeImages &) const
+QList<Subscription *> FanOut::candidates(const Collection &c, const ChangeImages &change) const
 {
     QList<Subscription *> found;
-    for (Subscription *subscriber : c.subscribers) {
-        if (!subscriber->seesAll())
-            found.append(subscriber);
+    if (!change.beforeKnown) {
+        // Any of them may have seen the record before: each decides.
+        for (Subscription *subscriber : c.subscribers) {
+            if (!subscriber->seesAll())
+                found.append(subscriber);
+        }
+        return found;
     }
+    const QList<SubscriptionIndex::Key> keys = c.index.candidates(
+        change.id, change.before ? &*change.before : nullptr, change.after ? &*change.after : nullptr);
+    found.reserve(keys.size());
+    for (const SubscriptionIndex::Key key : keys)
+        found.append(static_cast<Subscription *>(const_cast<void *>(key)));
     return found;
 }
 

@@ -40,9 +40,11 @@ public:
 
 private:
     //! The subscriptions that may see \a change: the one place a change
-    //! finds its subscribers. Today every subscriber of \a c that does not
-    //! see all records (those get the shared frame); a SubscriptionIndex can
-    //! look them up by their equality predicates instead.
+    //! finds its subscribers. Those of \a c with a rule or a filter whose
+    //! equality predicates the before- or after-image meets, and those
+    //! without such predicates (Collection::index); every one with a rule or
+    //! filter when the before-image is unknown. Those that see all records
+    //! get the shared frame.
     QList<Subscription *> candidates(const Collection &c, const ChangeImages &change) const;
     //! What each subscription of \a c with a rule or filter gets of \a merged.
     QHash<Subscription *, QJsonArray> views(const Collection &c, const Merged &merged) const;

@@ -5,6 +5,7 @@
 #include "serverconfig.h"
 #include "storage.h"
 #include "subscription_p.h"
+#include "subscriptionindex_p.h"
 
 #include <optimist/expression.h>
 #include <optimist/schema.h>
@@ -31,6 +32,9 @@ struct Collection {
     qint64 head = 0;
     //! The subscriptions following its live deltas (their snapshots sent).
     QList<Subscription *> subscribers;
+    //! Those of them with a rule or a filter, by their equality predicates:
+    //! FanOut::candidates() looks up a change's instead of trying each.
+    SubscriptionIndex index;
     //! Records read or written since listen(), so that an update needs
     //! neither a SELECT nor a JSON parse. Only what is in the database
     //! (or in the open batch); dropped whenever a rollback could make it

@@ -64,16 +64,24 @@ void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage
 
 void Subscriptions::follow(Subscription *subscription)
 {
-    QList<Subscription *> &subscribers = m_state->collections[subscription->collection].subscribers;
-    if (!subscription->live)
-        subscribers.append(subscription);
+    if (subscription->live)
+        return;
+    Collection &c = m_state->collections[subscription->collection];
+    c.subscribers.append(subscription);
     subscription->live = true;
+    // Those that see every record get the batch's shared frame instead.
+    if (!subscription->seesAll()) {
+        c.index.add(subscription, { subscription->readRule, subscription->filter },
+            { {}, subscription->auth, subscription->params, {} });
+    }
 }
 
 void Subscriptions::unfollow(Subscription *subscription)
 {
-    if (Collection *c = m_state->collection(subscription->collection); c && subscription->live)
+    if (Collection *c = m_state->collection(subscription->collection); c && subscription->live) {
         c->subscribers.removeOne(subscription);
+        c->index.remove(subscription);
+    }
     subscription->live = false;
 }
 
