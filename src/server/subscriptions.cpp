@@ -72,7 +72,7 @@ void Subscriptions::follow(Subscription *subscription)
     // Those that see every record get the batch's shared frame instead.
     if (!subscription->seesAll()) {
         c.index.add(subscription, { subscription->readRule, subscription->filter },
-            { {}, subscription->auth, subscription->params, {} });
+            { {}, subscription->identity.claims, subscription->params, {} });
     }
 }
 
