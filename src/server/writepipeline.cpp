@@ -239,7 +239,7 @@ WritePipeline::Changes WritePipeline::applyMutations(const QueuedTransaction &pe
     for (const Mutation &mutation : pending.mutations) {
         if (!changes.code.isEmpty())
             break;
-        const MutationResult result = applyMutation(pending.clientId, mutation, seq, index);
+        const MutationResult result = applyMutation(pending, mutation, seq, index);
         changes.message = result.message;
         if (!result.applied()) {
             changes.code = result.code;
@@ -248,7 +248,7 @@ WritePipeline::Changes WritePipeline::applyMutations(const QueuedTransaction &pe
         ++index;
         if (!changes.byCollection.contains(mutation.collection))
             changes.touched.append(mutation.collection);
-        changes.byCollection[mutation.collection].append(result.change);
+        changes.byCollection[mutation.collection].append(result.change, result.images);
     }
     return changes;
 }
@@ -264,37 +264,49 @@ TransactionOutcome WritePipeline::appliedOutcome(qint64 seq, const Changes &chan
         Collection &c = m_state->collections[name];
         if (!m_undoHeads.contains(name))
             m_undoHeads.insert(name, c.head);
-        outcome.deltas.append({ name, c.head, changes.byCollection.value(name) });
+        const ChangeBatch batch = changes.byCollection.value(name);
+        outcome.deltas.append({ name, c.head, batch.changes, batch.images });
         c.head = seq;
     }
     return outcome;
 }
 
 WritePipeline::MutationResult WritePipeline::applyMutation(
-    const QString &clientId, const Mutation &mutation, qint64 seq, int index)
+    const QueuedTransaction &pending, const Mutation &mutation, qint64 seq, int index)
 {
     Collection *c = m_state->collection(mutation.collection);
     if (!c)
         return MutationResult::failed(
             ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(mutation.collection));
-    if (!m_state->authorizer()->canWrite(clientId, mutation)) {
-        return MutationResult::failed(
-            ErrorCode::Forbidden, u"not allowed to write '%1' in '%2'"_s.arg(mutation.id, mutation.collection));
-    }
+    if (!m_state->authorizer()->canWrite(pending.clientId, mutation))
+        return forbidden(mutation);
 
     Mutation checked = mutation;
     if (MutationResult invalid = validate(*c, &checked); !invalid.applied())
         return invalid;
 
-    QJsonObject record;
-    if (MutationResult conflict = readCurrent(c, mutation, &record); !conflict.applied())
-        return conflict;
+    QJsonObject before;
+    if (mutation.kind == Mutation::Kind::Insert) {
+        // The rules first: an insert they refuse does not learn whether
+        // the id is taken.
+        if (MutationResult refused = checkRules(*c, pending.identity, checked, {}, merged({}, checked));
+            !refused.applied())
+            return refused;
+        if (MutationResult conflict = readCurrent(c, mutation, &before); !conflict.applied())
+            return conflict;
+    } else {
+        if (MutationResult conflict = readCurrent(c, mutation, &before); !conflict.applied())
+            return conflict;
+        const QJsonObject after = mutation.kind == Mutation::Kind::Remove ? QJsonObject() : merged(before, checked);
+        if (MutationResult refused = checkRules(*c, pending.identity, checked, before, after); !refused.applied())
+            return refused;
+    }
     // The default authorizer accepts everything: spare it the conversion.
     const QString problem
-        = m_state->customAuthorizer ? m_state->customAuthorizer->validate(checked, record.toVariantMap()) : QString();
+        = m_state->customAuthorizer ? m_state->customAuthorizer->validate(checked, before.toVariantMap()) : QString();
     if (!problem.isEmpty())
         return MutationResult::failed(ErrorCode::ValidationFailed, problem);
-    return write(c, mutation, checked, std::move(record), seq, index);
+    return write(c, mutation, checked, std::move(before), seq, index);
 }
 
 WritePipeline::MutationResult WritePipeline::validate(const Collection &c, Mutation *checked) const
@@ -324,10 +336,8 @@ WritePipeline::MutationResult WritePipeline::readCurrent(Collection *c, const Mu
         return MutationResult::failed(
             ErrorCode::Conflict, u"record '%1' already exists in '%2'"_s.arg(mutation.id, mutation.collection));
     }
-    if (mutation.kind != Mutation::Kind::Insert && lookup == Storage::Lookup::Missing) {
-        return MutationResult::failed(
-            ErrorCode::Conflict, u"no record '%1' in '%2'"_s.arg(mutation.id, mutation.collection));
-    }
+    if (mutation.kind != Mutation::Kind::Insert && lookup == Storage::Lookup::Missing)
+        return notFound(*c, mutation);
     return {};
 }
 
@@ -337,17 +347,26 @@ WritePipeline::MutationResult WritePipeline::write(
     Storage *storage = m_state->storage;
     QJsonObject change;
     bool written = false;
+    // The record before the change is logged too: a filtered subscriber
+    // resuming later learns from it whether it saw the record leave.
+    ChangeImages images { mutation.id, {}, {}, true };
+    QByteArray before;
+    if (mutation.kind != Mutation::Kind::Insert) {
+        images.before = record;
+        before = QJsonDocument(record).toJson(QJsonDocument::Compact);
+    }
     if (mutation.kind == Mutation::Kind::Remove) {
         change = Protocol::toJson(RecordChange::remove(mutation.id));
         written = storage->removeRecord(mutation.collection, mutation.id)
-            && storage->appendChange(seq, index, mutation.collection, mutation.id, {});
+            && storage->appendChange(seq, index, mutation.collection, mutation.id, {}, before);
     } else {
         for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
             record.insert(it.key(), Protocol::toJson(it.value()));
         const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
         change = Protocol::upsertToJson(mutation.id, quint64(seq), record);
+        images.after = record;
         written = storage->writeRecord(mutation.collection, mutation.id, json, seq)
-            && storage->appendChange(seq, index, mutation.collection, mutation.id, json);
+            && storage->appendChange(seq, index, mutation.collection, mutation.id, json, before);
     }
     if (!written)
         return MutationResult::failed(ErrorCode::Internal, storage->errorString());
@@ -357,7 +376,7 @@ WritePipeline::MutationResult WritePipeline::write(
         c->cache.insert(mutation.id, record);
         m_txCached.append({ mutation.collection, mutation.id });
     }
-    return { {}, {}, change };
+    return { {}, {}, change, images };
 }
 
 void WritePipeline::forgetCached(const QList<std::pair<QString, QString>> &records)

@@ -17,6 +17,9 @@ struct QueuedTransaction {
     QString clientId;
     qint64 tx = 0;
     QList<Mutation> mutations;
+    //! Who pushed it: the rules are checked with this identity, even when
+    //! its connection has gone or another one took over its clientId.
+    Identity identity;
     //! Set when the session already knows the transaction must be rejected
     //! (unreadable, too large).
     QLatin1StringView rejectCode;
@@ -30,6 +33,9 @@ struct TransactionOutcome {
         QString collection;
         qint64 prevCursor = 0;
         QJsonArray changes;
+        //! Per change, the record before and after: which subscriber sees
+        //! it come, change or leave.
+        QList<ChangeImages> images;
     };
 
     Kind kind = Kind::Rejected;
@@ -93,15 +99,19 @@ private:
         QLatin1StringView code;
         QString message;
         QJsonObject change;
+        ChangeImages images;
 
         bool applied() const { return code.isEmpty(); }
-        static MutationResult failed(QLatin1StringView code, const QString &message) { return { code, message, {} }; }
+        static MutationResult failed(QLatin1StringView code, const QString &message)
+        {
+            return { code, message, {}, {} };
+        }
     };
     //! A transaction's mutations applied in order, up to the first failure.
     struct Changes {
         QLatin1StringView code;
         QString message;
-        QHash<QString, QJsonArray> byCollection;
+        QHash<QString, ChangeBatch> byCollection;
         //! The collections in the order first touched.
         QStringList touched;
     };
@@ -117,10 +127,22 @@ private:
     TransactionOutcome recordedOutcome(const QueuedTransaction &pending);
     Changes applyMutations(const QueuedTransaction &pending, qint64 seq);
     TransactionOutcome appliedOutcome(qint64 seq, const Changes &changes);
-    MutationResult applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int index);
+    MutationResult applyMutation(const QueuedTransaction &pending, const Mutation &mutation, qint64 seq, int index);
     //! Checks \a checked's fields against the schema, normalising values
     //! and (for an insert) filling in defaults.
     MutationResult validate(const Collection &c, Mutation *checked) const;
+    // The collection's rules and the per-record hooks (writerules.cpp;
+    // docs/security.md, "Rules").
+    //! Whether \a identity may make \a checked, which turns \a before
+    //! (empty for an insert) into \a after (empty for a remove).
+    MutationResult checkRules(const Collection &c, const Identity &identity, const Mutation &checked,
+        const QJsonObject &before, const QJsonObject &after) const;
+    //! \a record with \a checked's fields: what an insert or update makes.
+    static QJsonObject merged(QJsonObject record, const Mutation &checked);
+    static MutationResult forbidden(const Mutation &mutation);
+    //! The answer to an update or remove of an id that does not exist, and
+    //! the same to one of a record the user cannot read.
+    static MutationResult notFound(const Collection &c, const Mutation &mutation);
     //! The record as stored (cache first); a conflict if it must (not) exist.
     MutationResult readCurrent(Collection *c, const Mutation &mutation, QJsonObject *record);
     MutationResult write(
