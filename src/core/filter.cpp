@@ -52,6 +52,7 @@ void ListModelPrivate::checkFilter()
     filter.expression = {};
     filter.fields.clear();
     filter.error.clear();
+    filter.set = !filter.text.trimmed().isEmpty();
     if (filter.isSet()) {
         Expression::ParseError error;
         Expression parsed = Expression::parse(filter.text, &error);

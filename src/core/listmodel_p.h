@@ -198,7 +198,8 @@ public:
         //! The fields it reads: names and schema indexes (see filter.cpp for the id).
         QList<std::pair<QString, int>> fields;
         QString error; //!< why text is no usable filter (empty: it is)
-        bool isSet() const { return !text.trimmed().isEmpty(); }
+        bool set = false; //!< text is not blank (kept: compute() asks for every record)
+        bool isSet() const { return set; }
     } filter;
 
     QHash<QString, Entry *> entries;
