@@ -71,10 +71,11 @@ private:
     int m_sockets = 0;
 };
 
-//! A bare protocol-2 client for one user: two subscriptions ("all",
-//! unfiltered, and "list", `record.list == $list`), the state it builds
-//! from what it receives, and pushes of its own (to any id, the other
-//! users' private ones included).
+//! A bare client for one user: with protocol 2 two subscriptions ("all",
+//! unfiltered, and "list", `record.list == $list`), with protocol 1 one
+//! (keyed "todos": a v1 client must get only what it may read too, dense);
+//! the state it builds from what it receives, and pushes of its own (to any
+//! id, the other users' private ones included).
 class RawObserver : public QObject {
 public:
     RawObserver(const QString &user, Clock clock, QList<Frame> *frames)
@@ -85,23 +86,29 @@ public:
         connect(&m_socket, &QWebSocket::textMessageReceived, this, &RawObserver::receive);
     }
 
-    bool start(const QUrl &url, const QString &token, const QString &list)
+    bool start(const QUrl &url, const QString &token, int protocol, const QString &list)
     {
+        m_protocol = protocol;
         m_list = list;
         QSignalSpy connected(&m_socket, &QWebSocket::connected);
         m_socket.open(url);
         if (!connected.wait(10000))
             return false;
-        send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, 2 }, { u"clientId"_s, QString(m_user + u"-raw"_s) },
+        send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, protocol }, { u"clientId"_s, QString(m_user + u"-raw"_s) },
             { u"token"_s, token } });
         if (!QTest::qWaitFor([this] { return m_welcomed || !problems.isEmpty(); }, 10000) || !m_welcomed)
             return false;
+        if (protocol == 1) {
+            send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s } });
+            return QTest::qWaitFor([this] { return m_cursors.size() == 1; }, 10000);
+        }
         send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"all"_s } });
         send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"list"_s },
             { u"filter"_s, u"record.list == $list"_s }, { u"params"_s, QJsonObject { { u"list"_s, list } } } });
         return QTest::qWaitFor([this] { return m_cursors.size() == 2; }, 10000);
     }
 
+    int protocol() const { return m_protocol; }
     QString list() const { return m_list; }
     QMap<QString, QJsonObject> records(const QString &subscription) const { return m_records.value(subscription); }
 
@@ -184,6 +191,7 @@ private:
     Clock m_clock;
     QList<Frame> *m_frames;
     QWebSocket m_socket;
+    int m_protocol = 2;
     QString m_list;
     bool m_welcomed = false;
     qint64 m_lastTx = 0;
