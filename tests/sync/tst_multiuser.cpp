@@ -143,15 +143,32 @@ public:
         return true;
     }
 
-    bool settled() const
+    //! Who has not settled yet, in words (empty: everyone has).
+    QStringList unsettled() const
     {
-        return std::all_of(users.cbegin(), users.cend(), [](const auto &user) {
-            return user->client->state() == SyncClient::Connected && user->client->outboxCount() == 0
-                && user->observer->settled()
-                && std::all_of(user->models.cbegin(), user->models.cend(),
-                    [](const Model &m) { return !m.model->hasPendingChanges() && !m.model->isLoading(); });
-        });
+        QStringList result;
+        for (const auto &user : users) {
+            if (user->client->state() != SyncClient::Connected || user->client->outboxCount() > 0)
+                result.append(u"%1: state %2, %3 in the outbox, %4"_s.arg(user->name)
+                                  .arg(int(user->client->state()))
+                                  .arg(user->client->outboxCount())
+                                  .arg(user->client->errorString()));
+            if (!user->observer->settled())
+                result.append(u"%1/raw: %2 pushes unanswered"_s.arg(user->name).arg(user->observer->pending()));
+            for (const Model &m : user->models) {
+                if (m.model->hasPendingChanges() || m.model->isLoading())
+                    result.append(
+                        u"%1's %2 model: %3 pending, loading %4, %5"_s
+                            .arg(user->name,
+                                m.filtered ? m.model->filterParams().value(u"list"_s).toString() : u"unfiltered"_s)
+                            .arg(m.model->pendingCount())
+                            .arg(m.model->isLoading())
+                            .arg(m.model->errorString()));
+            }
+        }
+        return result;
     }
+    bool settled() const { return unsettled().isEmpty(); }
 
     static Viewer viewerOf(const User &user, const Model &model)
     {
@@ -210,8 +227,8 @@ private:
         model.model->setFields(clientFields());
         model.filtered = !filterList.isEmpty();
         if (model.filtered) {
-            model.model->setFilter(Filter);
             model.model->setFilterParams({ { u"list"_s, filterList } });
+            model.model->setFilter(Filter);
         }
         model.tester = std::make_unique<QAbstractItemModelTester>(
             model.model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -219,6 +236,13 @@ private:
         user.models.push_back(std::move(model));
     }
 };
+
+//! Waits (bounded) until everyone settled; fails saying who did not.
+#define VERIFY_SETTLED(world, ms)                                                                                      \
+    do {                                                                                                               \
+        QTest::qWaitFor([&] { return (world).settled(); }, ms);                                                        \
+        QVERIFY2((world).settled(), qPrintable(u"not settled: "_s + (world).unsettled().join(u"; "_s)));               \
+    } while (false)
 
 //! The random steps, their bookkeeping and their counts.
 class Scenario {
@@ -435,7 +459,11 @@ bool tst_MultiUser::startUsers(World &world)
     world.addUser(u"bob"_s, true, SharedList);
     world.addUser(u"carol"_s, true, {});
     world.addUser(u"dave"_s, false, u"work"_s);
-    return world.startObservers() && QTest::qWaitFor([&world] { return world.settled(); }, 20000);
+    if (!world.startObservers())
+        return false;
+    QTest::qWaitFor([&world] { return world.settled(); }, 20000);
+    world.error = world.unsettled().join(u"; "_s);
+    return world.error.isEmpty();
 }
 
 QStringList tst_MultiUser::leaks(const World &world, const QList<Version> &history)
@@ -487,7 +515,7 @@ void tst_MultiUser::shouldMatchTheOracleAndLeakNothing()
     scenario.resumeAll();
 
     // Everyone settles: outboxes empty, raw pushes answered, models loaded.
-    QVERIFY2(QTest::qWaitFor([&] { return world.settled(); }, 60000), "the users did not settle within 60 s");
+    VERIFY_SETTLED(world, 60000);
     QTRY_COMPARE_WITH_TIMEOUT(scenario.settledCount(), scenario.issued(), 20000);
 
     // The server's truth: its records now, every version it wrote.
@@ -538,7 +566,7 @@ void tst_MultiUser::oracleShouldSeeWrongRules()
     User &alice = world.addUser(u"alice"_s, true, u"home"_s);
     User &bob = world.addUser(u"bob"_s, true, SharedList);
     QVERIFY2(world.startObservers(), qPrintable(world.error));
-    QVERIFY(QTest::qWaitFor([&world] { return world.settled(); }, 20000));
+    VERIFY_SETTLED(world, 20000);
     int number = 0;
     for (User *user : { &alice, &bob }) {
         for (const QString &list : Lists) {
@@ -547,10 +575,11 @@ void tst_MultiUser::oracleShouldSeeWrongRules()
                 { u"list"_s, list }, { u"title"_s, u"ttl-%1-0"_s.arg(number) }, { u"n"_s, number } });
         }
     }
-    QVERIFY(QTest::qWaitFor([&world] { return world.settled(); }, 20000));
+    VERIFY_SETTLED(world, 20000);
     const ServerTruth truth = readServerTruth(world.server.databasePath());
     QCOMPARE(truth.records.size(), 6);
-    QTRY_VERIFY_WITH_TIMEOUT(world.mismatches(truth.records).isEmpty(), 10000);
+    QTest::qWaitFor([&] { return world.mismatches(truth.records).isEmpty(); }, 10000);
+    QVERIFY2(world.mismatches(truth.records).isEmpty(), qPrintable(world.mismatches(truth.records).join(u'\n')));
 
     Visibility visibility;
     if (variant == 1)
