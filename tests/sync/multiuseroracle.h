@@ -52,12 +52,14 @@ inline bool ruleRead(const QJsonObject &fields, const QString &user)
     return fields.value(u"owner"_s).toString() == user || fields.value(u"list"_s).toString() == SharedList;
 }
 
-//! One model (or raw subscription): whose it is and its filter, if any
-//! (`record.list == $list`, with list = the parameter).
+//! One model (or raw subscription): whose it is and its filter, if any:
+//! `record.list == $list` (filtered, with list = the parameter) or
+//! `record.owner != auth.sub` (othersOnly).
 struct Viewer {
     QString user;
     bool filtered = false;
     QString list;
+    bool othersOnly = false;
 };
 
 //! How the oracle decides visibility; the edge test swaps in wrong ones.
@@ -75,6 +77,8 @@ inline QMap<QString, QJsonObject> expectedRecords(
         if (!visibility.read(it.value(), viewer.user))
             continue;
         if (visibility.applyFilter && viewer.filtered && it.value().value(u"list"_s).toString() != viewer.list)
+            continue;
+        if (visibility.applyFilter && viewer.othersOnly && it.value().value(u"owner"_s).toString() == viewer.user)
             continue;
         result.insert(it.key(), normalized(it.value()));
     }

@@ -71,11 +71,13 @@ private:
     int m_sockets = 0;
 };
 
-//! A bare client for one user: with protocol 2 two subscriptions ("all",
-//! unfiltered, and "list", `record.list == $list`), with protocol 1 one
-//! (keyed "todos": a v1 client must get only what it may read too, dense);
-//! the state it builds from what it receives, and pushes of its own (to any
-//! id, the other users' private ones included).
+//! A bare client for one user. With protocol 2 three subscriptions: "all"
+//! (unfiltered), "list" (`record.list == $list`) and "others"
+//! (`record.owner != auth.sub`: owner changes move records in and out);
+//! with protocol 1 one, keyed "todos" (a v1 client must get only what it may
+//! read too, in dense deltas). It builds its state from what it receives,
+//! resumes each subscription from its own cursor after reconnect(), and
+//! pushes updates and removes of any id, the other users' private ones too.
 class RawObserver : public QObject {
 public:
     RawObserver(const QString &user, Clock clock, QList<Frame> *frames)
@@ -84,30 +86,32 @@ public:
         , m_frames(frames)
     {
         connect(&m_socket, &QWebSocket::textMessageReceived, this, &RawObserver::receive);
+        connect(&m_socket, &QWebSocket::connected, this, &RawObserver::sayHello);
     }
 
     bool start(const QUrl &url, const QString &token, int protocol, const QString &list)
     {
+        m_url = url;
+        m_token = token;
         m_protocol = protocol;
         m_list = list;
-        QSignalSpy connected(&m_socket, &QWebSocket::connected);
         m_socket.open(url);
-        if (!connected.wait(10000))
-            return false;
-        send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, protocol }, { u"clientId"_s, QString(m_user + u"-raw"_s) },
-            { u"token"_s, token } });
-        if (!QTest::qWaitFor([this] { return m_welcomed || !problems.isEmpty(); }, 10000) || !m_welcomed)
-            return false;
-        if (protocol == 1) {
-            send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s } });
-            return QTest::qWaitFor([this] { return m_cursors.size() == 1; }, 10000);
-        }
-        send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"all"_s } });
-        send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"list"_s },
-            { u"filter"_s, u"record.list == $list"_s }, { u"params"_s, QJsonObject { { u"list"_s, list } } } });
-        return QTest::qWaitFor([this] { return m_cursors.size() == 2; }, 10000);
+        const qsizetype subscriptions = protocol == 1 ? 1 : 3;
+        return QTest::qWaitFor([&] { return m_cursors.size() == subscriptions || !problems.isEmpty(); }, 10000)
+            && problems.isEmpty();
     }
 
+    //! Drops the connection and opens a new one that resumes every
+    //! subscription from its cursor (only when no push is unanswered).
+    void reconnect()
+    {
+        ++m_socketIndex;
+        m_welcomed = false;
+        m_socket.abort();
+        m_socket.open(m_url);
+    }
+
+    bool isLive() const { return m_welcomed; }
     int protocol() const { return m_protocol; }
     QString list() const { return m_list; }
     QMap<QString, QJsonObject> records(const QString &subscription) const { return m_records.value(subscription); }
@@ -120,7 +124,8 @@ public:
                 QJsonArray { QJsonObject {
                     { u"tx"_s, m_lastTx + ++m_pushed }, { u"mutations"_s, QJsonArray { mutation } } } } } });
     }
-    bool settled() const { return m_answered == m_pushed; }
+    //! Connected, every push answered, no snapshot half received.
+    bool settled() const { return m_welcomed && m_answered == m_pushed && m_chunks.isEmpty(); }
     int pending() const { return m_pushed - m_answered; }
     int accepted() const { return m_accepted; }
 
@@ -128,6 +133,40 @@ public:
     QStringList problems;
 
 private:
+    void sayHello()
+    {
+        send({ { u"type"_s, u"hello"_s }, { u"protocol"_s, m_protocol }, { u"clientId"_s, QString(m_user + u"-raw"_s) },
+            { u"token"_s, m_token } });
+    }
+
+    void subscribe(const QString &key, const QString &filter, const QJsonObject &params)
+    {
+        QJsonObject message { { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s } };
+        if (m_protocol == 2)
+            message.insert(u"subscription"_s, key);
+        if (!filter.isEmpty())
+            message.insert(u"filter"_s, filter);
+        if (!params.isEmpty())
+            message.insert(u"params"_s, params);
+        if (m_cursors.contains(key))
+            message.insert(u"cursor"_s, m_cursors.value(key));
+        send(message);
+    }
+
+    void welcomed(const QJsonObject &welcome)
+    {
+        m_welcomed = true;
+        m_lastTx = welcome.value(u"lastTx"_s).toInteger();
+        m_pushed = m_answered = 0;
+        if (m_protocol == 1) {
+            subscribe(u"todos"_s, {}, {});
+            return;
+        }
+        subscribe(u"all"_s, {}, {});
+        subscribe(u"list"_s, u"record.list == $list"_s, { { u"list"_s, m_list } });
+        subscribe(u"others"_s, u"record.owner != auth.sub"_s, {});
+    }
+
     void send(const QJsonObject &message)
     {
         m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
@@ -135,13 +174,12 @@ private:
 
     void receive(const QString &text)
     {
-        m_frames->append({ m_user + u"/raw"_s, m_user, 1, m_clock(), text });
+        m_frames->append({ m_user + u"/raw"_s, m_user, m_socketIndex, m_clock(), text });
         const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
         const QString type = message.value(u"type"_s).toString();
         const QString subscription = message.value(u"subscription"_s).toString(u"todos"_s);
         if (type == u"welcome"_s) {
-            m_welcomed = true;
-            m_lastTx = message.value(u"lastTx"_s).toInteger();
+            welcomed(message);
         } else if (type == u"snapshot"_s) {
             applySnapshot(subscription, message);
         } else if (type == u"delta"_s) {
@@ -191,6 +229,9 @@ private:
     Clock m_clock;
     QList<Frame> *m_frames;
     QWebSocket m_socket;
+    QUrl m_url;
+    QString m_token;
+    int m_socketIndex = 1;
     int m_protocol = 2;
     QString m_list;
     bool m_welcomed = false;
