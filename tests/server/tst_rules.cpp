@@ -373,6 +373,16 @@ void tst_Rules::listenShouldRefuseBadRules()
     config.setCollectionRules(u"todos"_s, {});
     m_server->setConfig(config);
     QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0), qPrintable(m_server->errorString()));
+    m_server->close();
+
+    // Rules for a collection the config does not have (from C++).
+    config.setCollectionRules(u"notes"_s, { u"record.id != null"_s, {} });
+    m_server->setConfig(config);
+    QVERIFY(!m_server->listen(QHostAddress::LocalHost, 0));
+    QCOMPARE(m_server->errorString(), u"rules for collection 'notes', which is not configured"_s);
+    config.setCollectionRules(u"notes"_s, {});
+    m_server->setConfig(config);
+    QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0), qPrintable(m_server->errorString()));
 }
 
 void tst_Rules::listenShouldAcceptGoodRules_data()
