@@ -138,6 +138,7 @@ public:
     {
         for (const Version &version : history) {
             m_versions.insert(key(version.id, version.seq), version);
+            m_byId[version.id].append(version);
             if (version.removed)
                 continue;
             m_byToken[version.id].append(version);
@@ -158,15 +159,19 @@ public:
         const QJsonObject message = QJsonDocument::fromJson(frame.text.toUtf8()).object();
         const QString type = message.value(u"type"_s).toString();
         if (type == u"snapshot"_s) {
-            for (const QJsonValue &record : message.value(u"records"_s).toArray())
+            for (const QJsonValue &record : message.value(u"records"_s).toArray()) {
                 checkUpsert(frame, record.toObject(), where, &findings);
+                checkCurrent(record.toObject(), message, where, &findings);
+            }
         } else if (type == u"delta"_s) {
             for (const QJsonValue &value : message.value(u"changes"_s).toArray()) {
                 const QJsonObject change = value.toObject();
-                if (change.value(u"op"_s).toString() == u"remove"_s)
+                if (change.value(u"op"_s).toString() == u"remove"_s) {
                     checkRemove(frame, change.value(u"id"_s).toString(), where, &findings);
-                else
+                } else {
                     checkUpsert(frame, change, where, &findings);
+                    checkInWindow(change, message, where, &findings);
+                }
             }
         }
         return findings;
@@ -216,6 +221,43 @@ private:
         m_delivered[frame.receiver].insert(id);
     }
 
+    // "At that moment", for the reference server, whose cursors are the
+    // decimal seq of its change log: a snapshot at cursor C holds each record
+    // as it was at C; a delta's upserts are versions written after its
+    // prevCursor and at or before its cursor.
+    void checkCurrent(
+        const QJsonObject &record, const QJsonObject &snapshot, const QString &where, QStringList *findings) const
+    {
+        const QString id = record.value(u"id"_s).toString();
+        const qint64 cursor = snapshot.value(u"cursor"_s).toString().toLongLong();
+        qint64 latest = -1;
+        bool removed = true;
+        for (const Version &version : m_byId.value(id)) {
+            if (version.seq <= cursor && version.seq > latest) {
+                latest = version.seq;
+                removed = version.removed;
+            }
+        }
+        if (removed || latest != record.value(u"rev"_s).toInteger(-1))
+            findings->append(where
+                + u"snapshot at %1 holds %2 at rev %3, not as it was at %1"_s.arg(cursor).arg(id).arg(
+                    record.value(u"rev"_s).toInteger(-1)));
+    }
+
+    static void checkInWindow(
+        const QJsonObject &change, const QJsonObject &delta, const QString &where, QStringList *findings)
+    {
+        const qint64 rev = change.value(u"rev"_s).toInteger(-1);
+        const qint64 from = delta.value(u"prevCursor"_s).toString().toLongLong();
+        const qint64 to = delta.value(u"cursor"_s).toString().toLongLong();
+        if (rev <= from || rev > to)
+            findings->append(where
+                + u"delta from %1 to %2 carries %3 at rev %4"_s.arg(from)
+                      .arg(to)
+                      .arg(change.value(u"id"_s).toString())
+                      .arg(rev));
+    }
+
     void checkRemove(const Frame &frame, const QString &id, const QString &where, QStringList *findings) const
     {
         if (!m_delivered.value(frame.receiver).contains(id))
@@ -224,6 +266,7 @@ private:
 
     ReadRule m_read;
     QHash<QString, Version> m_versions; // by id@seq
+    QHash<QString, QList<Version>> m_byId; // removes too
     QHash<QString, QList<Version>> m_byToken; // by id and by title
     QHash<QString, QSet<QString>> m_written;
     QHash<QString, QSet<QString>> m_delivered;

@@ -650,8 +650,8 @@ void tst_MultiUser::oracleShouldSeeWrongRules()
 }
 
 // The leak checker can fail: a fixed history, one frame each, and whether
-// the checker must flag it. bob owns rid-2; rid-1 is alice's, private until
-// seq 3 moves it to the shared list.
+// the checker must flag it. bob owns rid-2 (retitled at seq 4); rid-1 is
+// alice's, private until seq 3 moves it to the shared list.
 void tst_MultiUser::leakCheckerShouldFlag_data()
 {
     QTest::addColumn<qint64>("appliedAt");
@@ -686,6 +686,19 @@ void tst_MultiUser::leakCheckerShouldFlag_data()
         << false;
     QTest::newRow("a remove of an id bob was never sent")
         << qint64(3) << delta(uR"({"op":"remove","id":"rid-1"})"_s) << true;
+    QTest::newRow("a delta carrying a version from before its prevCursor")
+        << qint64(3)
+        << uR"({"type":"delta","collection":"todos","prevCursor":"2","cursor":"3","changes":[%1]})"_s.arg(bobs) << true;
+    QTest::newRow("a snapshot holding a version older than its cursor")
+        << qint64(4)
+        << uR"({"type":"snapshot","collection":"todos","cursor":"4","chunk":0,"last":true,"records":[%1]})"_s.arg(
+               uR"({"id":"rid-2","rev":2,"fields":{"owner":"bob","list":"home","title":"ttl-2-0","n":0}})"_s)
+        << true;
+    QTest::newRow("a snapshot as it was at its cursor")
+        << qint64(3)
+        << uR"({"type":"snapshot","collection":"todos","cursor":"3","chunk":0,"last":true,"records":[%1]})"_s.arg(
+               uR"({"id":"rid-2","rev":2,"fields":{"owner":"bob","list":"home","title":"ttl-2-0","n":0}})"_s)
+        << false;
     QTest::newRow("a remove after an upsert")
         << qint64(3) << delta(bobs + u","_s + uR"({"op":"remove","id":"rid-2"})"_s) << false;
 }
@@ -701,7 +714,8 @@ void tst_MultiUser::leakCheckerShouldFlag()
     };
     LeakChecker checker({ { u"rid-1"_s, 1, false, fields(u"alice"_s, u"home"_s, u"ttl-1-0"_s) },
         { u"rid-2"_s, 2, false, fields(u"bob"_s, u"home"_s, u"ttl-2-0"_s) },
-        { u"rid-1"_s, 3, false, fields(u"alice"_s, SharedList, u"ttl-1-1"_s) } });
+        { u"rid-1"_s, 3, false, fields(u"alice"_s, SharedList, u"ttl-1-1"_s) },
+        { u"rid-2"_s, 4, false, fields(u"bob"_s, u"home"_s, u"ttl-2-1"_s) } });
     checker.addWritten(u"bob/client"_s, u"rid-9"_s);
     const QStringList found = checker.check({ u"bob/client"_s, u"bob"_s, 1, appliedAt, text });
     QVERIFY2(found.isEmpty() != flagged, qPrintable(found.join(u'\n')));
