@@ -86,6 +86,23 @@ void FanOut::deliver(const QList<QueuedTransaction> &batch, const QList<Transact
         session->flush();
 }
 
+// A resent transaction, applied before: its acks ride on a delta at the
+// collection's head like those of any push, so that each subscription of
+// the pusher reaches the cursor its ack names even when, being sparse, it
+// was sent nothing since (found by tst_multiuser).
+void FanOut::mergeResend(
+    QMap<QString, Merged> *merged, const QueuedTransaction &pending, const TransactionOutcome &outcome)
+{
+    for (auto it = outcome.cursors.begin(); it != outcome.cursors.end(); ++it) {
+        Merged &m = (*merged)[it.key()];
+        if (m.prevCursor < 0) {
+            m.prevCursor = it.value().toString().toLongLong();
+            m.cursor = m.prevCursor;
+        }
+        m.acks[pending.session].append(pending.tx);
+    }
+}
+
 QMap<QString, FanOut::Merged> FanOut::merge(
     const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes)
 {
@@ -93,6 +110,8 @@ QMap<QString, FanOut::Merged> FanOut::merge(
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const QueuedTransaction &pending = batch.at(i);
         const TransactionOutcome &outcome = outcomes.at(i);
+        if (outcome.kind == TransactionOutcome::Kind::AppliedBefore && pending.session)
+            mergeResend(&merged, pending, outcome);
         for (const TransactionOutcome::Delta &delta : outcome.deltas) {
             Merged &m = merged[delta.collection];
             if (m.prevCursor < 0)

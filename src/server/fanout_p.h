@@ -39,6 +39,8 @@ public:
         const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes);
 
 private:
+    static void mergeResend(
+        QMap<QString, Merged> *merged, const QueuedTransaction &pending, const TransactionOutcome &outcome);
     //! The subscriptions that may see \a change: the one place a change
     //! finds its subscribers. Those of \a c with a rule or a filter whose
     //! equality predicates the before- or after-image meets, and those
