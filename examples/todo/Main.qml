@@ -12,18 +12,25 @@ ApplicationWindow {
     property bool demo: false
     //! Where unsent edits are kept across restarts; empty: in memory only.
     property string storageDirectory
+    //! Who is signed in (the token's `sub`), and the token the server checks.
+    property string user: "alice"
+    property string token
+    //! The list shown: the user's own "Personal" list, or the "Shared" one
+    //! every user sees (the server's read rule, examples/config/todo-app.json).
+    readonly property string currentList: listBar.currentIndex === 0 ? "Personal" : "Shared"
     //! The list has loaded (and, in demo mode, the demo states are on screen).
     signal ready()
 
     width: 520
     height: 640
     visible: true
-    title: qsTr("Optimist Todos")
+    title: qsTr("Optimist Todos — %1").arg(user)
 
     SyncClient {
         id: sync
         objectName: "sync"
         url: window.serverUrl
+        token: window.token
         storageDirectory: window.storageDirectory
     }
 
@@ -33,12 +40,17 @@ ApplicationWindow {
         collection: "todos"
         client: sync
         sortField: "created"
+        // Only the chosen list; the server sends only what this user may read.
+        filter: "record.list == $list"
+        filterParams: ({ list: window.currentList })
         // The server also says a title has at most 200 characters; the app
         // leaves that rule to the server, so a refused edit can be seen.
         fields: [
             { name: "title", type: "string", required: true },
             { name: "done", type: "bool", default: false },
-            { name: "created", type: "datetime" }
+            { name: "created", type: "datetime" },
+            { name: "owner", type: "string", required: true },
+            { name: "list", type: "string", required: true }
         ]
         onRolledBack: (id, code, message) => toast.show(qsTr("Not saved: %1").arg(message))
     }
@@ -61,7 +73,7 @@ ApplicationWindow {
         const trimmed = title.trim()
         if (trimmed.length === 0)
             return false
-        todos.insert({ title: trimmed, created: new Date() })
+        todos.insert({ title: trimmed, created: new Date(), owner: user, list: currentList })
         return true
     }
 
@@ -69,7 +81,7 @@ ApplicationWindow {
     // script block as a value binding and refuses any value it ends with.
     function insertWhileOffline(): void {
         sync.active = false
-        todos.insert({ title: "Pick up the dry cleaning", created: new Date() })
+        todos.insert({ title: "Pick up the dry cleaning", created: new Date(), owner: user, list: currentList })
     }
 
     function clearCompleted() {
@@ -108,6 +120,14 @@ ApplicationWindow {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+
+        TabBar {
+            id: listBar
+            objectName: "listBar"
+            Layout.fillWidth: true
+            TabButton { objectName: "personalTab"; text: qsTr("Personal") }
+            TabButton { objectName: "sharedTab"; text: qsTr("Shared") }
+        }
 
         RowLayout {
             Layout.fillWidth: true
@@ -193,7 +213,8 @@ ApplicationWindow {
                 const samples = ["Water the plants", "Book flights to Oslo", "Review Optimist pull request",
                                  "Buy oat milk", "Call the plumber"]
                 Optimist.transaction(() => samples.forEach((title, i) =>
-                    todos.insert({ title: title, done: i === 1, created: new Date(Date.now() + i) })))
+                    todos.insert({ title: title, done: i === 1, created: new Date(Date.now() + i),
+                                   owner: window.user, list: window.currentList })))
             }
         }
         PauseAnimation { duration: 300 }

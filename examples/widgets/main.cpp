@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
 
     Optimist::ServerThread embedded;
     QString error;
-    const QUrl url = OptimistExample::serverUrl(parser, embedded, &error);
+    const QUrl url = OptimistExample::serverUrl(parser, embedded, u":/todo/todos.json"_s, &error);
     if (url.isEmpty()) {
         std::fprintf(stderr, "optimist-widgets: %s\n", qPrintable(error));
         return 1;
