@@ -18,6 +18,22 @@
 
 namespace OptimistExample {
 
+//! Call before the QGuiApplication: --help and --version print and exit
+//! without a window, so they must work without a display too (with no
+//! display the default platform plugin aborts before the parser runs).
+inline void allowHelpWithoutDisplay(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" || arg == "--version"
+            || arg == "-v") {
+            if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            return;
+        }
+    }
+}
+
 inline const QCommandLineOption &serverOption()
 {
     static const QCommandLineOption option(QStringLiteral("server"),

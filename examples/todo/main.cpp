@@ -72,6 +72,7 @@ static QString userDirectory(const QString &dataDir, const QString &user)
 
 int main(int argc, char *argv[])
 {
+    OptimistExample::allowHelpWithoutDisplay(argc, argv);
     QGuiApplication app(argc, argv);
     app.setOrganizationName(u"Optimist"_s);
     app.setApplicationName(u"optimist-todo"_s);

@@ -14,6 +14,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    OptimistExample::allowHelpWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     app.setOrganizationName(u"Optimist"_s);
     app.setApplicationName(u"optimist-widgets"_s);

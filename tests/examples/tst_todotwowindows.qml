@@ -86,7 +86,7 @@ Item {
             tryCompare(syncClient(alice), "outboxCount", 0)
             tryCompare(syncClient(bob), "outboxCount", 0)
         }
-    
+
         function test_personalListsStayPrivate() {
             const alice = createWindow(url, "alice")
             const bob = createWindow(url, "bob")
