@@ -92,7 +92,10 @@ public:
     //! the outbox (`outbox-<clientId>.json`, written after each change) and
     //! a copy of every collection it syncs (`cache-<clientId>.sqlite`,
     //! SQLite, written after each snapshot and delta). Empty (the default):
-    //! nothing is kept. Set it before the client connects.
+    //! nothing is kept. Set it before the client connects. A local path or a
+    //! `file:` URL (as QML's StandardPaths and folder dialogs give; read
+    //! back as its local path); any other URL is refused, with the reason
+    //! in errorString and the directory unchanged.
     //!
     //! On the next run, a bound model starts from its cached records and
     //! cursor before any connection (the app shows its data offline), and
@@ -106,7 +109,7 @@ public:
     //! restoredTransactionRejected(). Files that cannot be read are moved
     //! aside (`….bad-<time>`), never deleted.
     QString storageDirectory() const;
-    void setStorageDirectory(const QString &directory);
+    void setStorageDirectory(const QString &path);
     //! When the next reconnection attempt is due, while Reconnecting.
     QDateTime nextRetryAt() const;
 
