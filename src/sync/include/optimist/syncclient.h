@@ -143,7 +143,11 @@ Q_SIGNALS:
     //! A full snapshot of \a collection was applied (first load, or a resume
     //! from a cursor the server's change log no longer reaches).
     void snapshotReceived(const QString &collection, int records);
-    //! The server reported an error (docs/protocol.md, "Error codes").
+    //! The server reported an error (docs/protocol.md, "Error codes"), or,
+    //! with code `connection_failed` (ErrorCode::ConnectionFailed), a
+    //! connection attempt failed before the welcome: \a message says why
+    //! ("Connection refused", "TLS: …", a hint to use wss://) and is also
+    //! errorString. Told once per reason, not at every retry.
     void errorOccurred(const QString &code, const QString &message);
     //! The server refused the token or ended the session because the token
     //! expired (close code 4001, reason "token_expired"). The client stays
