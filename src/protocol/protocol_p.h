@@ -11,7 +11,10 @@
 
 namespace Optimist::Protocol {
 
-inline constexpr int Version = 1;
+//! The version this library speaks; a server also accepts the older ones
+//! from OldestVersion on (docs/protocol.md, "Version history").
+inline constexpr int Version = 2;
+inline constexpr int OldestVersion = 1;
 
 namespace Type {
 inline constexpr QLatin1StringView Hello { "hello" };

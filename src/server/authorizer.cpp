@@ -9,6 +9,16 @@ namespace Optimist {
 
 Authorizer::~Authorizer() = default;
 
+bool Authorizer::canReadRecord(const Identity &, const QString &, const QJsonObject &)
+{
+    return true;
+}
+
+bool Authorizer::canWriteRecord(const Identity &, const Mutation &, const QJsonObject &, const QJsonObject &)
+{
+    return true;
+}
+
 class TokenAuthorizerPrivate {
 public:
     QStringList tokens;

@@ -1,6 +1,6 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
-// The change log to subscribers: reading it as delta frames, and the change
-// feed (Storage::changesCommitted()) from other processes.
+// The change log to subscribers: reading it as batches of changes, and the
+// change feed (Storage::changesCommitted()) from other processes.
 #include "subscriptions_p.h"
 
 #include "logging_p.h"
@@ -14,32 +14,29 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
-bool Subscriptions::logDeltas(const QString &name, qint64 from, qint64 upTo, QStringList *deltas, qint64 *cursor)
+bool Subscriptions::readLog(const QString &name, qint64 from, qint64 upTo, QList<ChangeBatch> *batches)
 {
-    QJsonArray changes;
-    qint64 prevCursor = from;
-    qint64 seq = 0;
-    auto flush = [&] {
-        deltas->append(Protocol::DeltaMessage::frame(name, prevCursor, seq, changes));
-        if (cursor)
-            *cursor = seq;
-        prevCursor = seq;
-        changes = {};
-    };
-    const auto row = [&](qint64 rowSeq, const QString &id, const QByteArray &data) {
-        if (rowSeq != seq && !changes.isEmpty())
-            flush();
-        seq = rowSeq;
-        if (data.isEmpty())
-            changes.append(Protocol::toJson(RecordChange::remove(id)));
-        else
-            changes.append(Protocol::upsertToJson(id, quint64(rowSeq), QJsonDocument::fromJson(data).object()));
-    };
-    if (!m_state->storage->forEachChange(name, from, upTo, row))
-        return false;
-    if (!changes.isEmpty())
-        flush();
-    return true;
+    const auto row
+        = [&](qint64 seq, const QString &id, const QByteArray &data, const std::optional<QByteArray> &before) {
+              if (batches->isEmpty() || batches->constLast().cursor != seq) {
+                  ChangeBatch batch;
+                  batch.prevCursor = batches->isEmpty() ? from : batches->constLast().cursor;
+                  batch.cursor = seq;
+                  batches->append(batch);
+              }
+              // A change logged without its before-image (by an older version)
+              // has it unknown; one logged with an empty one had no record before.
+              ChangeImages image { id, {}, {}, before.has_value() };
+              if (before && !before->isEmpty())
+                  image.before = QJsonDocument::fromJson(*before).object();
+              if (data.isEmpty()) {
+                  batches->last().append(Protocol::toJson(RecordChange::remove(id)), image);
+                  return;
+              }
+              image.after = QJsonDocument::fromJson(data).object();
+              batches->last().append(Protocol::upsertToJson(id, quint64(seq), *image.after), image);
+          };
+    return m_state->storage->forEachChange(name, from, upTo, row);
 }
 
 void Subscriptions::catchUp(qint64 toSeq)
@@ -57,29 +54,52 @@ void Subscriptions::catchUp(const QString &name, Collection *c, qint64 toSeq)
         c->cache.clear();
         // At or above the floor, or each new snapshot would be too old again.
         c->head = std::max({ c->head, toSeq, m_state->storage->logFloor() });
-        for (Session *subscriber : QList(c->subscribers))
-            startSnapshot(subscriber, name);
+        for (Subscription *subscriber : QList(c->subscribers))
+            startSnapshot(subscriber);
         return;
     }
     // From the collection's own head, not from the announcement's start:
     // nothing the server has not sent is skipped.
-    QStringList deltas;
-    qint64 cursor = 0;
-    if (!logDeltas(name, c->head, toSeq, &deltas, &cursor)) {
+    QList<ChangeBatch> batches;
+    if (!readLog(name, c->head, toSeq, &batches)) {
         qCWarning(lcServer) << "reading the change log of" << name << "failed:" << m_state->storage->errorString();
         return;
     }
-    if (deltas.isEmpty())
+    if (batches.isEmpty())
         return;
     // Another process wrote these records: read them again when needed.
     c->cache.clear();
-    c->head = cursor;
-    for (const QString &frame : std::as_const(deltas)) {
-        for (Session *subscriber : std::as_const(c->subscribers))
-            subscriber->send(frame);
+    c->head = batches.constLast().cursor;
+    sendLogged(c, batches);
+}
+
+void Subscriptions::sendLogged(Collection *c, const QList<ChangeBatch> &batches)
+{
+    // Each subscriber's view of each batch, by the same per-change rule as
+    // the fan-out's; frames are sent once each subscriber's are all known.
+    QHash<Subscription *, QStringList> frames;
+    QSet<Subscription *> lost;
+    for (const ChangeBatch &batch : batches) {
+        BatchFrames shared(batch);
+        for (Subscription *subscriber : std::as_const(c->subscribers)) {
+            if (lost.contains(subscriber))
+                continue;
+            const std::optional<QJsonArray> changes = subscriber->changesOf(batch);
+            if (!changes)
+                lost.insert(subscriber);
+            else if (const QString frame = shared.frame(subscriber, *changes, {}); !frame.isEmpty())
+                frames[subscriber].append(frame);
+        }
     }
-    for (Session *subscriber : std::as_const(c->subscribers))
-        subscriber->flush();
+    for (Subscription *subscriber : QList(c->subscribers)) {
+        if (lost.contains(subscriber)) {
+            startSnapshot(subscriber);
+            continue;
+        }
+        for (const QString &frame : frames.value(subscriber))
+            subscriber->session->send(frame);
+        subscriber->session->flush();
+    }
 }
 
 } // namespace Optimist

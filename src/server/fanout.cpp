@@ -98,13 +98,44 @@ QMap<QString, FanOut::Merged> FanOut::merge(
             if (m.prevCursor < 0)
                 m.prevCursor = delta.prevCursor;
             m.cursor = outcome.seq;
-            for (const QJsonValue &change : delta.changes)
-                m.changes.append(change);
+            for (qsizetype c = 0; c < delta.changes.size(); ++c)
+                m.append(delta.changes.at(c), delta.images.at(c));
             if (pending.session)
                 m.acks[pending.session].append(pending.tx);
         }
     }
     return merged;
+}
+
+QList<Subscription *> FanOut::candidates(const Collection &c, const ChangeImages &) const
+{
+    QList<Subscription *> found;
+    for (Subscription *subscriber : c.subscribers) {
+        if (!subscriber->seesAll())
+            found.append(subscriber);
+    }
+    return found;
+}
+
+QHash<Subscription *, QJsonArray> FanOut::views(const Collection &c, const Merged &merged) const
+{
+    QHash<Subscription *, QJsonArray> seen;
+    for (qsizetype i = 0; i < merged.images.size(); ++i) {
+        const ChangeImages &change = merged.images.at(i);
+        for (Subscription *subscriber : candidates(c, change)) {
+            switch (subscriber->view(change)) {
+            case Subscription::View::Upsert:
+                seen[subscriber].append(merged.changes.at(i));
+                break;
+            case Subscription::View::Remove:
+                seen[subscriber].append(Protocol::toJson(RecordChange::remove(change.id)));
+                break;
+            case Subscription::View::Nothing:
+                break;
+            }
+        }
+    }
+    return seen;
 }
 
 void FanOut::broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *written)
@@ -113,15 +144,19 @@ void FanOut::broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *wri
         const Collection &c = m_state->collections[it.key()];
         if (c.subscribers.isEmpty())
             continue;
-        // Encoded once for every subscriber; a pusher's copy only gains acks.
-        const QString frame = Protocol::DeltaMessage::frame(it.key(), it->prevCursor, it->cursor, it->changes);
-        for (Session *subscriber : c.subscribers) {
-            written->insert(subscriber);
-            const QJsonArray acks = it->acks.value(subscriber);
-            if (acks.isEmpty())
-                subscriber->send(frame);
-            else
-                subscriber->send(Protocol::DeltaMessage::withAcks(frame, acks));
+        const QHash<Subscription *, QJsonArray> seen = views(c, *it);
+        // Encoded once for the subscribers that see everything; a pusher's
+        // copy only gains acks, and reaches each of its subscriptions of
+        // the collection even when they see none of the changes.
+        BatchFrames frames(*it);
+        for (Subscription *subscriber : c.subscribers) {
+            const QJsonArray acks = it->acks.value(subscriber->session);
+            const QString frame
+                = frames.frame(subscriber, subscriber->seesAll() ? it->changes : seen.value(subscriber), acks);
+            if (frame.isEmpty())
+                continue;
+            written->insert(subscriber->session);
+            subscriber->session->send(frame);
         }
     }
 }

@@ -12,8 +12,10 @@ namespace Optimist {
 
 class Server;
 
-//! Answers a processed batch: one delta per collection, encoded once and
-//! sent to every subscriber (a pusher's copy gains its acks), then each
+//! Answers a processed batch: per collection, each subscription's view of
+//! its changes (Subscription::view(): upserts of what it may see, removes
+//! of what it saw leave), the delta of the subscriptions that see every
+//! record encoded once, a pusher's copies gaining their acks; then each
 //! transaction's ack or reject, then the sockets flushed. A subscriber
 //! that cannot keep up is closed by Session::send() (maxQueuedBytes, the
 //! output cap), never waited for.
@@ -27,11 +29,8 @@ public:
     //! Transactions applied since listen().
     std::atomic<qint64> applied = 0;
 
-    //! A collection's changes in one batch.
-    struct Merged {
-        qint64 prevCursor = -1;
-        qint64 cursor = 0;
-        QJsonArray changes;
+    //! A collection's changes in one batch, and per pusher its acks.
+    struct Merged : ChangeBatch {
         QHash<Session *, QJsonArray> acks;
     };
     //! The batch's changes merged per collection, in order, from the
@@ -40,6 +39,13 @@ public:
         const QList<QueuedTransaction> &batch, const QList<TransactionOutcome> &outcomes);
 
 private:
+    //! The subscriptions that may see \a change: the one place a change
+    //! finds its subscribers. Today every subscriber of \a c that does not
+    //! see all records (those get the shared frame); a SubscriptionIndex can
+    //! look them up by their equality predicates instead.
+    QList<Subscription *> candidates(const Collection &c, const ChangeImages &change) const;
+    //! What each subscription of \a c with a rule or filter gets of \a merged.
+    QHash<Subscription *, QJsonArray> views(const Collection &c, const Merged &merged) const;
     //! Sends each merged delta to its collection's subscribers.
     void broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *written);
     //! Each transaction's ack or reject, in order.

@@ -81,7 +81,10 @@ bool ServerPrivate::openStorage()
         storage = nullptr;
         return false;
     }
-    loadCollections();
+    if (!loadCollections(&error)) {
+        std::exchange(storage, nullptr)->close();
+        return false;
+    }
     writes.lastSeq = storage->lastSeq();
     return true;
 }

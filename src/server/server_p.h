@@ -40,11 +40,11 @@ public:
     //! older connection of that clientId is closed (ReplacedClose).
     void claim(Session *session, qint64 lastTx);
     void settle(const QString &clientId, qint64 tx) { writes.settle(clientId, tx); }
-    void subscribe(Session *session, const QString &name, const QString &cursor)
+    void subscribe(Session *session, const Protocol::SubscribeMessage &request)
     {
-        subscriptions.subscribe(session, name, cursor);
+        subscriptions.subscribe(session, request);
     }
-    void unsubscribe(Session *session, const QString &name) { subscriptions.unsubscribe(session, name); }
+    void unsubscribe(Session *session, const QString &key) { subscriptions.unsubscribe(session, key); }
     void pumpSnapshots(Session *session) { subscriptions.pumpSnapshots(session); }
     void enqueue(QList<QueuedTransaction> &&transactions) { writes.enqueue(std::move(transactions)); }
     void removeSession(Session *session);

@@ -76,6 +76,34 @@ static bool readJwt(const QJsonObject &root, ServerConfig::Jwt *jwt, QString *er
     return true;
 }
 
+//! A collection's "rules": {"read": "...", "write": "..."}; absent: none.
+static bool readRules(const QString &name, const QJsonValue &value, ServerConfig *config, QString *error)
+{
+    if (value.isUndefined())
+        return true;
+    if (!value.isObject()) {
+        *error = u"collection '%1': 'rules' must be an object with 'read' and/or 'write' strings"_s.arg(name);
+        return false;
+    }
+    const QJsonObject object = value.toObject();
+    ServerConfig::CollectionRules rules;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        QString *rule = it.key() == u"read" ? &rules.read : it.key() == u"write" ? &rules.write : nullptr;
+        // A misspelt rule would silently allow everything.
+        if (!rule) {
+            *error = u"collection '%1': unknown rule '%2' (expected 'read' or 'write')"_s.arg(name, it.key());
+            return false;
+        }
+        if (!it.value().isString() || it.value().toString().trimmed().isEmpty()) {
+            *error = u"collection '%1': rules.%2 must be a non-empty string"_s.arg(name, it.key());
+            return false;
+        }
+        *rule = it.value().toString();
+    }
+    config->setCollectionRules(name, rules);
+    return true;
+}
+
 //! The "collections" object into \a config.
 static bool readCollections(const QJsonValue &collections, ServerConfig *config, QString *error)
 {
@@ -101,6 +129,8 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
             fields.append(field);
         }
         config->addCollection(it.key(), fields);
+        if (!readRules(it.key(), it.value().toObject().value("rules"_L1), config, error))
+            return false;
     }
     return true;
 }
@@ -108,6 +138,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 class ServerConfigData : public QSharedData {
 public:
     QMap<QString, Fields> collections;
+    QMap<QString, ServerConfig::CollectionRules> rules;
     ServerConfig::Limits limits;
     QStringList tokens;
     ServerConfig::Jwt jwt;
@@ -134,6 +165,21 @@ void ServerConfig::setCollections(const QMap<QString, Fields> &collections)
 void ServerConfig::addCollection(const QString &name, const Fields &fields)
 {
     d->collections.insert(name, fields);
+}
+ServerConfig::CollectionRules ServerConfig::collectionRules(const QString &name) const
+{
+    return d->rules.value(name);
+}
+void ServerConfig::setCollectionRules(const QString &name, const CollectionRules &rules)
+{
+    if (rules.isEmpty())
+        d->rules.remove(name);
+    else
+        d->rules.insert(name, rules);
+}
+QStringList ServerConfig::collectionsWithRules() const
+{
+    return d->rules.keys();
 }
 ServerConfig::Limits ServerConfig::limits() const
 {
@@ -163,8 +209,8 @@ void ServerConfig::setJwt(const Jwt &jwt)
 bool operator==(const ServerConfig &a, const ServerConfig &b)
 {
     return a.d == b.d
-        || (a.d->collections == b.d->collections && a.d->limits == b.d->limits && a.d->tokens == b.d->tokens
-            && a.d->jwt == b.d->jwt);
+        || (a.d->collections == b.d->collections && a.d->rules == b.d->rules && a.d->limits == b.d->limits
+            && a.d->tokens == b.d->tokens && a.d->jwt == b.d->jwt);
 }
 
 ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)

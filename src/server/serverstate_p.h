@@ -4,7 +4,9 @@
 #include "authorizer.h"
 #include "serverconfig.h"
 #include "storage.h"
+#include "subscription_p.h"
 
+#include <optimist/expression.h>
 #include <optimist/schema.h>
 
 #include <QtCore/QHash>
@@ -21,9 +23,14 @@ class Session;
 struct Collection {
     //! What a mutation of it may hold: the model's own rules.
     Schema schema;
+    //! The configured rules (docs/security.md, "Rules"); null: none, all
+    //! allowed. See RecordRules.
+    Expression readRule;
+    Expression writeRule;
     //! The cursor of the latest change.
     qint64 head = 0;
-    QList<Session *> subscribers;
+    //! The subscriptions following its live deltas (their snapshots sent).
+    QList<Subscription *> subscribers;
     //! Records read or written since listen(), so that an update needs
     //! neither a SELECT nor a JSON parse. Only what is in the database
     //! (or in the open batch); dropped whenever a rollback could make it
@@ -41,8 +48,9 @@ struct ServerState {
         return it == collections.end() ? nullptr : &it.value();
     }
     Authorizer *authorizer() const { return customAuthorizer ? customAuthorizer : defaultAuthorizer.get(); }
-    //! Makes the configured collections, each at its head in \a storage.
-    void loadCollections();
+    //! Makes the configured collections, each at its head in \a storage,
+    //! with their rules; false (and \a error) when a rule is bad.
+    bool loadCollections(QString *error = nullptr);
 
     ServerConfig config;
     //! The storage opened by listen(); null while closed.

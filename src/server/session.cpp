@@ -85,9 +85,9 @@ qint64 Session::queuedBytes() const
     return m_socket->bytesToWrite();
 }
 
-void Session::cancelSnapshot(const QString &collection)
+void Session::cancelSnapshot(const Subscription *subscription)
 {
-    std::erase_if(m_snapshots, [&](const Snapshot &snapshot) { return snapshot.collection == collection; });
+    std::erase_if(m_snapshots, [&](const Snapshot &snapshot) { return snapshot.subscription == subscription; });
 }
 
 void Session::send(const QString &frame)
@@ -138,6 +138,15 @@ void Session::sendError(QLatin1StringView code, const QString &message, const QS
 {
     qCDebug(lcServer) << m_clientId << code << message;
     send(errorMessage(code, message, ref).toJson());
+}
+
+void Session::sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key)
+{
+    qCDebug(lcServer) << m_clientId << key << code << message;
+    Protocol::ErrorMessage error = errorMessage(code, message, QString(Protocol::Type::Subscribe));
+    if (m_protocol >= 2)
+        error.subscription = key;
+    send(error.toJson());
 }
 
 void Session::closeWith(quint16 code, const QString &reason)
@@ -233,10 +242,11 @@ void Session::handleHello(const QJsonObject &message)
     if (!hello)
         return sendError(ErrorCode::InvalidMessage, hello.error(), ref);
 
-    if (hello->protocol != Protocol::Version) {
+    if (hello->protocol < Protocol::OldestVersion || hello->protocol > Protocol::Version) {
         Protocol::ErrorMessage error
             = errorMessage(ErrorCode::UnsupportedProtocol, u"protocol %1 is not supported"_s.arg(hello->protocol), ref);
-        error.supported = { Protocol::Version };
+        for (int version = Protocol::OldestVersion; version <= Protocol::Version; ++version)
+            error.supported.append(version);
         send(error.toJson());
         return closeWith(Protocol::UnsupportedProtocolClose, u"unsupported protocol"_s);
     }
@@ -251,6 +261,7 @@ void Session::handleHello(const QJsonObject &message)
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
 
     m_clientId = hello->clientId;
+    m_protocol = int(hello->protocol);
     m_lastMessage.restart();
     m_server->listener.welcomed(m_socket);
     m_identity = authentication.identity;
@@ -260,8 +271,9 @@ void Session::handleHello(const QJsonObject &message)
     // transaction answered as a resend of another.
     lastTx = m_server->takenTx.value(m_clientId);
     const ServerConfig::Limits limits = m_server->config.limits();
-    send(Protocol::WelcomeMessage { Protocol::Version, m_clientId, m_server->storage->serverId(), limits.heartbeatMs,
-        lastTx, { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes } }
+    // The client's own version back: it speaks that one on this connection.
+    send(Protocol::WelcomeMessage { m_protocol, m_clientId, m_server->storage->serverId(), limits.heartbeatMs, lastTx,
+        { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes }, m_identity.userId }
              .toJson());
     watchExpiry();
 }
@@ -310,17 +322,18 @@ void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
         if (!m_server->collection(unsubscribe->collection))
             return sendError(
                 ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
-        return m_server->unsubscribe(this, unsubscribe->collection);
+        return m_server->unsubscribe(this, unsubscribe->key());
     }
     const auto request = Protocol::SubscribeMessage::fromJson(message);
     if (!request)
         return sendError(ErrorCode::InvalidMessage, request.error(), ref);
     const QString &name = request->collection;
     if (!m_server->collection(name))
-        return sendError(ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(name), ref);
+        return sendSubscriptionError(
+            ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(name), request->key());
     if (!m_server->authorizer()->canRead(m_clientId, name))
-        return sendError(ErrorCode::Forbidden, u"not allowed to read '%1'"_s.arg(name), ref);
-    m_server->subscribe(this, name, request->cursor);
+        return sendSubscriptionError(ErrorCode::Forbidden, u"not allowed to read '%1'"_s.arg(name), request->key());
+    m_server->subscribe(this, *request);
 }
 
 void Session::refusePush(QLatin1StringView code, const QString &message, qint64 expectedTx)
@@ -336,7 +349,7 @@ QueuedTransaction Session::readTransaction(const Protocol::PushTransaction &push
     // What is wrong inside a transaction is its reject; too many mutations
     // before a malformed one.
     const qsizetype maxMutations = m_server->config.limits().maxMutationsPerTransaction;
-    QueuedTransaction transaction { const_cast<Session *>(this), m_clientId, pushed.tx, {}, {}, {} };
+    QueuedTransaction transaction { const_cast<Session *>(this), m_clientId, pushed.tx, {}, m_identity, {}, {} };
     if (pushed.mutationCount > maxMutations) {
         transaction.rejectCode = ErrorCode::TooLarge;
         transaction.rejectMessage = u"more than %1 mutations in one transaction"_s.arg(maxMutations);

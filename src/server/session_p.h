@@ -12,8 +12,10 @@
 #include "identity.h"
 #include "ratelimit_p.h"
 #include "storage.h"
+#include "subscription_p.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -40,7 +42,7 @@ public:
 
     //! A snapshot being sent a chunk at a time (Subscriptions::pumpSnapshots()).
     struct Snapshot {
-        QString collection;
+        Subscription *subscription = nullptr;
         QString cursor;
         int chunk = 0;
         std::unique_ptr<Storage::RecordStream> records;
@@ -50,18 +52,24 @@ public:
     QWebSocket *socket() const { return m_socket; }
     //! Who the client is, as its token said at hello.
     const Identity &identity() const { return m_identity; }
+    //! The protocol version the client's hello asked for (1 or 2).
+    int protocol() const { return m_protocol; }
     bool isClosing() const { return m_closing; }
     //! Bytes waiting in the socket, not yet taken by the kernel.
     qint64 queuedBytes() const;
     std::deque<Snapshot> &snapshots() { return m_snapshots; }
-    //! Stops sending \a collection's snapshot, if one is under way.
-    void cancelSnapshot(const QString &collection);
-    QSet<QString> &subscriptions() { return m_subscriptions; }
+    //! Stops sending \a subscription's snapshot, if one is under way.
+    void cancelSnapshot(const Subscription *subscription);
+    //! This connection's subscriptions by key.
+    std::map<QString, std::unique_ptr<Subscription>> &subscriptions() { return m_subscriptions; }
     qint64 msSinceLastMessage() const { return m_lastMessage.elapsed(); }
 
     void send(const QString &frame);
     void send(const QJsonObject &message);
     void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
+    //! An error refusing (or ending) the subscription \a key: protocol 2
+    //! names it in the error's subscription.
+    void sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key);
     //! Hands what was sent to the kernel now rather than a block per
     //! event-loop pass (see FanOut::deliver()).
     void flush();
@@ -102,6 +110,7 @@ private:
     QWebSocket *m_socket;
     QString m_clientId;
     Identity m_identity;
+    int m_protocol = 0;
     QTimer m_expiry;
     bool m_closing = false;
     //! Closed for maxQueuedBytes: nothing more is queued.
@@ -109,7 +118,7 @@ private:
     std::deque<Snapshot> m_snapshots;
     //! Transactions queued and not answered yet.
     int m_pending = 0;
-    QSet<QString> m_subscriptions;
+    std::map<QString, std::unique_ptr<Subscription>> m_subscriptions;
     //! Since the last message after hello (hello included): the heartbeat.
     QElapsedTimer m_lastMessage;
     RateBucket m_messageRate;

@@ -79,7 +79,7 @@ bool SqliteStorage::open()
         if (!db.open())
             return fail(u"cannot open "_s % m_path, db.lastError().text());
     }
-    if (!createSchema() || !addRevisionColumn() || !prepareStatements() || !loadState()) {
+    if (!createSchema() || !addRevisionColumn() || !addBeforeColumn() || !prepareStatements() || !loadState()) {
         close();
         return false;
     }
@@ -97,8 +97,12 @@ bool SqliteStorage::createSchema()
         "CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
         " rev INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (collection, id)) WITHOUT ROWID",
         // One seq (the cursor) per applied transaction, shared by its changes.
+        // op: insert, update or remove ("upsert" when logged by a version
+        // without before-images); before_data: the record before the change
+        // (NULL for an insert, and for a change of such a version).
         "CREATE TABLE IF NOT EXISTS changes (seq INTEGER NOT NULL, idx INTEGER NOT NULL, collection TEXT NOT NULL,"
-        " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, PRIMARY KEY (seq, idx)) WITHOUT ROWID",
+        " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, before_data TEXT, PRIMARY KEY (seq, idx))"
+        " WITHOUT ROWID",
         "CREATE INDEX IF NOT EXISTS changes_by_collection ON changes (collection, seq)",
         "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_tx INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS rejections (client_id TEXT NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL,"
@@ -130,7 +134,8 @@ bool SqliteStorage::prepareStatements()
         { &s.writeRecord, "INSERT OR REPLACE INTO records (collection, id, data, rev) VALUES (?, ?, ?, ?)" },
         { &s.removeRecord, "DELETE FROM records WHERE collection = ? AND id = ?" },
         { &s.appendChange,
-            "INSERT INTO changes (seq, idx, collection, record_id, op, data) VALUES (?, ?, ?, ?, ?, ?)" },
+            "INSERT INTO changes (seq, idx, collection, record_id, op, data, before_data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)" },
         { &s.trimLog, "DELETE FROM changes WHERE seq <= ?" },
         { &s.setFloor, "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_floor', ?)" },
         { &s.lastTx, "SELECT last_tx FROM clients WHERE client_id = ?" },
@@ -143,7 +148,7 @@ bool SqliteStorage::prepareStatements()
             "INSERT INTO settled (client_id, settled_tx) VALUES (?, ?)"
             " ON CONFLICT (client_id) DO UPDATE SET settled_tx = max(settled_tx, excluded.settled_tx)" },
         { &s.changes,
-            "SELECT seq, record_id, data FROM changes WHERE collection = ? AND seq > ? AND seq <= ?"
+            "SELECT seq, record_id, data, op, before_data FROM changes WHERE collection = ? AND seq > ? AND seq <= ?"
             " ORDER BY seq, idx" },
     };
     for (const auto &[query, sql] : prepared) {
@@ -153,18 +158,34 @@ bool SqliteStorage::prepareStatements()
     return true;
 }
 
+bool SqliteStorage::hasColumn(const QString &table, const QString &column, bool *has)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(u"SELECT name FROM pragma_table_info('%1')"_s.arg(table)))
+        return fail(u"reading the %1 table"_s.arg(table), query.lastError().text());
+    *has = false;
+    while (query.next())
+        *has = *has || query.value(0).toString() == column;
+    return true;
+}
+
 bool SqliteStorage::addRevisionColumn()
 {
     // Databases from before revisions: their records get rev 0 ("unknown"),
     // which clients compare field by field.
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    if (!query.exec(u"SELECT name FROM pragma_table_info('records')"_s))
-        return fail(u"reading the records table"_s, query.lastError().text());
-    while (query.next()) {
-        if (query.value(0).toString() == "rev"_L1)
-            return true;
-    }
-    return exec(u"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0"_s);
+    bool has = false;
+    return hasColumn(u"records"_s, u"rev"_s, &has) // not a message key: a table
+        && (has || exec(u"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0"_s));
+}
+
+bool SqliteStorage::addBeforeColumn()
+{
+    // Databases from before before-images: their logged changes (op
+    // "upsert", or "remove" without before_data) read as "before unknown",
+    // and a filtered subscriber resuming across one gets a snapshot.
+    bool has = false;
+    return hasColumn(u"changes"_s, u"before_data"_s, &has) // not a message key: a table
+        && (has || exec(u"ALTER TABLE changes ADD COLUMN before_data TEXT"_s));
 }
 
 bool SqliteStorage::loadState()
@@ -285,16 +306,18 @@ bool SqliteStorage::removeRecord(const QString &collection, const QString &id)
     return run(q, &m_error);
 }
 
-bool SqliteStorage::appendChange(
-    qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data)
+bool SqliteStorage::appendChange(qint64 seq, int index, const QString &collection, const QString &id,
+    const QByteArray &data, const QByteArray &before)
 {
     QSqlQuery &q = m_statements->appendChange;
     q.bindValue(0, seq);
     q.bindValue(1, index);
     q.bindValue(2, collection);
     q.bindValue(3, id);
-    q.bindValue(4, data.isEmpty() ? u"remove"_s : u"upsert"_s);
-    q.bindValue(5, data.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(QString::fromUtf8(data)));
+    const QVariant null(QMetaType::fromType<QString>());
+    q.bindValue(4, data.isEmpty() ? u"remove"_s : before.isEmpty() ? u"insert"_s : u"update"_s);
+    q.bindValue(5, data.isEmpty() ? null : QVariant(QString::fromUtf8(data)));
+    q.bindValue(6, before.isEmpty() ? null : QVariant(QString::fromUtf8(before)));
     return run(q, &m_error);
 }
 
@@ -447,8 +470,15 @@ bool SqliteStorage::forEachChange(const QString &collection, qint64 after, qint6
     q.bindValue(2, upTo);
     if (!run(q, &m_error))
         return false;
-    while (q.next())
-        row(q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString().toUtf8());
+    while (q.next()) {
+        // An insert had no record before; any other change without
+        // before_data was logged by a version that kept none.
+        const QVariant before = q.value(4);
+        const std::optional<QByteArray> image = q.value(3).toString() == "insert"_L1 ? std::optional(QByteArray())
+            : before.isNull()                                                        ? std::nullopt
+                              : std::optional(before.toString().toUtf8());
+        row(q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString().toUtf8(), image);
+    }
     q.finish();
     return true;
 }

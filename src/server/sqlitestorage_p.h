@@ -42,8 +42,8 @@ public:
     //! server goes on writing through the main one.
     std::unique_ptr<RecordStream> openRecordStream(const QString &collection) override;
 
-    bool appendChange(
-        qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data) override;
+    bool appendChange(qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data,
+        const QByteArray &before) override;
     bool forEachChange(const QString &collection, qint64 after, qint64 upTo, const ChangeRow &row) override;
     bool trimLog(qint64 floor) override;
 
@@ -63,6 +63,9 @@ private:
     bool createSchema();
     bool prepareStatements();
     bool addRevisionColumn();
+    bool addBeforeColumn();
+    //! Whether \a table has \a column; false (and an error) if it cannot be read.
+    bool hasColumn(const QString &table, const QString &column, bool *has);
     bool loadState();
 
     QString m_path;

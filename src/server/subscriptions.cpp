@@ -19,55 +19,99 @@ Subscriptions::Subscriptions(ServerState *state)
 {
 }
 
-void Subscriptions::subscribe(Session *session, const QString &name, const QString &cursor)
+void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage &request)
 {
-    // A fresh answer to the new cursor.
-    session->cancelSnapshot(name);
-    const Collection &c = m_state->collections[name];
+    auto &held = session->subscriptions();
+    const QString key = request.key();
+    if (!held.contains(key) && held.size() >= MaxSubscriptionsPerConnection) {
+        return session->sendSubscriptionError(ErrorCode::TooManySubscriptions,
+            u"more than %1 subscriptions on one connection"_s.arg(MaxSubscriptionsPerConnection), key);
+    }
+    const Collection &c = m_state->collections[request.collection];
+    const QVariantMap params = request.params.toVariantMap();
+    QString problem;
+    const Expression filter = compileFilter(request.filter, c.schema.fields(), params, &problem);
+    if (!problem.isEmpty())
+        return session->sendSubscriptionError(ErrorCode::InvalidFilter, problem, key);
+
+    // A fresh answer to the new cursor, filter and params.
+    unsubscribe(session, key);
+    auto made = std::make_unique<Subscription>();
+    made->session = session;
+    made->key = key;
+    made->collection = request.collection;
+    made->name = request.subscription;
+    made->filter = filter;
+    made->params = params;
+    made->auth = session->identity().claims;
+    made->dense = session->protocol() < 2;
+    made->prepare();
+    Subscription *subscription = held.emplace(key, std::move(made)).first->second.get();
+
     bool numeric = false;
-    const qint64 from = cursor.toLongLong(&numeric);
+    const qint64 from = request.cursor.toLongLong(&numeric);
     // Only a cursor as the server writes it resumes ("01" or " 1" never came
     // from here): a replay's prevCursor must equal what the client sent.
-    numeric = numeric && QString::number(from) == cursor;
+    numeric = numeric && QString::number(from) == request.cursor;
     if (!numeric || from < m_state->storage->logFloor() || from > c.head)
-        return startSnapshot(session, name);
-    follow(session, name);
-    replay(session, name, from);
+        return startSnapshot(subscription);
+    subscription->lastSent = from;
+    follow(subscription);
+    replay(subscription, from);
 }
 
-void Subscriptions::follow(Session *session, const QString &name)
+void Subscriptions::follow(Subscription *subscription)
 {
-    if (!session->subscriptions().contains(name)) {
-        session->subscriptions().insert(name);
-        m_state->collections[name].subscribers.append(session);
-    }
+    QList<Subscription *> &subscribers = m_state->collections[subscription->collection].subscribers;
+    if (!subscribers.contains(subscription))
+        subscribers.append(subscription);
 }
 
-void Subscriptions::replay(Session *session, const QString &name, qint64 from)
+void Subscriptions::unfollow(Subscription *subscription)
 {
-    // The log reaches back to the client's cursor: replay what it missed.
-    QStringList deltas;
-    if (!logDeltas(name, from, m_state->collections[name].head, &deltas)) {
-        qCWarning(lcServer) << "replaying" << name << "failed:" << m_state->storage->errorString();
-        session->sendError(ErrorCode::Internal, u"cannot read the change log"_s, QString(Protocol::Type::Subscribe));
+    if (Collection *c = m_state->collection(subscription->collection))
+        c->subscribers.removeOne(subscription);
+}
+
+void Subscriptions::replay(Subscription *subscription, qint64 from)
+{
+    // The log reaches back to the client's cursor: replay what it missed,
+    // as this subscription sees it.
+    Session *session = subscription->session;
+    QList<ChangeBatch> batches;
+    if (!readLog(subscription->collection, from, m_state->collections[subscription->collection].head, &batches)) {
+        qCWarning(lcServer) << "replaying" << subscription->collection << "failed:" << m_state->storage->errorString();
+        session->sendSubscriptionError(ErrorCode::Internal, u"cannot read the change log"_s, subscription->key);
         return;
     }
-    for (const QString &delta : std::as_const(deltas))
-        session->send(delta);
+    QStringList frames;
+    for (const ChangeBatch &batch : std::as_const(batches)) {
+        const std::optional<QJsonArray> changes = subscription->changesOf(batch);
+        if (!changes)
+            return startSnapshot(subscription);
+        if (subscription->wants(*changes, {}))
+            frames.append(subscription->deltaFrame(batch.cursor, *changes));
+    }
+    for (const QString &frame : std::as_const(frames))
+        session->send(frame);
 }
 
-void Subscriptions::startSnapshot(Session *session, const QString &name)
+void Subscriptions::startSnapshot(Subscription *subscription)
 {
     // Live deltas wait until the snapshot is sent (none between its chunks);
     // then the log brings the client from the snapshot's cursor to the head.
-    unsubscribe(session, name);
+    Session *session = subscription->session;
+    unfollow(subscription);
+    session->cancelSnapshot(subscription);
+    const QString &name = subscription->collection;
     std::unique_ptr<Storage::RecordStream> records = m_state->storage->openRecordStream(name);
     if (!records) {
         qCWarning(lcServer) << "reading" << name << "failed:" << m_state->storage->errorString();
-        session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+        session->sendSubscriptionError(ErrorCode::Internal, u"cannot read the collection"_s, subscription->key);
         return;
     }
-    session->snapshots().push_back({ name, QString::number(m_state->collections[name].head), 0, std::move(records) });
+    session->snapshots().push_back(
+        { subscription, QString::number(m_state->collections[name].head), 0, std::move(records) });
     pumpSnapshots(session);
 }
 
@@ -86,19 +130,25 @@ void Subscriptions::pumpSnapshots(Session *session)
 bool Subscriptions::sendChunk(Session *session)
 {
     Session::Snapshot &snapshot = session->snapshots().front();
-    Protocol::SnapshotMessage message { snapshot.collection, snapshot.cursor, 0, false, {}, {} };
+    Subscription *subscription = snapshot.subscription;
+    Protocol::SnapshotMessage message { subscription->collection, snapshot.cursor, 0, false, {}, {},
+        subscription->name };
+    // Only what this subscription may see; a chunk of none is not sent.
     const auto row = [&](const QString &id, qint64 revision, const QByteArray &data) {
+        QJsonObject fields = QJsonDocument::fromJson(data).object();
         // Revision 0 (written before revisions existed) goes without one.
-        message.records.append({ id, quint64(revision), QJsonDocument::fromJson(data).object() });
+        if (subscription->visible(id, fields))
+            message.records.append({ id, quint64(revision), std::move(fields) });
     };
-    const QString name = snapshot.collection;
     if (!snapshot.records->read(m_state->config.limits().snapshotChunkRecords, row, &message.last)) {
-        qCWarning(lcServer) << "reading" << name << "failed:" << snapshot.records->errorString();
+        qCWarning(lcServer) << "reading" << subscription->collection << "failed:" << snapshot.records->errorString();
         session->snapshots().pop_front();
-        session->sendError(ErrorCode::Internal, u"cannot read the collection"_s, QString(Protocol::Type::Subscribe));
+        session->sendSubscriptionError(ErrorCode::Internal, u"cannot read the collection"_s, subscription->key);
         return true;
     }
-    const QString cursor = snapshot.cursor;
+    if (message.records.isEmpty() && !message.last)
+        return true;
+    const qint64 cursor = snapshot.cursor.toLongLong();
     const bool last = message.last;
     message.chunk = snapshot.chunk++;
     session->send(message.toJson());
@@ -108,37 +158,40 @@ bool Subscriptions::sendChunk(Session *session)
     session->flush();
     if (last) {
         session->snapshots().pop_front();
-        finishSnapshot(session, name, cursor.toLongLong());
+        finishSnapshot(subscription, cursor);
     }
     return true;
 }
 
-void Subscriptions::finishSnapshot(Session *session, const QString &name, qint64 cursor)
+void Subscriptions::finishSnapshot(Subscription *subscription, qint64 cursor)
 {
-    if (session->isClosing())
+    if (subscription->session->isClosing())
         return;
+    subscription->lastSent = cursor;
     // What changed while the snapshot was sent follows as deltas, unless
     // the log no longer reaches back that far.
     if (cursor < m_state->storage->logFloor())
-        return startSnapshot(session, name);
-    follow(session, name);
-    if (cursor != m_state->collections[name].head)
-        replay(session, name, cursor);
+        return startSnapshot(subscription);
+    follow(subscription);
+    if (cursor != m_state->collections[subscription->collection].head)
+        replay(subscription, cursor);
 }
 
-void Subscriptions::unsubscribe(Session *session, const QString &name)
+void Subscriptions::unsubscribe(Session *session, const QString &key)
 {
-    session->cancelSnapshot(name);
-    if (session->subscriptions().remove(name))
-        m_state->collections[name].subscribers.removeOne(session);
+    auto &held = session->subscriptions();
+    const auto it = held.find(key);
+    if (it == held.end())
+        return;
+    session->cancelSnapshot(it->second.get());
+    unfollow(it->second.get());
+    held.erase(it);
 }
 
 void Subscriptions::removeSubscriber(Session *session)
 {
-    for (const QString &name : std::as_const(session->subscriptions())) {
-        if (Collection *c = m_state->collection(name))
-            c->subscribers.removeOne(session);
-    }
+    for (const auto &[key, subscription] : session->subscriptions())
+        unfollow(subscription.get());
 }
 
 } // namespace Optimist

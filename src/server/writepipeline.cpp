@@ -248,7 +248,7 @@ WritePipeline::Changes WritePipeline::applyMutations(const QueuedTransaction &pe
         ++index;
         if (!changes.byCollection.contains(mutation.collection))
             changes.touched.append(mutation.collection);
-        changes.byCollection[mutation.collection].append(result.change);
+        changes.byCollection[mutation.collection].append(result.change, result.images);
     }
     return changes;
 }
@@ -264,7 +264,8 @@ TransactionOutcome WritePipeline::appliedOutcome(qint64 seq, const Changes &chan
         Collection &c = m_state->collections[name];
         if (!m_undoHeads.contains(name))
             m_undoHeads.insert(name, c.head);
-        outcome.deltas.append({ name, c.head, changes.byCollection.value(name) });
+        const ChangeBatch batch = changes.byCollection.value(name);
+        outcome.deltas.append({ name, c.head, batch.changes, batch.images });
         c.head = seq;
     }
     return outcome;
@@ -337,17 +338,26 @@ WritePipeline::MutationResult WritePipeline::write(
     Storage *storage = m_state->storage;
     QJsonObject change;
     bool written = false;
+    // The record before the change is logged too: a filtered subscriber
+    // resuming later learns from it whether it saw the record leave.
+    ChangeImages images { mutation.id, {}, {}, true };
+    QByteArray before;
+    if (mutation.kind != Mutation::Kind::Insert) {
+        images.before = record;
+        before = QJsonDocument(record).toJson(QJsonDocument::Compact);
+    }
     if (mutation.kind == Mutation::Kind::Remove) {
         change = Protocol::toJson(RecordChange::remove(mutation.id));
         written = storage->removeRecord(mutation.collection, mutation.id)
-            && storage->appendChange(seq, index, mutation.collection, mutation.id, {});
+            && storage->appendChange(seq, index, mutation.collection, mutation.id, {}, before);
     } else {
         for (auto it = checked.fields.cbegin(); it != checked.fields.cend(); ++it)
             record.insert(it.key(), Protocol::toJson(it.value()));
         const QByteArray json = QJsonDocument(record).toJson(QJsonDocument::Compact);
         change = Protocol::upsertToJson(mutation.id, quint64(seq), record);
+        images.after = record;
         written = storage->writeRecord(mutation.collection, mutation.id, json, seq)
-            && storage->appendChange(seq, index, mutation.collection, mutation.id, json);
+            && storage->appendChange(seq, index, mutation.collection, mutation.id, json, before);
     }
     if (!written)
         return MutationResult::failed(ErrorCode::Internal, storage->errorString());
@@ -357,7 +367,7 @@ WritePipeline::MutationResult WritePipeline::write(
         c->cache.insert(mutation.id, record);
         m_txCached.append({ mutation.collection, mutation.id });
     }
-    return { {}, {}, change };
+    return { {}, {}, change, images };
 }
 
 void WritePipeline::forgetCached(const QList<std::pair<QString, QString>> &records)

@@ -17,6 +17,9 @@ struct QueuedTransaction {
     QString clientId;
     qint64 tx = 0;
     QList<Mutation> mutations;
+    //! Who pushed it: the rules are checked with this identity, even when
+    //! its connection has gone or another one took over its clientId.
+    Identity identity;
     //! Set when the session already knows the transaction must be rejected
     //! (unreadable, too large).
     QLatin1StringView rejectCode;
@@ -30,6 +33,9 @@ struct TransactionOutcome {
         QString collection;
         qint64 prevCursor = 0;
         QJsonArray changes;
+        //! Per change, the record before and after: which subscriber sees
+        //! it come, change or leave.
+        QList<ChangeImages> images;
     };
 
     Kind kind = Kind::Rejected;
@@ -93,15 +99,19 @@ private:
         QLatin1StringView code;
         QString message;
         QJsonObject change;
+        ChangeImages images;
 
         bool applied() const { return code.isEmpty(); }
-        static MutationResult failed(QLatin1StringView code, const QString &message) { return { code, message, {} }; }
+        static MutationResult failed(QLatin1StringView code, const QString &message)
+        {
+            return { code, message, {}, {} };
+        }
     };
     //! A transaction's mutations applied in order, up to the first failure.
     struct Changes {
         QLatin1StringView code;
         QString message;
-        QHash<QString, QJsonArray> byCollection;
+        QHash<QString, ChangeBatch> byCollection;
         //! The collections in the order first touched.
         QStringList touched;
     };

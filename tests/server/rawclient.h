@@ -16,8 +16,10 @@ class RawClient : public QObject {
 public:
     RawClient()
     {
-        connect(&socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &frame) { received.append(QJsonDocument::fromJson(frame.toUtf8()).object()); });
+        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) {
+            frames.append(frame);
+            received.append(QJsonDocument::fromJson(frame.toUtf8()).object());
+        });
         connect(&socket, &QWebSocket::disconnected, this, [this] { closeCode = socket.closeCode(); });
     }
 
@@ -44,9 +46,9 @@ public:
     }
 
     //! Sends hello and returns the answer.
-    QJsonObject hello(const QString &clientId, const QString &token = {})
+    QJsonObject hello(const QString &clientId, const QString &token = {}, int protocol = 1)
     {
-        QJsonObject message { { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 }, { u"clientId"_s, clientId } };
+        QJsonObject message { { u"type"_s, u"hello"_s }, { u"protocol"_s, protocol }, { u"clientId"_s, clientId } };
         if (!token.isEmpty())
             message.insert(u"token"_s, token);
         send(message);
@@ -97,6 +99,8 @@ public:
 
     QWebSocket socket;
     QList<QJsonObject> received;
+    //! Every text frame as it came, for tests that scan the raw bytes.
+    QStringList frames;
     int closeCode = -1;
     int pingId = 0;
 };

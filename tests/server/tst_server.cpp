@@ -892,8 +892,10 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError_data()
                                   << u"invalid_message"_s << 0;
     QTest::newRow("hello without clientId")
         << false << u"{\"type\": \"hello\", \"protocol\": 1}"_s << error << u"invalid_message"_s << 0;
-    QTest::newRow("unsupported protocol") << false << u"{\"type\": \"hello\", \"protocol\": 2, \"clientId\": \"bad\"}"_s
+    QTest::newRow("unsupported protocol") << false << u"{\"type\": \"hello\", \"protocol\": 3, \"clientId\": \"bad\"}"_s
                                           << error << u"unsupported_protocol"_s << 4000;
+    QTest::newRow("protocol 0") << false << u"{\"type\": \"hello\", \"protocol\": 0, \"clientId\": \"bad\"}"_s << error
+                                << u"unsupported_protocol"_s << 4000;
 
     QTest::newRow("malformed mutation") << true
                                         << push({ QJsonObject { { u"op"_s, u"upsert"_s },
@@ -970,7 +972,7 @@ void tst_Server::shouldAnswerBadInputWithDocumentedError()
         QCOMPARE(answer.value(u"retryable"_s).toBool(true), false);
     }
     if (code == u"unsupported_protocol"_s)
-        QCOMPARE(answer.value(u"supported"_s).toArray(), QJsonArray { 1 });
+        QCOMPARE(answer.value(u"supported"_s).toArray(), (QJsonArray { 1, 2 }));
     // A refused push says where to resume: nothing of it was taken.
     if (greet && type == u"error"_s && frame.contains(u"\"push\""_s))
         QVERIFY(isPushError(answer, code, 1));

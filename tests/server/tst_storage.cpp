@@ -29,6 +29,8 @@ public:
         QString collection;
         QString id;
         QByteArray data;
+        //! The record before the change; nullopt as an older version logs it.
+        std::optional<QByteArray> before;
     };
     struct State {
         QMap<QString, QMap<QString, Record>> records;
@@ -149,17 +151,17 @@ public:
         return stream;
     }
 
-    bool appendChange(
-        qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data) override
+    bool appendChange(qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data,
+        const QByteArray &before) override
     {
-        state.append({ seq, index, collection, id, data });
+        state.append({ seq, index, collection, id, data, before });
         return true;
     }
     bool forEachChange(const QString &collection, qint64 after, qint64 upTo, const ChangeRow &row) override
     {
         for (const Change &change : std::as_const(state.changes)) {
             if (change.collection == collection && change.seq > after && change.seq <= upTo)
-                row(change.seq, change.id, change.data);
+                row(change.seq, change.id, change.data, change.before);
         }
         return true;
     }

@@ -18,6 +18,11 @@ inline constexpr QLatin1StringView OutOfOrder { "out_of_order" };
 inline constexpr QLatin1StringView TooLarge { "too_large" };
 inline constexpr QLatin1StringView RateLimited { "rate_limited" };
 inline constexpr QLatin1StringView Internal { "internal" };
+//! Protocol 2: a subscribe's filter that cannot be used (syntax, unknown
+//! field, a parameter not given, too long).
+inline constexpr QLatin1StringView InvalidFilter { "invalid_filter" };
+//! Protocol 2: more subscriptions on one connection than the server allows.
+inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscriptions" };
 
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };

@@ -6,6 +6,7 @@
 #include <optimist/optimistserver_export.h>
 #include <optimist/serverconfig.h>
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 #include <QtCore/QVariantMap>
 
@@ -38,6 +39,29 @@ public:
     //! insert). A non-empty result rejects the transaction
     //! `validation_failed` with that message.
     virtual QString validate(const Mutation &mutation, const QVariantMap &currentRecord) = 0;
+
+    //! Per-record hooks for what the rule language cannot say
+    //! (docs/security.md, "Rules"). A record must pass both its
+    //! collection's rule and the hook. Records are as stored (JSON values
+    //! as on the wire) plus their "id". The default implementations allow
+    //! everything; the server spares the calls unless a custom authorizer
+    //! is set (Server::setAuthorizer()). Called on the server's thread like
+    //! the other hooks, often (once per record and subscriber on a
+    //! delta): keep them fast, and never block.
+
+    //! Whether \a identity may read \a record of \a collection, after the
+    //! collection's read rule allowed it: for each record a snapshot,
+    //! resume or delta would send (before and after a change), and for the
+    //! record an update or remove would change. false hides it: a write to
+    //! it is refused exactly as a write to an id that does not exist.
+    virtual bool canReadRecord(const Identity &identity, const QString &collection, const QJsonObject &record);
+    //! Whether \a identity may make \a mutation, after the collection's
+    //! write rule allowed it: \a before is the record before (empty for an
+    //! insert), \a after the record it would become (empty for a remove).
+    //! Called for each mutation of a pushed transaction, before validate();
+    //! false rejects the transaction `forbidden`.
+    virtual bool canWriteRecord(
+        const Identity &identity, const Mutation &mutation, const QJsonObject &before, const QJsonObject &after);
 
 protected:
     Authorizer() = default;

@@ -85,6 +85,23 @@ public:
         friend bool operator==(const Jwt &, const Jwt &) = default;
     };
 
+    //! A collection's read and write rules (docs/security.md, "Rules"), in
+    //! the rule language of Optimist::Expression: `record.<field>`,
+    //! `record.id` and `auth.<claim>`, no `$param`. Empty: no rule. Parsed
+    //! and checked against the collection's fields by Server::listen(),
+    //! which fails on a bad one; JSON: "rules": {"read": "...", "write": "..."}.
+    struct CollectionRules {
+        //! Which records a user may read: subscriptions, and the records
+        //! an update or remove may touch.
+        QString read;
+        //! Which records a user may write: an insert's new record, an
+        //! update's record before and after, a remove's record before.
+        QString write;
+
+        bool isEmpty() const { return read.isEmpty() && write.isEmpty(); }
+        friend bool operator==(const CollectionRules &, const CollectionRules &) = default;
+    };
+
     ServerConfig();
     ServerConfig(const ServerConfig &other);
     ServerConfig(ServerConfig &&other) noexcept;
@@ -96,6 +113,12 @@ public:
     QMap<QString, Fields> collections() const;
     void setCollections(const QMap<QString, Fields> &collections);
     void addCollection(const QString &name, const Fields &fields);
+
+    //! The rules of collection \a name; empty ones when none are set.
+    CollectionRules collectionRules(const QString &name) const;
+    void setCollectionRules(const QString &name, const CollectionRules &rules);
+    //! The names of the collections with rules.
+    QStringList collectionsWithRules() const;
 
     Limits limits() const;
     void setLimits(const Limits &limits);
@@ -109,7 +132,8 @@ public:
     void setJwt(const Jwt &jwt);
 
     //! Parses the JSON config format:
-    //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}]}},
+    //! {"collections": {"todos": {"fields": [{"name": "title", "type": "string", ...}],
+    //!                           "rules": {"read": "...", "write": "..."}}},
     //!  "limits": {"maxFrameBytes": ..., ...}, "tokens": ["..."],
     //!  "auth": {"jwt": {"algorithm": "RS256", "publicKeyFile": "...", "issuer": "...",
     //!                   "audience": "...", "leewaySeconds": 30}}}.

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Optimist {
 
@@ -37,8 +38,13 @@ public:
     enum class Lookup { Found, Missing, Failed };
     //! (id, revision, data) of one record.
     using RecordRow = std::function<void(const QString &id, qint64 revision, const QByteArray &data)>;
-    //! (seq, id, data) of one change; \a data is empty for a remove.
-    using ChangeRow = std::function<void(qint64 seq, const QString &id, const QByteArray &data)>;
+    //! (seq, id, data, before) of one change: \a data is empty for a
+    //! remove; \a before is the record before the change, empty for an
+    //! insert, and nullopt for a change logged without it (by a version
+    //! that kept none: the server then sends a filtered subscriber a
+    //! snapshot instead).
+    using ChangeRow = std::function<void(
+        qint64 seq, const QString &id, const QByteArray &data, const std::optional<QByteArray> &before)>;
 
     //! One collection's records ordered by id, read a few at a time across
     //! event-loop passes, all as of the moment the stream was opened, while
@@ -94,9 +100,10 @@ public:
     virtual std::unique_ptr<RecordStream> openRecordStream(const QString &collection) = 0;
 
     //! Appends the \a index-th change (from 0) of the transaction \a seq;
-    //! \a data is empty for a remove.
-    virtual bool appendChange(
-        qint64 seq, int index, const QString &collection, const QString &id, const QByteArray &data)
+    //! \a data is empty for a remove, \a before (the record before the
+    //! change, which decides who saw it leave) empty for an insert.
+    virtual bool appendChange(qint64 seq, int index, const QString &collection, const QString &id,
+        const QByteArray &data, const QByteArray &before)
         = 0;
     //! Calls \a row for each change of \a collection with \a after < seq <=
     //! \a upTo, in log order (seq, then index).

@@ -1,0 +1,112 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// What one subscription may see: the read rule, its filter, the
+// per-change rule of moves in and out.
+#include "subscription_p.h"
+
+#include "messages_p.h"
+#include "protocol_p.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Optimist {
+
+void Subscription::prepare()
+{
+    const auto reads = [](const Expression &e) { return e.referencedFields().contains(u"id"_s); };
+    m_readsId = reads(readRule) || reads(filter);
+}
+
+bool Subscription::visible(const QString &id, const QJsonObject &record) const
+{
+    if (seesAll())
+        return true;
+    Expression::Context context { {}, auth, params, record };
+    if (m_readsId)
+        context.jsonRecord.insert(u"id"_s, id);
+    // A record of no fields is read from the empty map: null everywhere.
+    return (readRule.isNull() || readRule.evaluate(context)) && (filter.isNull() || filter.evaluate(context));
+}
+
+Subscription::View Subscription::view(const ChangeImages &change) const
+{
+    if (change.after && visible(change.id, *change.after))
+        return View::Upsert;
+    if (change.before && visible(change.id, *change.before))
+        return View::Remove;
+    return View::Nothing;
+}
+
+std::optional<QJsonArray> Subscription::changesOf(const ChangeBatch &batch) const
+{
+    if (seesAll())
+        return batch.changes;
+    QJsonArray changes;
+    for (qsizetype i = 0; i < batch.images.size(); ++i) {
+        const ChangeImages &image = batch.images.at(i);
+        const View seen = view(image);
+        // Without the before-image, a record it cannot see now may or may
+        // not have been one it saw: neither a remove nor silence is right.
+        if (seen != View::Upsert && !image.beforeKnown)
+            return std::nullopt;
+        if (seen == View::Upsert)
+            changes.append(batch.changes.at(i));
+        else if (seen == View::Remove)
+            changes.append(Protocol::toJson(RecordChange::remove(image.id)));
+    }
+    return changes;
+}
+
+QString Subscription::deltaFrame(qint64 cursor, const QJsonArray &changes)
+{
+    const QString frame = Protocol::DeltaMessage::frame(collection, lastSent, cursor, changes, name);
+    lastSent = cursor;
+    return frame;
+}
+
+QString BatchFrames::frame(Subscription *subscription, const QJsonArray &changes, const QJsonArray &acks)
+{
+    if (!subscription->wants(changes, acks))
+        return {};
+    QString frame;
+    if (subscription->seesAll()) {
+        const std::pair key(subscription->name, subscription->lastSent);
+        auto it = m_shared.constFind(key);
+        if (it == m_shared.cend())
+            it = m_shared.insert(key, subscription->deltaFrame(m_batch.cursor, changes));
+        frame = it.value();
+        subscription->lastSent = m_batch.cursor;
+    } else {
+        frame = subscription->deltaFrame(m_batch.cursor, changes);
+    }
+    return acks.isEmpty() ? frame : Protocol::DeltaMessage::withAcks(frame, acks);
+}
+
+static qsizetype codePoints(const QString &text)
+{
+    return text.size() - std::count_if(text.cbegin(), text.cend(), [](QChar c) { return c.isLowSurrogate(); });
+}
+
+Expression compileFilter(const QString &text, const Fields &fields, const QVariantMap &params, QString *error)
+{
+    if (text.isEmpty())
+        return {};
+    if (const qsizetype length = codePoints(text); length > MaxFilterLength) {
+        *error = u"the filter is longer than %1 characters: got %2"_s.arg(MaxFilterLength).arg(length);
+        return {};
+    }
+    Expression::ParseError problem;
+    Expression filter = Expression::parse(text, &problem);
+    if (filter.isNull() || !filter.validate(fields, &problem)) {
+        *error = u"filter: "_s + problem.message;
+        return {};
+    }
+    for (const QString &param : filter.referencedParams()) {
+        if (!params.contains(param)) {
+            *error = u"filter: parameter '$%1' is not in params"_s.arg(param);
+            return {};
+        }
+    }
+    return filter;
+}
+
+} // namespace Optimist

@@ -1,0 +1,129 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optimist/expression.h>
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QVariantMap>
+
+#include <optional>
+
+namespace Optimist {
+
+class Session;
+struct Collection;
+
+//! At most this many subscriptions on one connection (too_many_subscriptions).
+inline constexpr int MaxSubscriptionsPerConnection = 64;
+//! A subscribe's filter is at most this many characters (code points).
+inline constexpr int MaxFilterLength = 4096;
+
+//! One change of one record: the record before it and after it (an insert
+//! has no before, a remove no after). Who sees what of a change is decided
+//! from these two alone (docs/protocol.md, "delta").
+struct ChangeImages {
+    QString id;
+    std::optional<QJsonObject> before;
+    std::optional<QJsonObject> after;
+    //! False for a change logged by a version that kept no before-images:
+    //! \c before is then unknown, not absent.
+    bool beforeKnown = true;
+};
+
+//! A collection's changes from one of its cursors to the next: one batch of
+//! the write pipeline, or one seq of the change log.
+struct ChangeBatch {
+    qint64 prevCursor = -1;
+    qint64 cursor = 0;
+    //! As the wire has them: an upsert carries the after-image.
+    QJsonArray changes;
+    //! Per change, in the same order.
+    QList<ChangeImages> images;
+
+    void append(const QJsonValue &change, const ChangeImages &image)
+    {
+        changes.append(change);
+        images.append(image);
+    }
+};
+
+//! One subscription of one connection: which records of a collection it
+//! may see (the collection's read rule and its filter, both with the
+//! client's claims as `auth`), and the cursor its client is at.
+struct Subscription {
+    enum class View { Nothing, Upsert, Remove };
+
+    Session *session = nullptr;
+    //! Its key on the connection: the subscribe's subscription, or the collection.
+    QString key;
+    QString collection;
+    //! The subscribe's subscription, written on its snapshot chunks and
+    //! deltas; empty (left out) when it named none.
+    QString name;
+    //! The collection's read rule (null: none).
+    Expression readRule;
+    //! The subscribe's filter (null: none).
+    Expression filter;
+    QVariantMap params;
+    //! The identity's claims: `auth` for the rule and the filter.
+    QVariantMap auth;
+    //! The cursor of the last frame (snapshot or delta) sent to it: the
+    //! prevCursor of its next delta.
+    qint64 lastSent = -1;
+    //! Protocol 1: a delta for every batch that touches the collection,
+    //! however few of its changes it may see, so its client sees no gap.
+    bool dense = false;
+
+    //! Sees every record (no rule, no filter): its deltas are the
+    //! collection's, encoded once for all such subscribers.
+    bool seesAll() const { return readRule.isNull() && filter.isNull(); }
+    bool visible(const QString &id, const QJsonObject &record) const;
+    //! What it gets of \a change: the record as an upsert when it may see
+    //! the after-image, a remove when it may see only the before-image.
+    View view(const ChangeImages &change) const;
+    //! Its view of \a batch; nullopt when a change's before-image is unknown
+    //! and matters (then only a snapshot is right).
+    std::optional<QJsonArray> changesOf(const ChangeBatch &batch) const;
+    //! Whether a batch with \a changes and \a acks for it gives it a delta:
+    //! dense always; sparse only with something in it.
+    bool wants(const QJsonArray &changes, const QJsonArray &acks) const
+    {
+        return dense || !changes.isEmpty() || !acks.isEmpty();
+    }
+    //! The delta of \a changes up to \a cursor, from lastSent; moves lastSent.
+    QString deltaFrame(qint64 cursor, const QJsonArray &changes);
+    //! Call once the rule and the filter are set.
+    void prepare();
+
+private:
+    //! The rule or the filter reads record.id, which the stored JSON lacks.
+    bool m_readsId = false;
+};
+
+//! The delta frames of one batch for its subscribers. The frame of the
+//! subscribers that see all of it is encoded once (per name and
+//! prevCursor); a pusher's copy only gains its acks.
+class BatchFrames {
+public:
+    explicit BatchFrames(const ChangeBatch &batch)
+        : m_batch(batch)
+    {
+    }
+    //! \a subscription's delta with \a changes (its view of the batch) and
+    //! \a acks; empty when it gets none. Moves its lastSent.
+    QString frame(Subscription *subscription, const QJsonArray &changes, const QJsonArray &acks);
+
+private:
+    const ChangeBatch &m_batch;
+    QHash<std::pair<QString, qint64>, QString> m_shared;
+};
+
+//! The filter of a subscribe, checked against \a fields and \a params:
+//! the expression, or (in \a error) why it is refused (invalid_filter).
+Expression compileFilter(const QString &text, const Fields &fields, const QVariantMap &params, QString *error);
+
+} // namespace Optimist

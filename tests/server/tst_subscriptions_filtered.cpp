@@ -1,0 +1,506 @@
+// Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
+// Protocol 2's subscriptions against a real server on 127.0.0.1 with a real
+// SQLite file, asserting on the raw frames: keyed subscriptions, filters in
+// snapshots, live and across a resume (moves in and out), sparse deltas,
+// acks of writes a pusher cannot see, protocol 1's dense deltas, refusals.
+
+#include "rawclient.h"
+
+#include <optimist/developmenttokens.h>
+#include <optimist/server.h>
+#include <optimist/serverconfig.h>
+
+#include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
+#include <QtTest/QtTest>
+
+#include <memory>
+
+using namespace Optimist;
+
+namespace {
+
+QJsonObject todo(const QString &id, const QString &owner, const QString &list, const QString &op = u"insert"_s)
+{
+    return { { u"op"_s, op }, { u"collection"_s, u"todos"_s }, { u"id"_s, id },
+        { u"fields"_s, QJsonObject { { u"title"_s, id }, { u"owner"_s, owner }, { u"list"_s, list } } } };
+}
+
+QJsonObject moveTo(const QString &id, const QString &list)
+{
+    return updateTodo(id, { { u"list"_s, list } });
+}
+
+QJsonObject subscribe(
+    const QString &key, const QString &filter = {}, const QJsonObject &params = {}, const QString &cursor = {})
+{
+    QJsonObject message { { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s } };
+    if (!key.isEmpty())
+        message.insert(u"subscription"_s, key);
+    if (!filter.isEmpty())
+        message.insert(u"filter"_s, filter);
+    if (!params.isEmpty())
+        message.insert(u"params"_s, params);
+    if (!cursor.isEmpty())
+        message.insert(u"cursor"_s, cursor);
+    return message;
+}
+
+//! What a delta says, compactly: "+id" for an upsert, "-id" for a remove.
+QStringList changesOf(const QJsonObject &delta)
+{
+    QStringList changes;
+    for (const QJsonValue &change : delta.value(u"changes"_s).toArray()) {
+        const QJsonObject c = change.toObject();
+        changes.append((c.value(u"op"_s) == u"upsert"_s ? u"+"_s : u"-"_s) + c.value(u"id"_s).toString());
+    }
+    return changes;
+}
+
+} // namespace
+
+class tst_SubscriptionsFiltered : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void shouldWelcomeEitherVersionWithTheUserId();
+    void shouldSendOnlyMatchingRecordsInASnapshot();
+    void shouldMoveRecordsInAndOutLive();
+    void shouldReplayMovesInAndOutAfterAResume();
+    void shouldServeTwoFiltersOnOneConnection();
+    void shouldAckAPusherWhoseWriteItsFilterHides();
+    void shouldSendProtocolOneDenseDeltasOfVisibleRecordsOnly();
+    void shouldRefuseAnInvalidFilter_data();
+    void shouldRefuseAnInvalidFilter();
+    void shouldLimitSubscriptionsPerConnection();
+    void shouldUnsubscribeByKey();
+    void shouldSnapshotWhenALoggedChangeHasNoBeforeImage();
+
+private:
+    bool startServer();
+    //! A welcomed client of \a user (protocol \a protocol).
+    std::unique_ptr<RawClient> connect(const QString &clientId, const QString &user, int protocol = 2);
+    //! Pushes \a mutations as \a writer's next transaction and waits for its ack.
+    QJsonObject write(RawClient &writer, const QJsonArray &mutations);
+    //! Collects one subscription's whole snapshot: record ids and the cursor.
+    QStringList snapshot(RawClient &client, const QString &key, QString *cursor);
+
+    QString dbPath() const { return m_dir->filePath(u"server.sqlite"_s); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Server> m_server;
+    DevelopmentTokens m_tokens;
+    QHash<RawClient *, qint64> m_tx;
+};
+
+void tst_SubscriptionsFiltered::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    QVERIFY(startServer());
+}
+
+void tst_SubscriptionsFiltered::cleanup()
+{
+    m_server.reset();
+    m_dir.reset();
+    m_tx.clear();
+}
+
+bool tst_SubscriptionsFiltered::startServer()
+{
+    ServerConfig config;
+    config.addCollection(u"todos"_s,
+        { Field(u"title"_s, Field::Type::String), Field(u"owner"_s, Field::Type::String),
+            Field(u"list"_s, Field::Type::String), Field(u"shared"_s, Field::Type::Bool, false) });
+    config.setJwt(m_tokens.jwt());
+    m_server = std::make_unique<Server>();
+    m_server->setConfig(config);
+    m_server->setDatabasePath(dbPath());
+    return m_server->listen(QHostAddress::LocalHost, 0);
+}
+
+std::unique_ptr<RawClient> tst_SubscriptionsFiltered::connect(
+    const QString &clientId, const QString &user, int protocol)
+{
+    auto client = std::make_unique<RawClient>();
+    if (!client->open(m_server->url()))
+        return {};
+    const QJsonObject welcome = client->hello(clientId, m_tokens.mint(user), protocol);
+    if (welcome.value(u"type"_s) != u"welcome"_s) {
+        qWarning() << welcome;
+        return {};
+    }
+    return client;
+}
+
+QJsonObject tst_SubscriptionsFiltered::write(RawClient &writer, const QJsonArray &mutations)
+{
+    writer.push(++m_tx[&writer], mutations);
+    for (QJsonObject message = writer.take(); !message.isEmpty(); message = writer.take()) {
+        if (message.value(u"type"_s) == u"ack"_s || message.value(u"type"_s) == u"reject"_s)
+            return message;
+    }
+    return {};
+}
+
+QStringList tst_SubscriptionsFiltered::snapshot(RawClient &client, const QString &key, QString *cursor)
+{
+    QStringList ids;
+    for (int chunk = 0;; ++chunk) {
+        const QJsonObject message = client.take();
+        if (message.value(u"type"_s) != u"snapshot"_s || message.value(u"chunk"_s).toInt(-1) != chunk
+            || message.value(u"subscription"_s).toString() != key) {
+            return { u"unexpected: "_s + QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)) };
+        }
+        for (const QJsonValue &record : message.value(u"records"_s).toArray())
+            ids.append(record.toObject().value(u"id"_s).toString());
+        *cursor = message.value(u"cursor"_s).toString();
+        if (message.value(u"last"_s).toBool())
+            return ids;
+    }
+}
+
+void tst_SubscriptionsFiltered::shouldWelcomeEitherVersionWithTheUserId()
+{
+    for (int protocol : { 1, 2 }) {
+        RawClient client;
+        QVERIFY(client.open(m_server->url()));
+        const QJsonObject welcome = client.hello(u"c%1"_s.arg(protocol), m_tokens.mint(u"alice"_s), protocol);
+        QCOMPARE(welcome.value(u"type"_s).toString(), u"welcome"_s);
+        QCOMPARE(welcome.value(u"protocol"_s).toInt(), protocol);
+        QCOMPARE(welcome.value(u"userId"_s).toString(), u"alice"_s);
+    }
+}
+
+void tst_SubscriptionsFiltered::shouldSendOnlyMatchingRecordsInASnapshot()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    QCOMPARE(write(*writer, { todo(u"a1"_s, u"alice"_s, u"L1"_s), todo(u"b1"_s, u"bob"_s, u"L1"_s) }).value(u"type"_s),
+        u"ack"_s);
+    QCOMPARE(write(*writer, { todo(u"a2"_s, u"alice"_s, u"L2"_s) }).value(u"type"_s), u"ack"_s);
+
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    reader->send(subscribe(u"mine"_s, u"record.owner == $owner"_s, { { u"owner"_s, u"alice"_s } }));
+    QString cursor;
+    QCOMPARE(snapshot(*reader, u"mine"_s, &cursor), (QStringList { u"a1"_s, u"a2"_s }));
+    QVERIFY(!cursor.isEmpty());
+    // record.id and auth work as well; an unnamed subscription has no key on the wire.
+    reader->send(subscribe({}, u"record.id == \"b1\" || record.owner == auth.sub"_s));
+    const QJsonObject first = reader->take();
+    QCOMPARE(first.value(u"type"_s).toString(), u"snapshot"_s);
+    QVERIFY(!first.contains(u"subscription"_s));
+    QCOMPARE(first.value(u"records"_s).toArray().size(), 3);
+    QVERIFY(reader->sync().isEmpty());
+}
+
+void tst_SubscriptionsFiltered::shouldMoveRecordsInAndOutLive()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    write(*writer, { todo(u"a1"_s, u"alice"_s, u"L1"_s), todo(u"a2"_s, u"alice"_s, u"L2"_s) });
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    reader->send(subscribe(u"l1"_s, u"record.list == $list"_s, { { u"list"_s, u"L1"_s } }));
+    QString cursor;
+    QCOMPARE(snapshot(*reader, u"l1"_s, &cursor), QStringList { u"a1"_s });
+
+    // In, out, unseen: an upsert, a remove, and no frame at all (sparse).
+    const QList<std::pair<QJsonObject, QStringList>> steps {
+        { moveTo(u"a2"_s, u"L1"_s), { u"+a2"_s } },
+        { moveTo(u"a1"_s, u"L2"_s), { u"-a1"_s } },
+        { updateTodo(u"a1"_s, { { u"title"_s, u"elsewhere"_s } }), {} },
+        { todo(u"n1"_s, u"bob"_s, u"L2"_s), {} },
+        { removeTodo(u"n1"_s), {} },
+        { removeTodo(u"a2"_s), { u"-a2"_s } },
+    };
+    for (const auto &[mutation, expected] : steps) {
+        const QJsonObject ack = write(*writer, { mutation });
+        QCOMPARE(ack.value(u"type"_s).toString(), u"ack"_s);
+        const QList<QJsonObject> frames = reader->sync();
+        if (expected.isEmpty()) {
+            QCOMPARE(frames.size(), 0);
+            continue;
+        }
+        QCOMPARE(frames.size(), 1);
+        const QJsonObject delta = frames.first();
+        QCOMPARE(delta.value(u"subscription"_s).toString(), u"l1"_s);
+        QCOMPARE(changesOf(delta), expected);
+        // Sparse: each delta follows the last frame this subscription got.
+        QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+        QCOMPARE(delta.value(u"cursor"_s), ack.value(u"cursors"_s).toObject().value(u"todos"_s));
+        cursor = delta.value(u"cursor"_s).toString();
+    }
+}
+
+void tst_SubscriptionsFiltered::shouldReplayMovesInAndOutAfterAResume()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    write(*writer,
+        { todo(u"a1"_s, u"alice"_s, u"L1"_s), todo(u"a2"_s, u"alice"_s, u"L2"_s), todo(u"b1"_s, u"bob"_s, u"L2"_s) });
+    QString cursor;
+    {
+        auto reader = connect(u"reader"_s, u"alice"_s);
+        QVERIFY(reader);
+        reader->send(subscribe(u"l1"_s, u"record.list == $list"_s, { { u"list"_s, u"L1"_s } }));
+        QCOMPARE(snapshot(*reader, u"l1"_s, &cursor), QStringList { u"a1"_s });
+    }
+    // While it is away: out, in, unseen, new in, new unseen, in and out again.
+    write(*writer, { moveTo(u"a1"_s, u"L2"_s) });
+    write(*writer, { moveTo(u"a2"_s, u"L1"_s) });
+    write(*writer, { updateTodo(u"b1"_s, { { u"title"_s, u"b"_s } }) });
+    write(*writer, { todo(u"n1"_s, u"alice"_s, u"L1"_s), todo(u"n2"_s, u"bob"_s, u"L3"_s) });
+    write(*writer, { moveTo(u"b1"_s, u"L1"_s), moveTo(u"b1"_s, u"L3"_s) });
+
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    reader->send(subscribe(u"l1"_s, u"record.list == $list"_s, { { u"list"_s, u"L1"_s } }, cursor));
+    const QList<QJsonObject> frames = reader->sync();
+    QStringList seen;
+    for (const QJsonObject &delta : frames) {
+        QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+        QCOMPARE(delta.value(u"subscription"_s).toString(), u"l1"_s);
+        QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+        cursor = delta.value(u"cursor"_s).toString();
+        seen += changesOf(delta);
+    }
+    QCOMPARE(seen, (QStringList { u"-a1"_s, u"+a2"_s, u"+n1"_s, u"+b1"_s, u"-b1"_s }));
+    QCOMPARE(frames.size(), 4);
+    // Nothing of what it never saw: b1's first update, n2.
+    for (const QString &frame : std::as_const(reader->frames))
+        QVERIFY2(!frame.contains(u"n2"_s), qPrintable(frame));
+}
+
+void tst_SubscriptionsFiltered::shouldServeTwoFiltersOnOneConnection()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    write(*writer, { todo(u"a1"_s, u"alice"_s, u"L1"_s), todo(u"a2"_s, u"alice"_s, u"L2"_s) });
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    const QString filter = u"record.list == $list"_s;
+    QString one;
+    QString two;
+    reader->send(subscribe(u"one"_s, filter, { { u"list"_s, u"L1"_s } }));
+    QCOMPARE(snapshot(*reader, u"one"_s, &one), QStringList { u"a1"_s });
+    reader->send(subscribe(u"two"_s, filter, { { u"list"_s, u"L2"_s } }));
+    QCOMPARE(snapshot(*reader, u"two"_s, &two), QStringList { u"a2"_s });
+
+    const QJsonObject ack = write(*writer, { moveTo(u"a1"_s, u"L2"_s) });
+    QHash<QString, QStringList> byKey;
+    for (const QJsonObject &delta : reader->sync()) {
+        const QString key = delta.value(u"subscription"_s).toString();
+        QCOMPARE(delta.value(u"prevCursor"_s).toString(), key == u"one"_s ? one : two);
+        byKey[key] += changesOf(delta);
+    }
+    QCOMPARE(byKey.value(u"one"_s), QStringList { u"-a1"_s });
+    QCOMPARE(byKey.value(u"two"_s), QStringList { u"+a1"_s });
+    two = ack.value(u"cursors"_s).toObject().value(u"todos"_s).toString();
+
+    // Only "two" hears of a change in L2; "one" keeps its own chain.
+    write(*writer, { updateTodo(u"a2"_s, { { u"title"_s, u"x"_s } }) });
+    const QList<QJsonObject> frames = reader->sync();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames.first().value(u"subscription"_s).toString(), u"two"_s);
+    QCOMPARE(frames.first().value(u"prevCursor"_s).toString(), two);
+    const QJsonObject last = write(*writer, { moveTo(u"a2"_s, u"L1"_s) });
+    for (const QJsonObject &delta : reader->sync()) {
+        if (delta.value(u"subscription"_s) == u"one"_s)
+            QCOMPARE(delta.value(u"prevCursor"_s).toString(), ack.value(u"cursors"_s).toObject().value(u"todos"_s));
+        QCOMPARE(delta.value(u"cursor"_s), last.value(u"cursors"_s).toObject().value(u"todos"_s));
+    }
+}
+
+void tst_SubscriptionsFiltered::shouldAckAPusherWhoseWriteItsFilterHides()
+{
+    auto pusher = connect(u"pusher"_s, u"alice"_s);
+    QVERIFY(pusher);
+    pusher->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s));
+    QString cursor;
+    QCOMPARE(snapshot(*pusher, u"l1"_s, &cursor), QStringList());
+    pusher->push(1, { todo(u"x"_s, u"alice"_s, u"L2"_s) });
+    QList<QJsonObject> frames;
+    while (frames.isEmpty() || frames.constLast().value(u"type"_s) != u"ack"_s) {
+        frames.append(pusher->take());
+        QVERIFY(!frames.constLast().isEmpty());
+    }
+    QVERIFY(pusher->sync().isEmpty());
+    QCOMPARE(frames.size(), 2);
+    const QJsonObject delta = frames.at(0);
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(delta.value(u"subscription"_s).toString(), u"l1"_s);
+    QCOMPARE(delta.value(u"changes"_s).toArray(), QJsonArray());
+    QCOMPARE(delta.value(u"acks"_s).toArray(), QJsonArray { 1 });
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    const QJsonObject ack = frames.at(1);
+    QCOMPARE(ack.value(u"type"_s).toString(), u"ack"_s);
+    QCOMPARE(ack.value(u"cursors"_s).toObject().value(u"todos"_s), delta.value(u"cursor"_s));
+    // The write itself never reached it.
+    QVERIFY(!pusher->frames.join(u'\n').contains(u"\"L2\""_s));
+}
+
+void tst_SubscriptionsFiltered::shouldSendProtocolOneDenseDeltasOfVisibleRecordsOnly()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    auto old = connect(u"old"_s, u"alice"_s, 1);
+    QVERIFY(old);
+    old->send(subscribe({}, u"record.owner == \"alice\""_s));
+    QString cursor;
+    QCOMPARE(snapshot(*old, {}, &cursor), QStringList());
+    const QList<std::pair<QJsonObject, QStringList>> steps {
+        { todo(u"a1"_s, u"alice"_s, u"L1"_s), { u"+a1"_s } },
+        { todo(u"b1"_s, u"bob"_s, u"L1"_s), {} },
+        { updateTodo(u"a1"_s, { { u"owner"_s, u"bob"_s } }), { u"-a1"_s } },
+        { removeTodo(u"b1"_s), {} },
+    };
+    for (const auto &[mutation, expected] : steps) {
+        const QJsonObject ack = write(*writer, { mutation });
+        const QList<QJsonObject> frames = old->sync();
+        // Every batch gives a delta: a protocol 1 client sees no gap.
+        QCOMPARE(frames.size(), 1);
+        QCOMPARE(changesOf(frames.first()), expected);
+        QCOMPARE(frames.first().value(u"prevCursor"_s).toString(), cursor);
+        QVERIFY(!frames.first().contains(u"subscription"_s));
+        cursor = ack.value(u"cursors"_s).toObject().value(u"todos"_s).toString();
+        QCOMPARE(frames.first().value(u"cursor"_s).toString(), cursor);
+    }
+    for (const QString &frame : std::as_const(old->frames))
+        QVERIFY2(!frame.contains(u"b1"_s), qPrintable(frame));
+}
+
+void tst_SubscriptionsFiltered::shouldRefuseAnInvalidFilter_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QJsonObject>("params");
+    QTest::addColumn<QString>("problem"); // empty: accepted
+
+    // record.title == "xx…x": 18 characters around the literal.
+    const auto ofLength
+        = [](int length) -> QString { return u"record.title == \""_s + QString(length - 18, u'x') + u"\""_s; };
+    QTest::newRow("syntax, with its position") << u"record.owner == "_s << QJsonObject() << u"at 16"_s;
+    QTest::newRow("unbalanced") << u"(record.list == \"a\""_s << QJsonObject() << u"expected ')'"_s;
+    QTest::newRow("unknown field") << u"record.colour == \"red\""_s << QJsonObject() << u"unknown field 'colour'"_s;
+    QTest::newRow("missing param") << u"record.list == $list"_s << QJsonObject() << u"'$list'"_s;
+    QTest::newRow("other param given") << u"record.list == $list"_s << QJsonObject { { u"lst"_s, u"L1"_s } }
+                                       << u"'$list'"_s;
+    QTest::newRow("4,096 characters") << ofLength(4096) << QJsonObject() << QString();
+    QTest::newRow("4,096 code points, some outside the BMP")
+        << QString(u"record.title == \""_s + QString(4096 - 18 - 1, u'x') + u"😀\""_s) << QJsonObject() << QString();
+    QTest::newRow("4,097 characters") << ofLength(4097) << QJsonObject() << u"longer than 4096"_s;
+    QTest::newRow("far past") << ofLength(100000) << QJsonObject() << u"longer than 4096"_s;
+}
+
+void tst_SubscriptionsFiltered::shouldRefuseAnInvalidFilter()
+{
+    QFETCH(QString, filter);
+    QFETCH(QJsonObject, params);
+    QFETCH(QString, problem);
+
+    auto client = connect(u"client"_s, u"alice"_s);
+    QVERIFY(client);
+    client->send(subscribe(u"mine"_s, filter, params));
+    const QJsonObject answer = client->take();
+    if (problem.isEmpty()) {
+        QCOMPARE(answer.value(u"type"_s).toString(), u"snapshot"_s);
+        QCOMPARE(answer.value(u"subscription"_s).toString(), u"mine"_s);
+        return;
+    }
+    QCOMPARE(answer.value(u"type"_s).toString(), u"error"_s);
+    QCOMPARE(answer.value(u"code"_s).toString(), u"invalid_filter"_s);
+    QCOMPARE(answer.value(u"ref"_s).toString(), u"subscribe"_s);
+    QCOMPARE(answer.value(u"subscription"_s).toString(), u"mine"_s);
+    QVERIFY2(
+        answer.value(u"message"_s).toString().contains(problem), qPrintable(answer.value(u"message"_s).toString()));
+    QVERIFY(client->sync().isEmpty());
+}
+
+void tst_SubscriptionsFiltered::shouldLimitSubscriptionsPerConnection()
+{
+    auto client = connect(u"client"_s, u"alice"_s);
+    QVERIFY(client);
+    QString cursor;
+    for (int i = 0; i < 64; ++i) {
+        client->send(subscribe(u"k%1"_s.arg(i)));
+        QCOMPARE(snapshot(*client, u"k%1"_s.arg(i), &cursor), QStringList());
+    }
+    client->send(subscribe(u"k64"_s));
+    QJsonObject answer = client->take();
+    QCOMPARE(answer.value(u"code"_s).toString(), u"too_many_subscriptions"_s);
+    QCOMPARE(answer.value(u"subscription"_s).toString(), u"k64"_s);
+    QCOMPARE(answer.value(u"ref"_s).toString(), u"subscribe"_s);
+    // Far past: still refused, one error each.
+    for (int i = 65; i < 70; ++i) {
+        client->send(subscribe(u"k%1"_s.arg(i)));
+        QCOMPARE(client->take().value(u"code"_s).toString(), u"too_many_subscriptions"_s);
+    }
+    // The same key again restarts it; one unsubscribed makes room.
+    client->send(subscribe(u"k3"_s));
+    QCOMPARE(snapshot(*client, u"k3"_s, &cursor), QStringList());
+    client->send({ { u"type"_s, u"unsubscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"k3"_s } });
+    client->send(subscribe(u"k64"_s));
+    QCOMPARE(snapshot(*client, u"k64"_s, &cursor), QStringList());
+}
+
+void tst_SubscriptionsFiltered::shouldUnsubscribeByKey()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    QString cursor;
+    reader->send(subscribe(u"a"_s));
+    QCOMPARE(snapshot(*reader, u"a"_s, &cursor), QStringList());
+    reader->send(subscribe(u"b"_s));
+    QCOMPARE(snapshot(*reader, u"b"_s, &cursor), QStringList());
+    reader->send({ { u"type"_s, u"unsubscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"a"_s } });
+    write(*writer, { todo(u"x"_s, u"alice"_s, u"L1"_s) });
+    const QList<QJsonObject> frames = reader->sync();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames.first().value(u"subscription"_s).toString(), u"b"_s);
+}
+
+void tst_SubscriptionsFiltered::shouldSnapshotWhenALoggedChangeHasNoBeforeImage()
+{
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    write(*writer, { todo(u"a1"_s, u"alice"_s, u"L1"_s) });
+    QString cursor;
+    {
+        auto reader = connect(u"reader"_s, u"alice"_s);
+        QVERIFY(reader);
+        reader->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s));
+        QCOMPARE(snapshot(*reader, u"l1"_s, &cursor), QStringList { u"a1"_s });
+    }
+    write(*writer, { moveTo(u"a1"_s, u"L2"_s) });
+    // As a version without before-images logged it.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"older"_s);
+        db.setDatabaseName(dbPath());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"UPDATE changes SET op = 'upsert', before_data = NULL WHERE seq > %1"_s.arg(cursor)));
+        QCOMPARE(query.numRowsAffected(), 1);
+    }
+    QSqlDatabase::removeDatabase(u"older"_s);
+
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    reader->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s, {}, cursor));
+    QCOMPARE(snapshot(*reader, u"l1"_s, &cursor), QStringList());
+    // An unfiltered subscription needs no before-image: it resumes.
+    reader->send(subscribe(u"all"_s, {}, {}, u"1"_s));
+    const QList<QJsonObject> frames = reader->sync();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(changesOf(frames.first()), QStringList { u"+a1"_s });
+}
+
+QTEST_GUILESS_MAIN(tst_SubscriptionsFiltered)
+#include "tst_subscriptions_filtered.moc"
