@@ -22,6 +22,7 @@ void ListModelPrivate::rebuildSchema(const Fields &fields)
 {
     schema = Schema(fields, collection);
     updateFieldIndexes();
+    checkFilter(); // its fields' indexes, and whether it names only fields there are
 }
 
 void ListModelPrivate::updateFieldIndexes()
@@ -100,6 +101,10 @@ ListModelPrivate::Computed ListModelPrivate::compute(const Entry *entry) const
         now.state = entry->hasConfirmed ? ListModel::PendingUpdate : ListModel::PendingInsert;
     else if (!entry->errorString.isEmpty())
         now.state = ListModel::Failed;
+    if (now.visible && !passesFilter(entry, now.values)) {
+        now.visible = false;
+        now.filteredOut = true;
+    }
     return now;
 }
 

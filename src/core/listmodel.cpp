@@ -196,6 +196,42 @@ void ListModel::setShowPendingRemovals(bool show)
     Q_EMIT showPendingRemovalsChanged();
 }
 
+QString ListModel::filter() const
+{
+    return d->filter.text;
+}
+
+void ListModel::setFilter(const QString &filter)
+{
+    if (d->filter.text == filter)
+        return;
+    {
+        StatusGuard status(d.get());
+        d->filter.text = filter;
+        d->checkFilter();
+        d->refilter();
+    }
+    Q_EMIT filterChanged();
+}
+
+QVariantMap ListModel::filterParams() const
+{
+    return d->filter.params;
+}
+
+void ListModel::setFilterParams(const QVariantMap &params)
+{
+    if (d->filter.params == params)
+        return;
+    {
+        StatusGuard status(d.get());
+        d->filter.params = params;
+        d->checkFilter();
+        d->refilter();
+    }
+    Q_EMIT filterParamsChanged();
+}
+
 int ListModel::count() const
 {
     return int(d->rows.size());

@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #pragma once
 
+#include "expression.h"
 #include "listmodel.h"
 #include "listmodelfeed.h"
 #include "rowlist_p.h"
@@ -45,6 +46,9 @@ struct Entry {
     QVariant sortKey;
     ListModel::SyncState shownState = ListModel::Synced;
     QString shownError;
+    //! Not shown only because the filter refuses its values: local edits
+    //! may still touch it (and move it back in).
+    bool filteredOut = false;
 
     QString errorString; //!< message of the last rejected edit, until the next local edit
     quint64 snapshotGeneration = 0; //!< the last snapshot that named this id
@@ -97,7 +101,7 @@ public:
     Entry *editableEntry(const QString &id) const
     {
         Entry *e = entry(id);
-        return e && e->visible && e->shownState != ListModel::PendingRemove ? e : nullptr;
+        return e && (e->visible || e->filteredOut) && e->shownState != ListModel::PendingRemove ? e : nullptr;
     }
     Entry *ensureEntry(const QString &id);
     //! Sets what the server confirmed for \a entry; false if nothing changed.
@@ -109,6 +113,7 @@ public:
         QVariantList values;
         ListModel::SyncState state;
         QString error;
+        bool filteredOut = false;
     };
     Computed compute(const Entry *entry) const;
 
@@ -140,6 +145,16 @@ public:
     void rebuildSchema(const Fields &fields);
     //! Finds the display and sort fields in the schema.
     void updateFieldIndexes();
+
+    // --- the filter (filter.cpp)
+    //! Whether a record of \a entry with \a values passes the filter
+    //! (always without one, never with an invalid one).
+    bool passesFilter(const Entry *entry, const QVariantList &values) const;
+    //! Parses filter.text and checks it against the schema and the params:
+    //! sets filter.expression, or filter.error (and errorString).
+    void checkFilter();
+    //! Shows every record as the filter now says: rows leave and come, no reset.
+    void refilter();
 
     // --- status (see StatusGuard): these set the value; the guard notifies
     void setErrorString(const QString &message);
@@ -174,6 +189,17 @@ public:
     Field::Type sortType = Field::Type::String; //!< the type of the sort field
     Qt::SortOrder sortOrder = Qt::AscendingOrder;
     bool showPendingRemovals = false;
+
+    struct Filter {
+        QString text;
+        QVariantMap params;
+        QVariantMap auth;
+        Expression expression; //!< null: no filter, or an invalid one
+        //! The fields it reads: names and schema indexes (see filter.cpp for the id).
+        QList<std::pair<QString, int>> fields;
+        QString error; //!< why text is no usable filter (empty: it is)
+        bool isSet() const { return !text.trimmed().isEmpty(); }
+    } filter;
 
     QHash<QString, Entry *> entries;
     qsizetype confirmedCount = 0; //!< entries with hasConfirmed

@@ -57,6 +57,34 @@ void ListModelFeed::setLoading(bool loading) const
     ListModelPrivate::get(m_model)->setLoading(loading);
 }
 
+void ListModelFeed::setFilterAuth(const QVariantMap &auth) const
+{
+    ListModelPrivate *d = ListModelPrivate::get(m_model);
+    if (d->filter.auth == auth)
+        return;
+    d->filter.auth = auth;
+    if (d->filter.isSet())
+        d->refilter();
+}
+
+QVariantMap ListModelFeed::filterAuth() const
+{
+    return ListModelPrivate::get(m_model)->filter.auth;
+}
+
+QString ListModelFeed::filterError() const
+{
+    return ListModelPrivate::get(m_model)->filter.error;
+}
+
+void ListModelFeed::subscriptionRefused(const QString &message) const
+{
+    ListModelPrivate *d = ListModelPrivate::get(m_model);
+    StatusGuard status(d);
+    d->setErrorString(message);
+    d->setLoading(false);
+}
+
 void ListModelPrivate::applySnapshot(const QList<SnapshotRecord> &records, const QString &newCursor)
 {
     StatusGuard status(this);

@@ -191,6 +191,7 @@ void ListModelPrivate::show(Entry *entry, Computed &&now) const
     entry->sortKey = entry->visible ? sortKeyOf(entry->values) : QVariant();
     entry->shownState = now.state;
     entry->shownError = std::move(now.error);
+    entry->filteredOut = now.filteredOut;
 }
 
 } // namespace Optimist

@@ -85,23 +85,50 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     // A server that closes each connection right after its welcome must
     // not make the client reconnect in a tight loop.
     backoff.connectionUp(heartbeatMs);
-    // Known before the restore, which loads only caches of this server.
+    // Known before the restore, which loads only caches of this server and user.
     serverId = welcome->serverId;
+    userId = welcome->userId;
     // What an earlier run left goes first, with its own numbers.
     restoreStorage();
+    storage.keepOnly(serverId, userId);
     everWelcomed = true;
     numberOutbox(quint64(welcome->lastTx));
-    subscriptions.welcomedBy(serverId);
+    subscriptions.welcomedBy(serverId, userId);
     setState(SyncClient::Connected);
-    for (auto it = subscriptions.bindings.cbegin(); it != subscriptions.bindings.cend(); ++it)
-        subscribe(it.key());
+    for (const QString &key : subscriptions.bindings.keys())
+        subscribe(key);
     pushPending();
 }
 
-void SyncClientPrivate::subscribe(const QString &collection)
+void SyncClientPrivate::subscribe(const QString &key)
 {
-    if (const auto message = subscriptions.subscribe(collection, welcomed))
+    if (const auto message = subscriptions.subscribe(key, welcomed))
         send(message->toJson());
+}
+
+void SyncClientPrivate::onFilterChanged(ListModel *model)
+{
+    const QString key = subscriptions.keyOf(model);
+    if (key.isEmpty())
+        return;
+    const bool valid = subscriptions.filterChanged(key);
+    if (valid)
+        return subscribe(key); // the same key: the server restarts it
+    ListModelFeed(model).setLoading(false);
+    if (welcomed)
+        send(Protocol::UnsubscribeMessage { model->collection(), key }.toJson());
+}
+
+void SyncClientPrivate::refuseSubscription(const Protocol::ErrorMessage &error)
+{
+    Binding *binding = subscriptions.find(error.subscription);
+    if (!binding)
+        return;
+    // Nothing of it runs on the server: a later subscribe starts afresh.
+    binding->needsSnapshot = true;
+    binding->snapshotRecords.clear();
+    binding->nextChunk = 0;
+    ListModelFeed(binding->model).subscriptionRefused(error.message.isEmpty() ? error.code : error.message);
 }
 
 void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
@@ -112,20 +139,22 @@ void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
         return;
     }
     QList<SnapshotRecord> all;
+    const QString key = snapshot->subscription.isEmpty() ? snapshot->collection : snapshot->subscription;
     const Subscriptions::Chunk chunk = subscriptions.addChunk(*snapshot, &all);
     if (chunk == Subscriptions::Chunk::OutOfOrder)
-        subscribe(snapshot->collection);
+        subscribe(key);
     if (chunk != Subscriptions::Chunk::Last)
         return;
-    const QString &collection = snapshot->collection;
-    const QPointer<ListModel> model = subscriptions.find(collection)->model;
+    const Binding *binding = subscriptions.find(key);
+    const QPointer<ListModel> model = binding->model;
+    const QString cacheName = Subscriptions::cacheName(*binding);
     ListModelFeed(model).applySnapshot(all, snapshot->cursor);
     if (!model) // deleted by the app, reacting to the snapshot
         return;
     if (storage.cache())
-        storage.cacheSnapshot(collection, serverId, snapshot->cursor, all, *model);
+        storage.cacheSnapshot(cacheName, serverId, userId, snapshot->cursor, all, *model);
     ListModelFeed(model).setLoading(false);
-    Q_EMIT q->snapshotReceived(collection, int(all.size()));
+    Q_EMIT q->snapshotReceived(snapshot->collection, int(all.size()));
 }
 
 void SyncClientPrivate::handleDelta(const QJsonObject &message)
@@ -135,10 +164,11 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
         qCWarning(lcSync) << "ignoring a malformed delta:" << delta.error();
         return;
     }
-    const QString &collection = delta->collection;
-    const Binding *binding = subscriptions.find(collection);
-    if (!binding)
-        return;
+    const QString key = delta->subscription.isEmpty() ? delta->collection : delta->subscription;
+    if (!subscriptions.takesDeltas(key))
+        return; // no such model, or an old filter's delta before the new one's snapshot
+    const Binding *binding = subscriptions.find(key);
+    const QString cacheName = Subscriptions::cacheName(*binding);
     // The acked numbers, as the model knows them: local transaction ids.
     QList<quint64> acknowledged;
     for (qint64 tx : delta->acks) {
@@ -149,11 +179,11 @@ void SyncClientPrivate::handleDelta(const QJsonObject &message)
     const bool applied
         = ListModelFeed(model).applyDelta(delta->changes, delta->prevCursor, delta->cursor, acknowledged);
     if (applied && storage.cache())
-        storage.cacheDelta(collection, delta->cursor, delta->changes);
+        storage.cacheDelta(cacheName, delta->cursor, delta->changes);
     if (applied && model)
         ListModelFeed(model).setLoading(false);
-    if (subscriptions.deltaApplied(collection, applied))
-        subscribe(collection);
+    if (subscriptions.deltaApplied(key, applied))
+        subscribe(key);
 }
 
 void SyncClientPrivate::handleAck(const QJsonObject &message)
@@ -215,6 +245,8 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
     }
     qCWarning(lcSync) << "server error" << code << text;
     setErrorString(text.isEmpty() ? code : text);
+    if (!error->subscription.isEmpty())
+        refuseSubscription(*error);
     Q_EMIT q->errorOccurred(code, text);
     if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
         stopForGood = true;

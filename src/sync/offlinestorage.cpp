@@ -52,8 +52,8 @@ quint64 OfflineStorage::settledTx(quint64 settledOutbox) const
     return isEnabled() ? std::min(settledOutbox, m_savedSettledTx) : settledOutbox;
 }
 
-void OfflineStorage::cacheSnapshot(const QString &collection, const QString &serverId, const QString &cursor,
-    QList<SnapshotRecord> records, const ListModel &model)
+void OfflineStorage::cacheSnapshot(const QString &name, const QString &serverId, const QString &userId,
+    const QString &cursor, QList<SnapshotRecord> records, const ListModel &model)
 {
     for (SnapshotRecord &record : records) {
         if (record.fields.isEmpty()) {
@@ -61,13 +61,19 @@ void OfflineStorage::cacheSnapshot(const QString &collection, const QString &ser
             record.fields.remove(u"id"_s);
         }
     }
-    if (!m_cache->replace(collection, serverId, cursor, records))
+    if (!m_cache->replace(name, serverId, userId, cursor, records))
         qCWarning(lcSync) << m_cache->errorString();
 }
 
-void OfflineStorage::cacheDelta(const QString &collection, const QString &cursor, const QList<RecordChange> &changes)
+void OfflineStorage::cacheDelta(const QString &name, const QString &cursor, const QList<RecordChange> &changes)
 {
-    if (!m_cache->apply(collection, cursor, changes))
+    if (!m_cache->apply(name, cursor, changes))
+        qCWarning(lcSync) << m_cache->errorString();
+}
+
+void OfflineStorage::keepOnly(const QString &serverId, const QString &userId)
+{
+    if (m_cache && !m_cache->keepOnly(serverId, userId))
         qCWarning(lcSync) << m_cache->errorString();
 }
 
@@ -82,8 +88,8 @@ void SyncClientPrivate::restoreStorage()
         qCWarning(lcSync) << "no record cache:" << problem;
         setErrorString(problem);
     }
-    for (auto it = subscriptions.bindings.cbegin(); it != subscriptions.bindings.cend(); ++it)
-        loadCached(it.key());
+    for (const QString &key : subscriptions.bindings.keys())
+        loadCached(key);
     QList<QJsonObject> stored;
     quint64 storedLastTx = 0;
     if (const QString problem = storage.loadOutbox(identity.id, &stored, &storedLastTx); !problem.isEmpty()) {
@@ -103,10 +109,22 @@ void SyncClientPrivate::restoreStorage()
 //! Whether the bound models can show \a mutations as pending: not if one is
 //! already in the cached state (applied, its ack lost), or is about a record
 //! its model does not hold; then the server's answer decides.
+//! The bound model that shows \a mutation: for an insert the first of its
+//! collection, else the first that holds its record.
+static ListModel *modelFor(const Subscriptions &subscriptions, const Mutation &mutation)
+{
+    const QList<ListModel *> models = subscriptions.models(mutation.collection);
+    for (ListModel *model : models) {
+        if (mutation.kind == Mutation::Kind::Insert || model->contains(mutation.id))
+            return model;
+    }
+    return models.value(0);
+}
+
 static bool canShow(const Subscriptions &subscriptions, const QList<Mutation> &mutations)
 {
     for (const Mutation &mutation : mutations) {
-        const ListModel *model = subscriptions.bindings.value(mutation.collection).model;
+        const ListModel *model = modelFor(subscriptions, mutation);
         if (model && model->contains(mutation.id) == (mutation.kind == Mutation::Kind::Insert))
             return false;
     }
@@ -118,7 +136,7 @@ static bool replay(const Subscriptions &subscriptions, const QList<Mutation> &mu
 {
     bool shown = false;
     for (const Mutation &mutation : mutations) {
-        ListModel *model = subscriptions.bindings.value(mutation.collection).model;
+        ListModel *model = modelFor(subscriptions, mutation);
         if (!model || tx->isFinished())
             continue;
         shown = true;
@@ -161,23 +179,28 @@ void SyncClientPrivate::showRestored(OutboxEntry &entry)
     tx->commit();
 }
 
-void SyncClientPrivate::loadCached(const QString &collection)
+void SyncClientPrivate::loadCached(const QString &key)
 {
-    Binding &binding = subscriptions.bindings[collection];
+    Binding *binding = subscriptions.find(key);
     RecordCache *cache = storage.cache();
-    if (!cache || !binding.model || !binding.model->cursor().isEmpty())
+    if (!cache || !binding || !binding->model->cursor().isEmpty()
+        || !ListModelFeed(binding->model).filterError().isEmpty())
         return;
     RecordCache::Collection cached;
-    if (!cache->load(collection, &cached)) {
+    if (!cache->load(Subscriptions::cacheName(*binding), &cached)) {
         if (!cache->errorString().isEmpty())
             qCWarning(lcSync) << cache->errorString();
         return;
     }
-    if (welcomed && cached.serverId != serverId)
-        return; // another database's state: the subscription loads this one's
-    qCDebug(lcSync) << collection << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
-    ListModelFeed(binding.model).applySnapshot(cached.records, cached.cursor);
-    binding.serverId = cached.serverId;
+    if (welcomed && (cached.serverId != serverId || cached.userId != userId))
+        return; // another database's or user's state: the subscription loads this one's
+    qCDebug(lcSync) << key << "starts from" << cached.records.size() << "cached records at" << cached.cursor;
+    // Offline, the filter reads the user the records were sent to.
+    if (!welcomed)
+        ListModelFeed(binding->model).setFilterAuth(Subscriptions::authOf(cached.userId));
+    ListModelFeed(binding->model).applySnapshot(cached.records, cached.cursor);
+    binding->serverId = cached.serverId;
+    binding->userId = cached.userId;
 }
 
 void SyncClientPrivate::scheduleSave()

@@ -46,13 +46,15 @@ public:
     //! or below a settledTx it was sent.
     quint64 settledTx(quint64 settledOutbox) const;
 
-    //! Replaces \a collection's cached records with a snapshot the model
+    //! Replaces the records cached under \a name with a snapshot the model
     //! took; the fields of records it skipped (a revision it held) come
     //! from \a model.
-    void cacheSnapshot(const QString &collection, const QString &serverId, const QString &cursor,
+    void cacheSnapshot(const QString &name, const QString &serverId, const QString &userId, const QString &cursor,
         QList<SnapshotRecord> records, const ListModel &model);
     //! Applies a delta the model accepted.
-    void cacheDelta(const QString &collection, const QString &cursor, const QList<RecordChange> &changes);
+    void cacheDelta(const QString &name, const QString &cursor, const QList<RecordChange> &changes);
+    //! Forgets what other servers or users left (at a welcome).
+    void keepOnly(const QString &serverId, const QString &userId);
 
 private:
     std::unique_ptr<OutboxStore> m_outboxStore; //!< set once opened

@@ -50,7 +50,7 @@ bool RecordCache::setUp()
              "PRAGMA journal_mode=WAL",
              "PRAGMA synchronous=NORMAL",
              "CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, server_id TEXT NOT NULL,"
-             " cursor TEXT NOT NULL) WITHOUT ROWID",
+             " cursor TEXT NOT NULL, user_id TEXT NOT NULL DEFAULT '') WITHOUT ROWID",
              "CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL,"
              " rev INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (collection, id)) WITHOUT ROWID",
          }) {
@@ -60,6 +60,23 @@ bool RecordCache::setUp()
             return fail(QString::fromLatin1(sql), error);
         }
     }
+    if (!addUserColumn(query)) {
+        db.close();
+        return false;
+    }
+    return true;
+}
+
+bool RecordCache::addUserColumn(QSqlQuery &query)
+{
+    if (!query.exec(u"PRAGMA table_info(collections)"_s))
+        return fail(u"reading its tables"_s, query.lastError().text());
+    while (query.next()) {
+        if (query.value(1).toString() == u"user_id")
+            return true;
+    }
+    if (!query.exec(u"ALTER TABLE collections ADD COLUMN user_id TEXT NOT NULL DEFAULT ''"_s))
+        return fail(u"adding the user"_s, query.lastError().text());
     return true;
 }
 
@@ -85,7 +102,7 @@ bool RecordCache::load(const QString &collection, Collection *out)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery query(db);
-    query.prepare(u"SELECT server_id, cursor FROM collections WHERE name = ?"_s);
+    query.prepare(u"SELECT server_id, cursor, user_id FROM collections WHERE name = ?"_s);
     query.addBindValue(collection);
     if (!query.exec())
         return fail(u"reading "_s + collection, query.lastError().text());
@@ -93,6 +110,7 @@ bool RecordCache::load(const QString &collection, Collection *out)
         return false;
     out->serverId = query.value(0).toString();
     out->cursor = query.value(1).toString();
+    out->userId = query.value(2).toString();
     out->records.clear();
     query.prepare(u"SELECT id, rev, data FROM records WHERE collection = ? ORDER BY id"_s);
     query.addBindValue(collection);
@@ -115,8 +133,8 @@ static bool writeRecord(
     return upsert.exec();
 }
 
-bool RecordCache::replace(
-    const QString &collection, const QString &serverId, const QString &cursor, const QList<SnapshotRecord> &records)
+bool RecordCache::replace(const QString &collection, const QString &serverId, const QString &userId,
+    const QString &cursor, const QList<SnapshotRecord> &records)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (!db.transaction())
@@ -125,10 +143,13 @@ bool RecordCache::replace(
     bool ok = query.prepare(u"DELETE FROM records WHERE collection = ?"_s);
     query.addBindValue(collection);
     ok = ok && query.exec();
-    ok = ok && query.prepare(u"INSERT OR REPLACE INTO collections (name, server_id, cursor) VALUES (?, ?, ?)"_s);
+    ok = ok
+        && query.prepare(
+            u"INSERT OR REPLACE INTO collections (name, server_id, cursor, user_id) VALUES (?, ?, ?, ?)"_s);
     query.addBindValue(collection);
     query.addBindValue(serverId);
     query.addBindValue(cursor);
+    query.addBindValue(userId);
     ok = ok && query.exec();
     QSqlQuery upsert(db);
     ok = ok && upsert.prepare(u"INSERT OR REPLACE INTO records (collection, id, rev, data) VALUES (?, ?, ?, ?)"_s);
@@ -177,6 +198,33 @@ bool RecordCache::apply(const QString &collection, const QString &cursor, const 
         const QString error = failed->lastError().text();
         db.rollback();
         return fail(u"writing "_s + collection, error);
+    }
+    return db.commit() || fail(u"commit"_s, db.lastError().text());
+}
+
+bool RecordCache::keepOnly(const QString &serverId, const QString &userId)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction())
+        return fail(u"begin"_s, db.lastError().text());
+    QSqlQuery query(db);
+    const char *const statements[] = {
+        "DELETE FROM records WHERE collection IN"
+        " (SELECT name FROM collections WHERE server_id != ? OR user_id != ?)",
+        "DELETE FROM collections WHERE server_id != ? OR user_id != ?",
+    };
+    for (const char *sql : statements) {
+        if (!query.prepare(QString::fromLatin1(sql))) {
+            db.rollback();
+            return fail(u"forgetting"_s, query.lastError().text());
+        }
+        query.bindValue(0, serverId);
+        query.bindValue(1, userId);
+        if (!query.exec()) {
+            const QString error = query.lastError().text();
+            db.rollback();
+            return fail(u"forgetting"_s, error);
+        }
     }
     return db.commit() || fail(u"commit"_s, db.lastError().text());
 }

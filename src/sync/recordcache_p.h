@@ -6,6 +6,8 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+class QSqlQuery;
+
 namespace Optimist {
 
 //! A client's copy of the collections it syncs, so that an app starts with
@@ -13,10 +15,16 @@ namespace Optimist {
 //! cursor. One SQLite file (Qt SQL) per client id:
 //! `<directory>/cache-<clientId>.sqlite`, written after each snapshot and
 //! delta the model accepted. Used from the client's thread only.
+//!
+//! Its entries are named by the client: a collection's name, or for a
+//! filtered model the collection with its filter and params
+//! (Subscriptions::cacheName()). Each remembers the server and the user it
+//! came from.
 class RecordCache {
 public:
     struct Collection {
         QString serverId; //!< the server whose state this is
+        QString userId; //!< the user it was sent to (empty: none)
         QString cursor;
         QList<SnapshotRecord> records;
     };
@@ -33,16 +41,21 @@ public:
     QString errorString() const { return m_error; }
     QString filePath() const { return m_path; }
 
-    //! What is cached of \a collection; false if nothing is.
-    bool load(const QString &collection, Collection *out);
-    //! Replaces \a collection with a snapshot (records with all their fields).
-    bool replace(const QString &collection, const QString &serverId, const QString &cursor,
+    //! What is cached under \a name; false if nothing is.
+    bool load(const QString &name, Collection *out);
+    //! Replaces \a name with a snapshot (records with all their fields).
+    bool replace(const QString &name, const QString &serverId, const QString &userId, const QString &cursor,
         const QList<SnapshotRecord> &records);
     //! Applies a delta the model accepted.
-    bool apply(const QString &collection, const QString &cursor, const QList<RecordChange> &changes);
+    bool apply(const QString &name, const QString &cursor, const QList<RecordChange> &changes);
+    //! Drops every entry another server or another user left: a welcome
+    //! says who this client talks to now.
+    bool keepOnly(const QString &serverId, const QString &userId);
 
 private:
     bool setUp();
+    //! Adds collections.user_id to a file from before users.
+    bool addUserColumn(QSqlQuery &query);
     bool fail(const QString &what, const QString &error);
 
     QString m_path;

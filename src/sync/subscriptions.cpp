@@ -5,30 +5,95 @@
 
 #include <optimist/listmodelfeed.h>
 
+#include <QtCore/QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
 namespace Optimist {
 
-Binding *Subscriptions::find(const QString &collection)
+QString Subscriptions::keyFor(const ListModel *model) const
 {
-    const auto it = bindings.find(collection);
+    const QString &collection = model->collection();
+    const auto taken = [this](const QString &key) { return bindings.contains(key) && bindings[key].model; };
+    if (model->filter().trimmed().isEmpty() && model->filterParams().isEmpty() && !taken(collection))
+        return collection;
+    for (int n = 1;; ++n) {
+        const QString key = u"%1#%2"_s.arg(collection).arg(n);
+        if (!taken(key))
+            return key;
+    }
+}
+
+QString Subscriptions::keyOf(const ListModel *model) const
+{
+    for (auto it = bindings.cbegin(); it != bindings.cend(); ++it) {
+        if (it->model == model)
+            return it.key();
+    }
+    return {};
+}
+
+Binding *Subscriptions::find(const QString &key)
+{
+    const auto it = bindings.find(key);
     return it == bindings.end() || !it->model ? nullptr : &*it;
 }
 
-std::optional<Protocol::SubscribeMessage> Subscriptions::subscribe(const QString &collection, bool welcomed)
+QList<ListModel *> Subscriptions::models(const QString &collection) const
 {
-    Binding &binding = bindings[collection];
-    if (!welcomed || !binding.model)
+    QList<ListModel *> result;
+    for (const Binding &binding : bindings) {
+        if (binding.model && binding.collection == collection)
+            result.append(binding.model);
+    }
+    return result;
+}
+
+std::optional<Protocol::SubscribeMessage> Subscriptions::subscribe(const QString &key, bool welcomed)
+{
+    Binding *binding = find(key);
+    if (!welcomed || !binding)
         return std::nullopt;
-    binding.snapshotRecords.clear();
-    binding.nextChunk = 0;
-    const QString cursor = binding.model->cursor();
+    binding->snapshotRecords.clear();
+    binding->nextChunk = 0;
+    ListModel *model = binding->model;
+    if (!ListModelFeed(model).filterError().isEmpty()) {
+        // The server would refuse it; the model says why already.
+        binding->needsSnapshot = true;
+        ListModelFeed(model).setLoading(false);
+        return std::nullopt;
+    }
+    const QString cursor = binding->needsSnapshot ? QString() : model->cursor();
     if (cursor.isEmpty())
-        ListModelFeed(binding.model).setLoading(true);
-    return Protocol::SubscribeMessage { collection, cursor };
+        ListModelFeed(model).setLoading(true);
+    return Protocol::SubscribeMessage { binding->collection, cursor, key, model->filter().trimmed(),
+        QJsonObject::fromVariantMap(model->filterParams()) };
+}
+
+bool Subscriptions::filterChanged(const QString &key)
+{
+    Binding *binding = find(key);
+    if (!binding)
+        return false;
+    binding->needsSnapshot = true;
+    binding->resubscribing = false;
+    return ListModelFeed(binding->model).filterError().isEmpty();
+}
+
+QString Subscriptions::cacheName(const Binding &binding)
+{
+    const QString filter = binding.model ? binding.model->filter().trimmed() : QString();
+    const QVariantMap params = binding.model ? binding.model->filterParams() : QVariantMap();
+    if (filter.isEmpty() && params.isEmpty())
+        return binding.collection;
+    // A unit separator cannot occur in a collection's name.
+    const QByteArray json = QJsonDocument(QJsonObject::fromVariantMap(params)).toJson(QJsonDocument::Compact);
+    return binding.collection + u'\x1f' + filter + u'\x1f' + QString::fromUtf8(json);
 }
 
 Subscriptions::Chunk Subscriptions::addChunk(const Protocol::SnapshotMessage &chunk, QList<SnapshotRecord> *complete)
 {
-    Binding *binding = find(chunk.collection);
+    Binding *binding = route(chunk.subscription, chunk.collection);
     if (!binding)
         return Chunk::Ignored;
     if (chunk.chunk != binding->nextChunk) {
@@ -53,12 +118,19 @@ Subscriptions::Chunk Subscriptions::addChunk(const Protocol::SnapshotMessage &ch
     *complete = std::exchange(binding->snapshotRecords, {});
     binding->nextChunk = 0;
     binding->resubscribing = false;
+    binding->needsSnapshot = false;
     return Chunk::Last;
 }
 
-bool Subscriptions::deltaApplied(const QString &collection, bool applied)
+bool Subscriptions::takesDeltas(const QString &key)
 {
-    Binding *binding = find(collection);
+    const Binding *binding = find(key);
+    return binding && !binding->needsSnapshot;
+}
+
+bool Subscriptions::deltaApplied(const QString &key, bool applied)
+{
+    Binding *binding = find(key);
     if (!binding || applied) {
         if (binding)
             binding->resubscribing = false;
@@ -81,16 +153,30 @@ void Subscriptions::connectionLost()
     }
 }
 
-void Subscriptions::welcomedBy(const QString &serverId)
+QVariantMap Subscriptions::authOf(const QString &userId)
 {
-    // Another database: the cursors and revisions of the old one mean
-    // nothing here (the same cursor may name another state).
+    return userId.isEmpty() ? QVariantMap() : QVariantMap { { u"sub"_s, userId } };
+}
+
+void Subscriptions::welcomedBy(const QString &serverId, const QString &userId)
+{
     for (auto it = bindings.begin(); it != bindings.end(); ++it) {
-        if (it->model && !it->serverId.isEmpty() && it->serverId != serverId) {
+        const bool hadState = it->model && !it->serverId.isEmpty();
+        if (hadState && it->userId != userId) {
+            // Another user's records are not this one's to see, even for a moment.
+            qCInfo(lcSync) << it.key() << "holds another user's records; reloading it";
+            ListModelFeed(it->model).forgetCursor();
+            ListModelFeed(it->model).applySnapshot(QList<SnapshotRecord>(), QString());
+        } else if (hadState && it->serverId != serverId) {
+            // Another database: the cursors and revisions of the old one mean
+            // nothing here (the same cursor may name another state).
             qCInfo(lcSync) << it.key() << "comes from another database than the server's; reloading it";
             ListModelFeed(it->model).forgetCursor();
         }
         it->serverId = serverId;
+        it->userId = userId;
+        if (it->model)
+            ListModelFeed(it->model).setFilterAuth(authOf(userId));
     }
 }
 

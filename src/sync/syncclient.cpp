@@ -6,6 +6,8 @@
 #include "logging_p.h"
 #include "syncclient_p.h"
 
+#include <optimist/listmodelfeed.h>
+
 #include <QtCore/QRegularExpression>
 
 namespace Optimist {
@@ -247,37 +249,41 @@ void SyncClient::attachModel(ListModel *model)
         qCWarning(lcSync) << "a model without a collection cannot sync";
         return;
     }
-    Binding &binding = d->subscriptions.bindings[collection];
-    if (binding.model && binding.model != model) {
-        qCWarning(lcSync) << "collection" << collection << "is bound to another model of this client already";
-        return;
-    }
+    if (!d->subscriptions.keyOf(model).isEmpty())
+        return; // bound already
+    const QString key = d->subscriptions.keyFor(model);
+    Binding &binding = d->subscriptions.bindings[key];
+    binding = Binding {};
     binding.model = model;
+    binding.collection = collection;
+    const auto filterChanged = [this, model] { d->onFilterChanged(model); };
     binding.connections = {
         connect(model, &ListModel::transactionCommitted, this,
             [this](Transaction *transaction) { d->onCommitted(transaction); }),
+        connect(model, &ListModel::filterChanged, this, filterChanged),
+        connect(model, &ListModel::filterParamsChanged, this, filterChanged),
     };
-    d->loadCached(collection);
+    if (d->welcomed)
+        ListModelFeed(model).setFilterAuth(Subscriptions::authOf(d->userId));
+    d->loadCached(key);
     // Edits made before binding are sent too.
     for (Transaction *transaction : model->pendingTransactions()) {
         if (transaction->isCommitted())
             d->onCommitted(transaction);
     }
-    d->subscribe(collection);
+    d->subscribe(key);
 }
 
 void SyncClient::detachModel(ListModel *model)
 {
-    for (auto it = d->subscriptions.bindings.begin(); it != d->subscriptions.bindings.end(); ++it) {
-        if (it->model != model)
-            continue;
-        for (const auto &connection : std::as_const(it->connections))
-            disconnect(connection);
-        if (d->welcomed)
-            d->send(Protocol::UnsubscribeMessage { it.key() }.toJson());
-        d->subscriptions.bindings.erase(it);
+    const QString key = d->subscriptions.keyOf(model);
+    if (key.isEmpty())
         return;
-    }
+    const Binding binding = d->subscriptions.bindings.take(key);
+    for (const auto &connection : binding.connections)
+        disconnect(connection);
+    if (d->welcomed)
+        d->send(Protocol::UnsubscribeMessage { binding.collection, key }.toJson());
 }
 
 } // namespace Optimist

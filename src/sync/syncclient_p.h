@@ -49,7 +49,13 @@ public:
     void onTextMessage(const QString &frame);
     void handleWelcome(const QJsonObject &message);
     void takeLimits(const Protocol::WelcomeLimits &announced);
-    void subscribe(const QString &collection);
+    //! Subscribes \a key's model, if it can (welcomed, a valid filter).
+    void subscribe(const QString &key);
+    //! \a model's filter or params changed: subscribe again without a
+    //! cursor (the rows were diffed already), or unsubscribe an invalid one.
+    void onFilterChanged(ListModel *model);
+    //! The server refused a subscription: its model says why.
+    void refuseSubscription(const Protocol::ErrorMessage &error);
     void handleSnapshot(const QJsonObject &message);
     void handleDelta(const QJsonObject &message);
     void handleAck(const QJsonObject &message);
@@ -81,8 +87,8 @@ public:
     void restoreStorage();
     //! Shows a restored transaction in the bound models, if they take it.
     void showRestored(OutboxEntry &entry);
-    //! Fills \a collection's model from the cache, if it has nothing yet.
-    void loadCached(const QString &collection);
+    //! Fills \a key's model from the cache, if it has nothing yet.
+    void loadCached(const QString &key);
     //! Writes the outbox on the next event-loop pass, once however often asked.
     void scheduleSave();
     void saveOutbox();
@@ -102,6 +108,7 @@ public:
     bool welcomed = false;
     bool everWelcomed = false; //!< the storage directory is fixed from then on
     QString serverId; //!< of the last welcome
+    QString userId; //!< of the last welcome (empty: none)
     bool stopForGood = false; //!< refused by the server: do not retry
     int heartbeatMs = 15000;
     QTimer reconnectTimer;

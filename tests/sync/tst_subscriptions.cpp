@@ -8,6 +8,7 @@
 
 #include <optimist/listmodelfeed.h>
 
+#include <QtCore/QRegularExpression>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QTest>
 
@@ -44,6 +45,7 @@ private Q_SLOTS:
         model->setFields(OptimistTest::todoFields());
         subscriptions = {};
         subscriptions.bindings[u"todos"_s].model = model.get();
+        subscriptions.bindings[u"todos"_s].collection = u"todos"_s;
     }
 
     void shouldTakeSnapshotChunksOnlyInOrder_data()
@@ -148,9 +150,127 @@ private Q_SLOTS:
         QFETCH(bool, forgets);
         ListModelFeed(model.get()).applySnapshot({ { u"r"_s, 1, { { u"title"_s, u"t"_s } } } }, u"9"_s);
         subscriptions.bindings[u"todos"_s].serverId = stateFrom;
-        subscriptions.welcomedBy(u"a"_s);
+        subscriptions.welcomedBy(u"a"_s, QString());
         QCOMPARE(model->cursor().isEmpty(), forgets);
         QCOMPARE(subscriptions.bindings.value(u"todos"_s).serverId, u"a"_s);
+        QCOMPARE(model->rowCount(), 1); // reloaded, not emptied: the records were not another user's
+    }
+
+    void shouldForgetAnotherUsersCursorAndRecords_data()
+    {
+        QTest::addColumn<QString>("stateFor");
+        QTest::addColumn<QString>("welcomedAs");
+        QTest::addColumn<bool>("forgets");
+        QTest::newRow("the same user") << u"ann"_s << u"ann"_s << false;
+        QTest::newRow("another user") << u"ann"_s << u"bob"_s << true;
+        QTest::newRow("signed out") << u"ann"_s << QString() << true;
+        QTest::newRow("signed in") << QString() << u"ann"_s << true;
+        QTest::newRow("nobody, twice") << QString() << QString() << false;
+    }
+
+    void shouldForgetAnotherUsersCursorAndRecords()
+    {
+        QFETCH(QString, stateFor);
+        QFETCH(QString, welcomedAs);
+        QFETCH(bool, forgets);
+        ListModelFeed(model.get()).applySnapshot({ { u"r"_s, 1, { { u"title"_s, u"t"_s } } } }, u"9"_s);
+        Optimist::Binding &binding = subscriptions.bindings[u"todos"_s];
+        binding.serverId = u"a"_s;
+        binding.userId = stateFor;
+        subscriptions.welcomedBy(u"a"_s, welcomedAs);
+        QCOMPARE(model->cursor().isEmpty(), forgets);
+        QCOMPARE(model->rowCount(), forgets ? 0 : 1);
+        QCOMPARE(binding.userId, welcomedAs);
+        // and the filter reads the user as auth.sub.
+        const QVariantMap auth = ListModelFeed(model.get()).filterAuth();
+        QCOMPARE(auth.value(u"sub"_s).toString(), welcomedAs);
+        QCOMPARE(auth.isEmpty(), welcomedAs.isEmpty());
+    }
+
+    void shouldKeyTheFirstUnfilteredModelByItsCollection_data()
+    {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<bool>("firstBound");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("third"); // an unfiltered model's, bound next
+        QTest::newRow("unfiltered, first") << QString() << false << u"todos"_s << u"todos#1"_s;
+        QTest::newRow("unfiltered, second") << QString() << true << u"todos#1"_s << u"todos#2"_s;
+        QTest::newRow("filtered, first") << u"!record.done"_s << false << u"todos#1"_s << u"todos"_s;
+        QTest::newRow("blank filter, first") << u" "_s << false << u"todos"_s << u"todos#1"_s;
+    }
+
+    void shouldKeyTheFirstUnfilteredModelByItsCollection()
+    {
+        QFETCH(QString, filter);
+        QFETCH(bool, firstBound);
+        QFETCH(QString, key);
+        QFETCH(QString, third);
+        if (!firstBound)
+            subscriptions.bindings.clear();
+        ListModel other;
+        other.setCollection(u"todos"_s);
+        other.setFields(OptimistTest::todoFields());
+        other.setFilter(filter);
+        QCOMPARE(subscriptions.keyFor(&other), key);
+        subscriptions.bindings[key].model = &other;
+        subscriptions.bindings[key].collection = u"todos"_s;
+        QCOMPARE(subscriptions.keyOf(&other), key);
+        QCOMPARE(subscriptions.route(key == u"todos"_s ? QString() : key, u"todos"_s)->model, &other);
+        // The next unfiltered one gets the collection's name if free, else a number.
+        ListModel next;
+        next.setCollection(u"todos"_s);
+        QCOMPARE(subscriptions.keyFor(&next), third);
+    }
+
+    void shouldSubscribeAgainWithoutCursorWhenTheFilterChanges()
+    {
+        // Given a model subscribed and loaded at cursor 42
+        ListModelFeed(model.get()).applySnapshot(QList<SnapshotRecord>(), u"42"_s);
+        QCOMPARE(subscriptions.subscribe(u"todos"_s, true)->cursor, u"42"_s);
+        QVERIFY(subscriptions.takesDeltas(u"todos"_s));
+        // When its filter changes
+        model->setFilterParams({ { u"list"_s, u"l1"_s } });
+        model->setFilter(u"record.title == $list"_s);
+        QVERIFY(subscriptions.filterChanged(u"todos"_s));
+        // Then it subscribes with the filter and its params, and no cursor
+        const auto message = subscriptions.subscribe(u"todos"_s, true);
+        QVERIFY(message);
+        QCOMPARE(message->cursor, QString());
+        QCOMPARE(message->subscription, u"todos"_s);
+        QCOMPARE(message->filter, u"record.title == $list"_s);
+        QCOMPARE(message->params, (QJsonObject { { u"list"_s, u"l1"_s } }));
+        QVERIFY(model->isLoading());
+        // and takes no delta (the old filter's) until the new snapshot came.
+        QVERIFY(!subscriptions.takesDeltas(u"todos"_s));
+        QList<SnapshotRecord> complete;
+        QCOMPARE(int(subscriptions.addChunk(chunk(0, false), &complete)), int(Subscriptions::Chunk::Partial));
+        QVERIFY(!subscriptions.takesDeltas(u"todos"_s));
+        QCOMPARE(int(subscriptions.addChunk(chunk(1, true), &complete)), int(Subscriptions::Chunk::Last));
+        QVERIFY(subscriptions.takesDeltas(u"todos"_s));
+    }
+
+    void shouldNotSubscribeWithAnInvalidFilter()
+    {
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"invalid filter"_s));
+        model->setFilter(u"record.done =="_s);
+        QVERIFY(!subscriptions.filterChanged(u"todos"_s));
+        QVERIFY(!subscriptions.subscribe(u"todos"_s, true));
+        QVERIFY(!model->isLoading());
+        model->setFilter(u"record.done == false"_s);
+        QVERIFY(subscriptions.filterChanged(u"todos"_s));
+        QCOMPARE(subscriptions.subscribe(u"todos"_s, true)->filter, u"record.done == false"_s);
+    }
+
+    void shouldCacheEachFilterApart()
+    {
+        const Optimist::Binding &binding = subscriptions.bindings[u"todos"_s];
+        QCOMPARE(Subscriptions::cacheName(binding), u"todos"_s);
+        model->setFilterParams({ { u"b"_s, 2 }, { u"a"_s, u"x"_s } });
+        model->setFilter(u"record.rank == $b"_s);
+        const QString name = Subscriptions::cacheName(binding);
+        QCOMPARE(name, u"todos\x1frecord.rank == $b\x1f{\"a\":\"x\",\"b\":2}"_s);
+        model->setFilterParams({ { u"b"_s, 3 }, { u"a"_s, u"x"_s } });
+        QVERIFY(Subscriptions::cacheName(binding) != name);
     }
 };
 

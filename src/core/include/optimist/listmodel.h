@@ -39,6 +39,8 @@ class OPTIMIST_CORE_EXPORT ListModel : public QAbstractListModel {
     Q_PROPERTY(Qt::SortOrder sortOrder READ sortOrder WRITE setSortOrder NOTIFY sortChanged)
     Q_PROPERTY(bool showPendingRemovals READ showPendingRemovals WRITE setShowPendingRemovals NOTIFY
             showPendingRemovalsChanged)
+    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
+    Q_PROPERTY(QVariantMap filterParams READ filterParams WRITE setFilterParams NOTIFY filterParamsChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
     Q_PROPERTY(bool hasPendingChanges READ hasPendingChanges NOTIFY pendingCountChanged)
@@ -103,6 +105,39 @@ public:
     bool showPendingRemovals() const;
     void setShowPendingRemovals(bool show);
 
+    //! Which records the model shows: an Optimist::Expression
+    //! (<optimist/expression.h>, docs/security.md "The rule and filter
+    //! language"), e.g. `record.list == $list && !record.done`. Empty (the
+    //! default): every record. A record is shown when its current values,
+    //! pending edits included, pass: an edit that moves a record out takes
+    //! its row away at once (the edit stays pending, and update() and
+    //! remove() still reach the record by id, so an edit can move it back
+    //! in), one that moves it in shows it at once, and a rejection puts
+    //! both back. What the filter reads:
+    //! - `record.<field>` (and `record.id`): the record's values;
+    //! - `$name`: filterParams()["name"];
+    //! - `auth.<claim>`: the signed-in user, as the transport says it
+    //!   (ListModelFeed::setFilterAuth(); SyncClient gives `auth.sub`, the
+    //!   user id of its welcome, and nothing else, so other claims read
+    //!   null here while the server knows them: filter on `auth.sub` only).
+    //!
+    //! Changing the filter (or its params) shows the rows that now pass and
+    //! hides those that do not with rowsRemoved()/rowsInserted() only, no
+    //! reset: the rows that stay keep their persistent indexes (current
+    //! item, selection). A SyncClient then subscribes again with the new
+    //! filter, and the server's snapshot replaces the records.
+    //!
+    //! An invalid filter (a syntax error, an unknown field, a `$name` that
+    //! filterParams() lacks) shows no rows and sets errorString(), which
+    //! says why and where, e.g. "invalid filter: expected ')' at 14"; a
+    //! transport does not subscribe with it. A valid one clears that error.
+    QString filter() const;
+    void setFilter(const QString &filter);
+    //! The values of the filter's `$name`s, by name (without the `$`):
+    //! strings, numbers, bools, null, or lists of them.
+    QVariantMap filterParams() const;
+    void setFilterParams(const QVariantMap &params);
+
     int count() const;
     int pendingCount() const;
     bool hasPendingChanges() const;
@@ -147,6 +182,8 @@ Q_SIGNALS:
     void displayFieldChanged();
     void sortChanged();
     void showPendingRemovalsChanged();
+    void filterChanged();
+    void filterParamsChanged();
     void countChanged();
     void pendingCountChanged();
     void loadingChanged();

@@ -66,6 +66,19 @@ public:
     //! Sets ListModel::loading (a subscription is on its way).
     void setLoading(bool loading) const;
 
+    //! What the filter reads as `auth.<claim>`: the signed-in user's claims
+    //! as the transport knows them (SyncClient: {"sub": the welcome's
+    //! userId}, or nothing without a user). Rows are diffed as for a new
+    //! filter.
+    void setFilterAuth(const QVariantMap &auth) const;
+    QVariantMap filterAuth() const;
+    //! Why the model's filter cannot be used (then it shows no rows and a
+    //! transport should not subscribe with it), or empty.
+    QString filterError() const;
+    //! The server refused the model's subscription: sets
+    //! ListModel::errorString to \a message and ends loading.
+    void subscriptionRefused(const QString &message) const;
+
 private:
     ListModel *m_model;
 };
