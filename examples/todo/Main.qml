@@ -52,7 +52,7 @@ ApplicationWindow {
             { name: "owner", type: "string", required: true },
             { name: "list", type: "string", required: true }
         ]
-        onRolledBack: (id, code, message) => toast.show(qsTr("Not saved: %1").arg(message))
+        onRolledBack: (id, code, message, record) => window.showRollback(id, message, record)
     }
 
     FilterModel {
@@ -67,6 +67,16 @@ ApplicationWindow {
         sourceModel: todos
         filterRoleName: "done"
         filterValue: false
+    }
+
+    //! Says why an edit was refused. A refused insert leaves no row: its
+    //! title goes back into the field, to edit and add again.
+    function showRollback(id: string, message: string, record: var): void {
+        const insertRefused = todos.get(id).id === undefined && record.title !== undefined
+        if (insertRefused && newTodo.text === "")
+            newTodo.text = record.title
+        toast.show(insertRefused ? qsTr("Not added: %1. The title is back in the field above.").arg(message)
+                                 : qsTr("Not saved: %1").arg(message))
     }
 
     function addTodo(title) {
