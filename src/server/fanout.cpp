@@ -138,9 +138,20 @@ QHash<Subscription *, QJsonArray> FanOut::views(const Collection &c, const Merge
     return seen;
 }
 
+void FanOut::noteAcksWhileLoading(const QString &name, const Merged &merged)
+{
+    for (auto it = merged.acks.cbegin(); it != merged.acks.cend(); ++it) {
+        for (const auto &[key, subscription] : it.key()->subscriptions()) {
+            if (subscription->collection == name && !subscription->live)
+                subscription->ackedWhileLoading.insert(merged.cursor);
+        }
+    }
+}
+
 void FanOut::broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *written)
 {
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
+        noteAcksWhileLoading(it.key(), *it);
         const Collection &c = m_state->collections[it.key()];
         if (c.subscribers.isEmpty())
             continue;

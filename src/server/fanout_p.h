@@ -46,6 +46,9 @@ private:
     QList<Subscription *> candidates(const Collection &c, const ChangeImages &change) const;
     //! What each subscription of \a c with a rule or filter gets of \a merged.
     QHash<Subscription *, QJsonArray> views(const Collection &c, const Merged &merged) const;
+    //! Notes, on a pusher's subscriptions of \a name still loading their
+    //! snapshot, the cursor its acks name (Subscription::ackedWhileLoading).
+    static void noteAcksWhileLoading(const QString &name, const Merged &merged);
     //! Sends each merged delta to its collection's subscribers.
     void broadcast(const QMap<QString, Merged> &merged, QSet<Session *> *written);
     //! Each transaction's ack or reject, in order.

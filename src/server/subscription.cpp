@@ -3,6 +3,7 @@
 // per-change rule of moves in and out.
 #include "subscription_p.h"
 
+#include "authorizer.h"
 #include "messages_p.h"
 #include "protocol_p.h"
 
@@ -13,18 +14,20 @@ namespace Optimist {
 void Subscription::prepare()
 {
     const auto reads = [](const Expression &e) { return e.referencedFields().contains(u"id"_s); };
-    m_readsId = reads(readRule) || reads(filter);
+    m_readsId = reads(readRule) || reads(filter) || recordHook;
 }
 
 bool Subscription::visible(const QString &id, const QJsonObject &record) const
 {
     if (seesAll())
         return true;
-    Expression::Context context { {}, auth, params, record };
+    Expression::Context context { {}, identity.claims, params, record };
     if (m_readsId)
         context.jsonRecord.insert(u"id"_s, id);
     // A record of no fields is read from the empty map: null everywhere.
-    return (readRule.isNull() || readRule.evaluate(context)) && (filter.isNull() || filter.evaluate(context));
+    // The rule has no params; a rule with a `$name` never loads.
+    return (readRule.isNull() || readRule.evaluate(context)) && (filter.isNull() || filter.evaluate(context))
+        && (!recordHook || recordHook->canReadRecord(identity, collection, context.jsonRecord));
 }
 
 Subscription::View Subscription::view(const ChangeImages &change) const

@@ -1,12 +1,15 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #pragma once
 
+#include "identity.h"
+
 #include <optimist/expression.h>
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
+#include <QtCore/QSet>
 #include <QtCore/QString>
 #include <QtCore/QVariantMap>
 
@@ -14,8 +17,8 @@
 
 namespace Optimist {
 
+class Authorizer;
 class Session;
-struct Collection;
 
 //! At most this many subscriptions on one connection (too_many_subscriptions).
 inline constexpr int MaxSubscriptionsPerConnection = 64;
@@ -53,7 +56,8 @@ struct ChangeBatch {
 
 //! One subscription of one connection: which records of a collection it
 //! may see (the collection's read rule and its filter, both with the
-//! client's claims as `auth`), and the cursor its client is at.
+//! client's claims as `auth`, and a custom authorizer's canReadRecord()),
+//! and the cursor its client is at.
 struct Subscription {
     enum class View { Nothing, Upsert, Remove };
 
@@ -69,18 +73,28 @@ struct Subscription {
     //! The subscribe's filter (null: none).
     Expression filter;
     QVariantMap params;
-    //! The identity's claims: `auth` for the rule and the filter.
-    QVariantMap auth;
+    //! Who the client is: its claims are `auth` for the rule and the filter.
+    Identity identity;
+    //! A custom authorizer, asked canReadRecord() for each record; null
+    //! for the default one, which allows every record.
+    Authorizer *recordHook = nullptr;
     //! The cursor of the last frame (snapshot or delta) sent to it: the
     //! prevCursor of its next delta.
     qint64 lastSent = -1;
     //! Protocol 1: a delta for every batch that touches the collection,
     //! however few of its changes it may see, so its client sees no gap.
     bool dense = false;
+    //! Following live deltas (its snapshot, if any, sent).
+    bool live = false;
+    //! Cursors of batches with its connection's transactions that were
+    //! acked while its snapshot was under way: the replay after the
+    //! snapshot sends a delta at each, changes or not, so the cursor an
+    //! ack names is reached (sparse deltas would skip it).
+    QSet<qint64> ackedWhileLoading;
 
-    //! Sees every record (no rule, no filter): its deltas are the
+    //! Sees every record (no rule, no filter, no hook): its deltas are the
     //! collection's, encoded once for all such subscribers.
-    bool seesAll() const { return readRule.isNull() && filter.isNull(); }
+    bool seesAll() const { return readRule.isNull() && filter.isNull() && !recordHook; }
     bool visible(const QString &id, const QJsonObject &record) const;
     //! What it gets of \a change: the record as an upsert when it may see
     //! the after-image, a remove when it may see only the before-image.
@@ -100,7 +114,8 @@ struct Subscription {
     void prepare();
 
 private:
-    //! The rule or the filter reads record.id, which the stored JSON lacks.
+    //! The rule, the filter or the hook reads record.id, which the stored
+    //! JSON lacks.
     bool m_readsId = false;
 };
 

@@ -41,9 +41,11 @@ void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage
     made->key = key;
     made->collection = request.collection;
     made->name = request.subscription;
+    made->readRule = c.readRule;
     made->filter = filter;
     made->params = params;
-    made->auth = session->identity().claims;
+    made->identity = session->identity();
+    made->recordHook = m_state->customAuthorizer;
     made->dense = session->protocol() < 2;
     made->prepare();
     Subscription *subscription = held.emplace(key, std::move(made)).first->second.get();
@@ -63,14 +65,16 @@ void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage
 void Subscriptions::follow(Subscription *subscription)
 {
     QList<Subscription *> &subscribers = m_state->collections[subscription->collection].subscribers;
-    if (!subscribers.contains(subscription))
+    if (!subscription->live)
         subscribers.append(subscription);
+    subscription->live = true;
 }
 
 void Subscriptions::unfollow(Subscription *subscription)
 {
-    if (Collection *c = m_state->collection(subscription->collection))
+    if (Collection *c = m_state->collection(subscription->collection); c && subscription->live)
         c->subscribers.removeOne(subscription);
+    subscription->live = false;
 }
 
 void Subscriptions::replay(Subscription *subscription, qint64 from)
@@ -89,9 +93,10 @@ void Subscriptions::replay(Subscription *subscription, qint64 from)
         const std::optional<QJsonArray> changes = subscription->changesOf(batch);
         if (!changes)
             return startSnapshot(subscription);
-        if (subscription->wants(*changes, {}))
+        if (subscription->wants(*changes, {}) || subscription->ackedWhileLoading.contains(batch.cursor))
             frames.append(subscription->deltaFrame(batch.cursor, *changes));
     }
+    subscription->ackedWhileLoading.clear();
     for (const QString &frame : std::as_const(frames))
         session->send(frame);
 }

@@ -239,7 +239,7 @@ WritePipeline::Changes WritePipeline::applyMutations(const QueuedTransaction &pe
     for (const Mutation &mutation : pending.mutations) {
         if (!changes.code.isEmpty())
             break;
-        const MutationResult result = applyMutation(pending.clientId, mutation, seq, index);
+        const MutationResult result = applyMutation(pending, mutation, seq, index);
         changes.message = result.message;
         if (!result.applied()) {
             changes.code = result.code;
@@ -272,30 +272,41 @@ TransactionOutcome WritePipeline::appliedOutcome(qint64 seq, const Changes &chan
 }
 
 WritePipeline::MutationResult WritePipeline::applyMutation(
-    const QString &clientId, const Mutation &mutation, qint64 seq, int index)
+    const QueuedTransaction &pending, const Mutation &mutation, qint64 seq, int index)
 {
     Collection *c = m_state->collection(mutation.collection);
     if (!c)
         return MutationResult::failed(
             ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(mutation.collection));
-    if (!m_state->authorizer()->canWrite(clientId, mutation)) {
-        return MutationResult::failed(
-            ErrorCode::Forbidden, u"not allowed to write '%1' in '%2'"_s.arg(mutation.id, mutation.collection));
-    }
+    if (!m_state->authorizer()->canWrite(pending.clientId, mutation))
+        return forbidden(mutation);
 
     Mutation checked = mutation;
     if (MutationResult invalid = validate(*c, &checked); !invalid.applied())
         return invalid;
 
-    QJsonObject record;
-    if (MutationResult conflict = readCurrent(c, mutation, &record); !conflict.applied())
-        return conflict;
+    QJsonObject before;
+    if (mutation.kind == Mutation::Kind::Insert) {
+        // The rules first: an insert they refuse does not learn whether
+        // the id is taken.
+        if (MutationResult refused = checkRules(*c, pending.identity, checked, {}, merged({}, checked));
+            !refused.applied())
+            return refused;
+        if (MutationResult conflict = readCurrent(c, mutation, &before); !conflict.applied())
+            return conflict;
+    } else {
+        if (MutationResult conflict = readCurrent(c, mutation, &before); !conflict.applied())
+            return conflict;
+        const QJsonObject after = mutation.kind == Mutation::Kind::Remove ? QJsonObject() : merged(before, checked);
+        if (MutationResult refused = checkRules(*c, pending.identity, checked, before, after); !refused.applied())
+            return refused;
+    }
     // The default authorizer accepts everything: spare it the conversion.
     const QString problem
-        = m_state->customAuthorizer ? m_state->customAuthorizer->validate(checked, record.toVariantMap()) : QString();
+        = m_state->customAuthorizer ? m_state->customAuthorizer->validate(checked, before.toVariantMap()) : QString();
     if (!problem.isEmpty())
         return MutationResult::failed(ErrorCode::ValidationFailed, problem);
-    return write(c, mutation, checked, std::move(record), seq, index);
+    return write(c, mutation, checked, std::move(before), seq, index);
 }
 
 WritePipeline::MutationResult WritePipeline::validate(const Collection &c, Mutation *checked) const
@@ -325,10 +336,8 @@ WritePipeline::MutationResult WritePipeline::readCurrent(Collection *c, const Mu
         return MutationResult::failed(
             ErrorCode::Conflict, u"record '%1' already exists in '%2'"_s.arg(mutation.id, mutation.collection));
     }
-    if (mutation.kind != Mutation::Kind::Insert && lookup == Storage::Lookup::Missing) {
-        return MutationResult::failed(
-            ErrorCode::Conflict, u"no record '%1' in '%2'"_s.arg(mutation.id, mutation.collection));
-    }
+    if (mutation.kind != Mutation::Kind::Insert && lookup == Storage::Lookup::Missing)
+        return notFound(*c, mutation);
     return {};
 }
 

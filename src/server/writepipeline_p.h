@@ -127,10 +127,22 @@ private:
     TransactionOutcome recordedOutcome(const QueuedTransaction &pending);
     Changes applyMutations(const QueuedTransaction &pending, qint64 seq);
     TransactionOutcome appliedOutcome(qint64 seq, const Changes &changes);
-    MutationResult applyMutation(const QString &clientId, const Mutation &mutation, qint64 seq, int index);
+    MutationResult applyMutation(const QueuedTransaction &pending, const Mutation &mutation, qint64 seq, int index);
     //! Checks \a checked's fields against the schema, normalising values
     //! and (for an insert) filling in defaults.
     MutationResult validate(const Collection &c, Mutation *checked) const;
+    // The collection's rules and the per-record hooks (writerules.cpp;
+    // docs/security.md, "Rules").
+    //! Whether \a identity may make \a checked, which turns \a before
+    //! (empty for an insert) into \a after (empty for a remove).
+    MutationResult checkRules(const Collection &c, const Identity &identity, const Mutation &checked,
+        const QJsonObject &before, const QJsonObject &after) const;
+    //! \a record with \a checked's fields: what an insert or update makes.
+    static QJsonObject merged(QJsonObject record, const Mutation &checked);
+    static MutationResult forbidden(const Mutation &mutation);
+    //! The answer to an update or remove of an id that does not exist, and
+    //! the same to one of a record the user cannot read.
+    static MutationResult notFound(const Collection &c, const Mutation &mutation);
     //! The record as stored (cache first); a conflict if it must (not) exist.
     MutationResult readCurrent(Collection *c, const Mutation &mutation, QJsonObject *record);
     MutationResult write(

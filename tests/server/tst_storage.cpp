@@ -66,12 +66,14 @@ public:
     };
 
     //! What another process commits: a record written as of \a seq and its
-    //! change, outside this server's transactions.
-    void commitElsewhere(qint64 seq, const QString &id, const QJsonObject &fields)
+    //! change, outside this server's transactions; \a before as logged
+    //! (nullopt: as by a version without before-images).
+    void commitElsewhere(
+        qint64 seq, const QString &id, const QJsonObject &fields, const std::optional<QByteArray> &before = {})
     {
         const QByteArray data = QJsonDocument(fields).toJson(QJsonDocument::Compact);
         state.records[u"todos"_s].insert(id, { seq, data });
-        state.append({ seq, 0, u"todos"_s, id, data });
+        state.append({ seq, 0, u"todos"_s, id, data, before });
     }
 
     bool open() override
@@ -230,6 +232,7 @@ private Q_SLOTS:
     void shouldServeAClientFromAGivenStorage();
     void shouldDeliverChangesCommittedElsewhereInSeqOrder();
     void shouldSendASnapshotWhenTheLogWasTrimmedElsewhere();
+    void shouldFilterChangesCommittedElsewhere();
 
 private:
     std::unique_ptr<RawClient> connectClient(const QString &clientId);
@@ -377,6 +380,48 @@ void tst_Storage::shouldSendASnapshotWhenTheLogWasTrimmedElsewhere()
     QCOMPARE(snapshot.value(u"last"_s).toBool(), true);
     QCOMPARE(snapshot.value(u"records"_s).toArray().size(), 2);
     QVERIFY(watcher->sync().isEmpty());
+}
+
+void tst_Storage::shouldFilterChangesCommittedElsewhere()
+{
+    // Given a protocol 2 subscriber of the open todos only
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    RawClient watcher;
+    QVERIFY(watcher.open(m_server->url()));
+    QCOMPARE(watcher.hello(u"watcher"_s, {}, 2).value(u"type"_s).toString(), u"welcome"_s);
+    watcher.send({ { u"type"_s, u"subscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, u"open"_s },
+        { u"filter"_s, u"record.done == false"_s } });
+    QCOMPARE(watcher.take().value(u"records"_s).toArray(), QJsonArray());
+
+    // When another process inserts, closes and reopens todos
+    const auto json = [](const QJsonObject &fields) { return QJsonDocument(fields).toJson(QJsonDocument::Compact); };
+    m_storage->commitElsewhere(1, u"a"_s, todoFields(u"a"_s), QByteArray());
+    m_storage->commitElsewhere(2, u"b"_s, todoFields(u"b"_s, true), QByteArray());
+    m_storage->commitElsewhere(3, u"a"_s, todoFields(u"a"_s, true), json(todoFields(u"a"_s)));
+    m_storage->commitElsewhere(4, u"b"_s, todoFields(u"b"_s), json(todoFields(u"b"_s, true)));
+    Q_EMIT m_storage->changesCommitted(0, 4);
+
+    // Then it gets the moves in and out, sparse, and nothing of b's closed seq
+    const QJsonObject in = watcher.take();
+    QVERIFY(isDelta(in, u"0"_s, u"1"_s));
+    QCOMPARE(in.value(u"subscription"_s).toString(), u"open"_s);
+    QCOMPARE(in.value(u"changes"_s).toArray(), QJsonArray { upsert(u"a"_s, 1, todoFields(u"a"_s)) });
+    const QJsonObject out = watcher.take();
+    QVERIFY(isDelta(out, u"1"_s, u"3"_s));
+    QCOMPARE(out.value(u"changes"_s).toArray(),
+        QJsonArray({ QJsonObject { { u"op"_s, u"remove"_s }, { u"id"_s, u"a"_s } } }));
+    QVERIFY(isDelta(watcher.take(), u"3"_s, u"4"_s));
+    QVERIFY(watcher.sync().isEmpty());
+
+    // When an older version logs a change without its before-image that
+    // hides a record, only a snapshot is right
+    m_storage->commitElsewhere(5, u"b"_s, todoFields(u"b"_s, true));
+    Q_EMIT m_storage->changesCommitted(4, 5);
+    const QJsonObject snapshot = watcher.take();
+    QCOMPARE(snapshot.value(u"type"_s).toString(), u"snapshot"_s);
+    QCOMPARE(snapshot.value(u"cursor"_s).toString(), u"5"_s);
+    QCOMPARE(snapshot.value(u"records"_s).toArray(), QJsonArray());
+    QVERIFY(watcher.sync().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Storage)

@@ -79,9 +79,11 @@ private Q_SLOTS:
     void shouldLimitSubscriptionsPerConnection();
     void shouldUnsubscribeByKey();
     void shouldSnapshotWhenALoggedChangeHasNoBeforeImage();
+    void shouldNeverSendAnotherUsersPrivateRecord();
 
 private:
-    bool startServer();
+    //! With \a readRule as the read rule of todos (none when empty).
+    bool startServer(const QString &readRule = {});
     //! A welcomed client of \a user (protocol \a protocol).
     std::unique_ptr<RawClient> connect(const QString &clientId, const QString &user, int protocol = 2);
     //! Pushes \a mutations as \a writer's next transaction and waits for its ack.
@@ -111,13 +113,15 @@ void tst_SubscriptionsFiltered::cleanup()
     m_tx.clear();
 }
 
-bool tst_SubscriptionsFiltered::startServer()
+bool tst_SubscriptionsFiltered::startServer(const QString &readRule)
 {
     ServerConfig config;
     config.addCollection(u"todos"_s,
         { Field(u"title"_s, Field::Type::String), Field(u"owner"_s, Field::Type::String),
             Field(u"list"_s, Field::Type::String), Field(u"shared"_s, Field::Type::Bool, false) });
     config.setJwt(m_tokens.jwt());
+    if (!readRule.isEmpty())
+        config.setCollectionRules(u"todos"_s, { readRule, {} });
     m_server = std::make_unique<Server>();
     m_server->setConfig(config);
     m_server->setDatabasePath(dbPath());
@@ -500,6 +504,71 @@ void tst_SubscriptionsFiltered::shouldSnapshotWhenALoggedChangeHasNoBeforeImage(
     const QList<QJsonObject> frames = reader->sync();
     QCOMPARE(frames.size(), 1);
     QCOMPARE(changesOf(frames.first()), QStringList { u"+a1"_s });
+}
+
+void tst_SubscriptionsFiltered::shouldNeverSendAnotherUsersPrivateRecord()
+{
+    m_server.reset();
+    QVERIFY(startServer(u"record.owner == auth.sub || record.shared == true"_s));
+    auto alice = connect(u"alice"_s, u"alice"_s);
+    QVERIFY(alice);
+    const auto secret = [](const QString &id, const QString &title) {
+        return QJsonObject { { u"op"_s, u"insert"_s }, { u"collection"_s, u"todos"_s }, { u"id"_s, id },
+            { u"fields"_s,
+                QJsonObject { { u"title"_s, title }, { u"owner"_s, u"alice"_s }, { u"list"_s, u"L1"_s } } } };
+    };
+    QJsonObject shared = todo(u"shared-1"_s, u"alice"_s, u"L1"_s);
+    shared[u"fields"_s]
+        = QJsonObject { { u"title"_s, u"visible"_s }, { u"owner"_s, u"alice"_s }, { u"shared"_s, true } };
+    QCOMPARE(write(*alice, { secret(u"private-a1"_s, u"SECRET-ONE"_s), shared }).value(u"type"_s), u"ack"_s);
+    alice->send(subscribe(u"mine"_s));
+    QString aliceCursor;
+    QCOMPARE(snapshot(*alice, u"mine"_s, &aliceCursor), (QStringList { u"private-a1"_s, u"shared-1"_s }));
+
+    // Bob: without a filter, with one wider than the rule, by protocol 1.
+    auto bob = connect(u"bob"_s, u"bob"_s);
+    QVERIFY(bob);
+    auto oldBob = connect(u"bob-old"_s, u"bob"_s, 1);
+    QVERIFY(oldBob);
+    QString cursor;
+    bob->send(subscribe({}));
+    QCOMPARE(snapshot(*bob, {}, &cursor), QStringList { u"shared-1"_s });
+    bob->send(subscribe(u"wide"_s, u"true"_s));
+    QCOMPARE(snapshot(*bob, u"wide"_s, &cursor), QStringList { u"shared-1"_s });
+    bob->send(subscribe(u"hers"_s, u"record.owner == \"alice\""_s));
+    QCOMPARE(snapshot(*bob, u"hers"_s, &cursor), QStringList { u"shared-1"_s });
+    oldBob->send(subscribe({}));
+    QCOMPARE(snapshot(*oldBob, {}, &cursor), QStringList { u"shared-1"_s });
+
+    // Alice's private edits reach nobody else; a record she shares moves
+    // in, one she stops sharing moves out.
+    write(*alice, { updateTodo(u"private-a1"_s, { { u"title"_s, u"SECRET-TWO"_s } }) });
+    write(*alice, { secret(u"private-a2"_s, u"SECRET-THREE"_s) });
+    write(*alice, { updateTodo(u"shared-1"_s, { { u"shared"_s, false } }) });
+    write(*alice, { removeTodo(u"private-a2"_s) });
+    QStringList seen;
+    for (const QJsonObject &delta : bob->sync())
+        seen += delta.value(u"subscription"_s).toString() + u":"_s + changesOf(delta).join(u',');
+    QCOMPARE(seen, (QStringList { u":-shared-1"_s, u"wide:-shared-1"_s, u"hers:-shared-1"_s }));
+    // Protocol 1: a delta per batch, with only what it may see.
+    QStringList old;
+    for (const QJsonObject &delta : oldBob->sync())
+        old += changesOf(delta).join(u',');
+    QCOMPARE(old, (QStringList { {}, {}, u"-shared-1"_s, {} }));
+
+    // A resume from a cursor of Alice's subscription replays only what Bob saw.
+    bob->send(subscribe(u"resumed"_s, u"true"_s, {}, aliceCursor));
+    seen.clear();
+    for (const QJsonObject &delta : bob->sync())
+        seen += changesOf(delta);
+    QCOMPARE(seen, QStringList { u"-shared-1"_s });
+
+    for (RawClient *client : { bob.get(), oldBob.get() }) {
+        for (const QString &frame : std::as_const(client->frames)) {
+            for (const char *leak : { "private-a1", "private-a2", "SECRET" })
+                QVERIFY2(!frame.contains(QLatin1StringView(leak)), qPrintable(frame));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SubscriptionsFiltered)

@@ -16,6 +16,7 @@ namespace {
 
 const QString Client = u"client-a"_s;
 const QString Todos = u"todos"_s;
+const QString Owned = u"owned"_s;
 
 //! One push of a test row: "<tx>:<what>", what being ok (inserts record
 //! t<tx>), bad (an unknown field), half (an insert, then a bad update).
@@ -50,6 +51,30 @@ QString describe(const TransactionOutcome &outcome)
     return u"rejected:"_s + outcome.code;
 }
 
+//! A transaction of one mutation of an owned record pushed by \a user (no
+//! session): "<user> insert|update|remove <id> [<owner>]"; user "-" has
+//! no claims (a static token), owner "-" leaves it out.
+QueuedTransaction ownedTransaction(qint64 tx, const QString &spec)
+{
+    const QStringList parts = spec.split(u' ');
+    QueuedTransaction pending;
+    pending.clientId = Client;
+    pending.tx = tx;
+    if (parts.at(0) != u"-")
+        pending.identity = { parts.at(0), { { u"sub"_s, parts.at(0) } }, {} };
+    const QString &op = parts.at(1);
+    const Mutation::Kind kind = op == u"insert" ? Mutation::Kind::Insert
+        : op == u"update"                       ? Mutation::Kind::Update
+                                                : Mutation::Kind::Remove;
+    QVariantMap fields;
+    if (kind != Mutation::Kind::Remove)
+        fields.insert(u"title"_s, spec);
+    if (parts.size() > 3 && parts.at(3) != u"-")
+        fields.insert(u"owner"_s, parts.at(3));
+    pending.mutations.append({ kind, Owned, parts.at(2), fields });
+    return pending;
+}
+
 } // namespace
 
 class tst_WritePipeline : public QObject {
@@ -64,6 +89,8 @@ private Q_SLOTS:
     void settledFloor_data();
     void settledFloor();
     void enqueueProcessesOnTheNextPass();
+    void rulesShouldUseEachTransactionsIdentity_data();
+    void rulesShouldUseEachTransactionsIdentity();
 
 private:
     //! Opens (again) the storage and a pipeline on it.
@@ -89,6 +116,11 @@ void tst_WritePipeline::init()
     ServerConfig config;
     config.addCollection(
         Todos, { Field(u"title"_s, Field::Type::String, u""_s), Field(u"done"_s, Field::Type::Bool, false) });
+    // Owned records (docs/security.md, "Rules").
+    config.addCollection(
+        Owned, { Field(u"title"_s, Field::Type::String, u""_s), Field(u"owner"_s, Field::Type::String) });
+    config.setCollectionRules(
+        Owned, { u"record.owner == auth.sub"_s, u"auth.sub != null && record.owner == auth.sub"_s });
     m_state.config = config;
     m_state.defaultAuthorizer = std::make_unique<TokenAuthorizer>(QStringList());
     open();
@@ -278,6 +310,49 @@ void tst_WritePipeline::enqueueProcessesOnTheNextPass()
     QTRY_COMPARE(m_delivered.size(), 2);
     QCOMPARE(describe(m_delivered.at(0)), u"applied"_s);
     QCOMPARE(describe(m_delivered.at(1)), u"applied"_s);
+}
+
+void tst_WritePipeline::rulesShouldUseEachTransactionsIdentity_data()
+{
+    QTest::addColumn<QStringList>("specs");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("owner and others") << QStringList { u"alice insert o1 alice"_s, u"bob update o1"_s,
+        u"bob remove o1"_s, u"alice update o1"_s, u"alice update o1 bob"_s, u"bob insert o2 alice"_s,
+        u"alice remove o1"_s, u"alice remove o1"_s }
+                                      << QStringList { u"applied"_s, u"rejected:forbidden"_s, u"rejected:forbidden"_s,
+                                             u"applied"_s, u"rejected:forbidden"_s, u"rejected:forbidden"_s,
+                                             u"applied"_s, u"rejected:forbidden"_s };
+    QTest::newRow("no claims") << QStringList { u"- insert o1 -"_s, u"- insert o2 alice"_s, u"alice insert o3 alice"_s,
+        u"- update o3"_s, u"- remove o3"_s }
+                               << QStringList { u"rejected:forbidden"_s, u"rejected:forbidden"_s, u"applied"_s,
+                                      u"rejected:forbidden"_s, u"rejected:forbidden"_s };
+}
+
+void tst_WritePipeline::rulesShouldUseEachTransactionsIdentity()
+{
+    QFETCH(QStringList, specs);
+    QFETCH(QStringList, expected);
+    // One client, no session: each transaction is checked with the
+    // identity it was pushed with, all in one batch.
+    QList<QueuedTransaction> batch;
+    for (const QString &spec : std::as_const(specs))
+        batch.append(ownedTransaction(batch.size() + 1, spec));
+    m_delivered.clear();
+    m_pipeline->enqueue(std::move(batch));
+    m_pipeline->processQueue();
+    QStringList outcomes;
+    for (const TransactionOutcome &outcome : std::exchange(m_delivered, {}))
+        outcomes.append(describe(outcome));
+    QCOMPARE(outcomes, expected);
+    // A refusal names neither owner nor title.
+    for (qint64 tx = 1; tx <= specs.size(); ++tx) {
+        QString message;
+        if (findRejection(tx, &message) == Storage::Lookup::Found) {
+            QVERIFY2(!message.contains(u"alice"_s) && !message.contains(u"bob"_s), qPrintable(message));
+            QVERIFY2(!message.contains(u"insert"_s), qPrintable(message));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_WritePipeline)
