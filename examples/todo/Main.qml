@@ -178,7 +178,13 @@ ApplicationWindow {
                 objectName: "emptyHint"
                 anchors.centerIn: parent
                 visible: list.count === 0 && !todos.loading
-                text: todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")
+                width: Math.min(implicitWidth, list.width - 32)
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
+                // "Nothing to do" only for a list that has loaded; else why not.
+                text: todos.errorString !== "" && todos.cursor === "" ? todos.errorString
+                    : todos.cursor === "" ? qsTr("Not loaded yet: the server cannot be reached.")
+                    : todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")
                 color: palette.placeholderText
             }
             BusyIndicator {
