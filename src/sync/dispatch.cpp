@@ -116,7 +116,8 @@ void SyncClientPrivate::onFilterChanged(ListModel *model)
         return subscribe(key); // the same key: the server restarts it
     ListModelFeed(model).setLoading(false);
     if (welcomed)
-        send(Protocol::UnsubscribeMessage { model->collection(), key }.toJson());
+        send(Protocol::UnsubscribeMessage { model->collection(), key == model->collection() ? QString() : key }
+                 .toJson());
 }
 
 void SyncClientPrivate::refuseSubscription(const Protocol::ErrorMessage &error)

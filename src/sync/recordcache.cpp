@@ -17,6 +17,13 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+//! SQLite reads a null QString as NULL, and NULL equals nothing: an empty
+//! user id (no user) must be stored and compared as ''.
+static QString text(const QString &value)
+{
+    return value.isNull() ? u""_s : value;
+}
+
 RecordCache::RecordCache(const QString &directory, const QString &clientId)
     : m_path(QDir(directory).filePath(u"cache-"_s + clientId + u".sqlite"_s))
     , m_connectionName(u"optimist-cache-%1"_s.arg(quintptr(this), 0, 16))
@@ -147,9 +154,9 @@ bool RecordCache::replace(const QString &collection, const QString &serverId, co
         && query.prepare(
             u"INSERT OR REPLACE INTO collections (name, server_id, cursor, user_id) VALUES (?, ?, ?, ?)"_s);
     query.addBindValue(collection);
-    query.addBindValue(serverId);
+    query.addBindValue(text(serverId));
     query.addBindValue(cursor);
-    query.addBindValue(userId);
+    query.addBindValue(text(userId));
     ok = ok && query.exec();
     QSqlQuery upsert(db);
     ok = ok && upsert.prepare(u"INSERT OR REPLACE INTO records (collection, id, rev, data) VALUES (?, ?, ?, ?)"_s);
@@ -218,8 +225,8 @@ bool RecordCache::keepOnly(const QString &serverId, const QString &userId)
             db.rollback();
             return fail(u"forgetting"_s, query.lastError().text());
         }
-        query.bindValue(0, serverId);
-        query.bindValue(1, userId);
+        query.bindValue(0, text(serverId));
+        query.bindValue(1, text(userId));
         if (!query.exec()) {
             const QString error = query.lastError().text();
             db.rollback();

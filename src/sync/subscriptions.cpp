@@ -66,7 +66,9 @@ std::optional<Protocol::SubscribeMessage> Subscriptions::subscribe(const QString
     const QString cursor = binding->needsSnapshot ? QString() : model->cursor();
     if (cursor.isEmpty())
         ListModelFeed(model).setLoading(true);
-    return Protocol::SubscribeMessage { binding->collection, cursor, key, model->filter().trimmed(),
+    // The collection's own key needs no name (and reads as protocol 1 did).
+    const QString name = key == binding->collection ? QString() : key;
+    return Protocol::SubscribeMessage { binding->collection, cursor, name, model->filter().trimmed(),
         QJsonObject::fromVariantMap(model->filterParams()) };
 }
 

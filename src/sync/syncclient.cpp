@@ -283,7 +283,8 @@ void SyncClient::detachModel(ListModel *model)
     for (const auto &connection : binding.connections)
         disconnect(connection);
     if (d->welcomed)
-        d->send(Protocol::UnsubscribeMessage { binding.collection, key }.toJson());
+        d->send(
+            Protocol::UnsubscribeMessage { binding.collection, key == binding.collection ? QString() : key }.toJson());
 }
 
 } // namespace Optimist

@@ -54,6 +54,12 @@ public:
         }
     }
 
+    //! What a filter reads as auth: a signed-in user's claims.
+    Q_INVOKABLE void signIn(Optimist::ListModel *model, const QString &userId)
+    {
+        Optimist::ListModelFeed(model).setFilterAuth({ { u"sub"_s, userId } });
+    }
+
     Q_INVOKABLE void reject(Optimist::Transaction *tx, const QString &code, const QString &message)
     {
         tx->reject(code, message);

@@ -215,6 +215,8 @@ private Q_SLOTS:
         subscriptions.bindings[key].model = &other;
         subscriptions.bindings[key].collection = u"todos"_s;
         QCOMPARE(subscriptions.keyOf(&other), key);
+        // The subscribe names the key unless it is the collection's.
+        QCOMPARE(subscriptions.subscribe(key, true)->subscription, key == u"todos"_s ? QString() : key);
         QCOMPARE(subscriptions.route(key == u"todos"_s ? QString() : key, u"todos"_s)->model, &other);
         // The next unfiltered one gets the collection's name if free, else a number.
         ListModel next;
@@ -236,7 +238,7 @@ private Q_SLOTS:
         const auto message = subscriptions.subscribe(u"todos"_s, true);
         QVERIFY(message);
         QCOMPARE(message->cursor, QString());
-        QCOMPARE(message->subscription, u"todos"_s);
+        QCOMPARE(message->subscription, QString()); // the collection's own key
         QCOMPARE(message->filter, u"record.title == $list"_s);
         QCOMPARE(message->params, (QJsonObject { { u"list"_s, u"l1"_s } }));
         QVERIFY(model->isLoading());

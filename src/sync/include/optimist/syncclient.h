@@ -23,6 +23,16 @@ class SyncClientPrivate;
 //! server's acks and rejects. When the connection drops it reconnects with
 //! exponential backoff and full jitter, and resends what is unsettled; edits
 //! made meanwhile keep working optimistically and wait in the outbox.
+//!
+//! Each bound model is a subscription of its own, with the model's filter
+//! and filterParams (ListModel::filter()): several models, filtered apart,
+//! may share one collection and one client. A model whose filter or params
+//! change is subscribed again without a cursor (its rows were diffed at
+//! once); one the server refuses (`invalid_filter`, `forbidden`, …) gets
+//! the server's message as its errorString and stops loading. The filters
+//! read `auth.sub` as the user id of the server's welcome; a welcome for
+//! another user than the one a model's records came for empties the model
+//! at once and reloads it.
 class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualified for qmltyperegistrar
     Q_OBJECT
     // FINAL: QML's compiled bindings read only properties no subclass can shadow.
@@ -91,11 +101,13 @@ public:
     //! Where the client keeps what must outlive the process, per client id:
     //! the outbox (`outbox-<clientId>.json`, written after each change) and
     //! a copy of every collection it syncs (`cache-<clientId>.sqlite`,
-    //! SQLite, written after each snapshot and delta). Empty (the default):
-    //! nothing is kept. Set it before the client connects. A local path or a
-    //! `file:` URL (as QML's StandardPaths and folder dialogs give; read
-    //! back as its local path); any other URL is refused, with the reason
-    //! in errorString and the directory unchanged.
+    //! SQLite, written after each snapshot and delta; a filtered model's
+    //! records apart, by collection, filter and params, each with the server
+    //! and user they came from; a welcome drops other servers' and users'
+    //! copies). Empty (the default): nothing is kept. Set it before the
+    //! client connects. A local path or a `file:` URL (as QML's StandardPaths
+    //! and folder dialogs give; read back as its local path); any other URL
+    //! is refused, with the reason in errorString and the directory unchanged.
     //!
     //! On the next run, a bound model starts from its cached records and
     //! cursor before any connection (the app shows its data offline), and
@@ -140,8 +152,9 @@ Q_SIGNALS:
     void outboxCountChanged();
     void nextRetryAtChanged();
     void backoffChanged();
-    //! A full snapshot of \a collection was applied (first load, or a resume
-    //! from a cursor the server's change log no longer reaches).
+    //! A full snapshot of \a collection was applied to one of its models
+    //! (first load, a new filter, or a resume from a cursor the server's
+    //! change log no longer reaches).
     void snapshotReceived(const QString &collection, int records);
     //! The server reported an error (docs/protocol.md, "Error codes"), or,
     //! with code `connection_failed` (ErrorCode::ConnectionFailed), a
