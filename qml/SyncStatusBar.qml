@@ -6,8 +6,9 @@ import Optimist
 
 // A status bar for an app on a SyncClient: a coloured dot and a line saying
 // whether edits are synced, being sent, or queued while offline (with the
-// seconds to the next reconnection attempt), the client's last error as a
-// tooltip, and a count of items left.
+// seconds to the next reconnection attempt and, while the server cannot be
+// reached, why: "Cannot reach the server at …: Connection refused", "TLS: …"),
+// the client's last error as a tooltip, and a count of items left.
 //
 //     SyncStatusBar {
 //         Layout.fillWidth: true
@@ -37,6 +38,16 @@ ToolBar {
 
     function edits(n: int): string { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
 
+    // Why the client is not connected, in words for the user: its
+    // errorString ("TLS: …" as it is, anything else as unreachable).
+    readonly property string problem: {
+        const error = root.client.errorString
+        if (error === "" || root.client.state === SyncClient.Connected)
+            return ""
+        return error.startsWith("TLS:") ? error
+                                        : qsTr("Cannot reach the server at %1: %2").arg(root.client.url).arg(error)
+    }
+
     readonly property string statusText: {
         const queued = root.client.outboxCount
         switch (root.client.state) {
@@ -44,9 +55,11 @@ ToolBar {
             return queued > 0 ? qsTr("Syncing %1…").arg(edits(queued))
                               : (root.embedded ? qsTr("Synced (embedded server)") : qsTr("Synced"))
         case SyncClient.Connecting:
-            return qsTr("Connecting…")
+            return root.problem !== "" ? root.problem : qsTr("Connecting…")
         case SyncClient.Reconnecting:
-            return qsTr("Reconnecting in %1 s · %2 queued").arg(root.retryInSeconds).arg(edits(queued))
+            return root.problem !== ""
+                ? qsTr("%1 · retrying in %2 s · %3 queued").arg(root.problem).arg(root.retryInSeconds).arg(edits(queued))
+                : qsTr("Reconnecting in %1 s · %2 queued").arg(root.retryInSeconds).arg(edits(queued))
         default:
             return queued > 0 ? qsTr("Offline · %1 queued").arg(edits(queued)) : qsTr("Offline")
         }

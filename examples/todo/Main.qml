@@ -12,18 +12,25 @@ ApplicationWindow {
     property bool demo: false
     //! Where unsent edits are kept across restarts; empty: in memory only.
     property string storageDirectory
+    //! Who is signed in (the token's `sub`), and the token the server checks.
+    property string user: "alice"
+    property string token
+    //! The list shown: the user's own "Personal" list, or the "Shared" one
+    //! every user sees (the server's read rule, examples/config/todo-app.json).
+    readonly property string currentList: listBar.currentIndex === 0 ? "Personal" : "Shared"
     //! The list has loaded (and, in demo mode, the demo states are on screen).
     signal ready()
 
     width: 520
     height: 640
     visible: true
-    title: qsTr("Optimist Todos")
+    title: qsTr("Optimist Todos — %1").arg(user)
 
     SyncClient {
         id: sync
         objectName: "sync"
         url: window.serverUrl
+        token: window.token
         storageDirectory: window.storageDirectory
     }
 
@@ -33,14 +40,19 @@ ApplicationWindow {
         collection: "todos"
         client: sync
         sortField: "created"
+        // Only the chosen list; the server sends only what this user may read.
+        filter: "record.list == $list"
+        filterParams: ({ list: window.currentList })
         // The server also says a title has at most 200 characters; the app
         // leaves that rule to the server, so a refused edit can be seen.
         fields: [
             { name: "title", type: "string", required: true },
             { name: "done", type: "bool", default: false },
-            { name: "created", type: "datetime" }
+            { name: "created", type: "datetime" },
+            { name: "owner", type: "string", required: true },
+            { name: "list", type: "string", required: true }
         ]
-        onRolledBack: (id, code, message) => toast.show(qsTr("Not saved: %1").arg(message))
+        onRolledBack: (id, code, message, record) => window.showRollback(id, message, record)
     }
 
     FilterModel {
@@ -57,11 +69,21 @@ ApplicationWindow {
         filterValue: false
     }
 
+    //! Says why an edit was refused. A refused insert leaves no row: its
+    //! title goes back into the field, to edit and add again.
+    function showRollback(id: string, message: string, record: var): void {
+        const insertRefused = todos.get(id).id === undefined && record.title !== undefined
+        if (insertRefused && newTodo.text === "")
+            newTodo.text = record.title
+        toast.show(insertRefused ? qsTr("Not added: %1. The title is back in the field above.").arg(message)
+                                 : qsTr("Not saved: %1").arg(message))
+    }
+
     function addTodo(title) {
         const trimmed = title.trim()
         if (trimmed.length === 0)
             return false
-        todos.insert({ title: trimmed, created: new Date() })
+        todos.insert({ title: trimmed, created: new Date(), owner: user, list: currentList })
         return true
     }
 
@@ -69,7 +91,7 @@ ApplicationWindow {
     // script block as a value binding and refuses any value it ends with.
     function insertWhileOffline(): void {
         sync.active = false
-        todos.insert({ title: "Pick up the dry cleaning", created: new Date() })
+        todos.insert({ title: "Pick up the dry cleaning", created: new Date(), owner: user, list: currentList })
     }
 
     function clearCompleted() {
@@ -108,6 +130,14 @@ ApplicationWindow {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+
+        TabBar {
+            id: listBar
+            objectName: "listBar"
+            Layout.fillWidth: true
+            TabButton { objectName: "personalTab"; text: qsTr("Personal") }
+            TabButton { objectName: "sharedTab"; text: qsTr("Shared") }
+        }
 
         RowLayout {
             Layout.fillWidth: true
@@ -148,7 +178,13 @@ ApplicationWindow {
                 objectName: "emptyHint"
                 anchors.centerIn: parent
                 visible: list.count === 0 && !todos.loading
-                text: todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")
+                width: Math.min(implicitWidth, list.width - 32)
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
+                // "Nothing to do" only for a list that has loaded; else why not.
+                text: todos.errorString !== "" && todos.cursor === "" ? todos.errorString
+                    : todos.cursor === "" ? qsTr("Not loaded yet: the server cannot be reached.")
+                    : todos.count === 0 ? qsTr("Nothing to do. Add something above.") : qsTr("Nothing here.")
                 color: palette.placeholderText
             }
             BusyIndicator {
@@ -193,7 +229,8 @@ ApplicationWindow {
                 const samples = ["Water the plants", "Book flights to Oslo", "Review Optimist pull request",
                                  "Buy oat milk", "Call the plumber"]
                 Optimist.transaction(() => samples.forEach((title, i) =>
-                    todos.insert({ title: title, done: i === 1, created: new Date(Date.now() + i) })))
+                    todos.insert({ title: title, done: i === 1, created: new Date(Date.now() + i),
+                                   owner: window.user, list: window.currentList })))
             }
         }
         PauseAnimation { duration: 300 }

@@ -1,8 +1,10 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 //
-// optimist-todo: a desktop todo list on Optimist. By default it starts the
-// embedded server (on its own thread, SQLite in the app's data directory);
-// --server ws://host:port joins a running optimist-server instead.
+// optimist-todo: a desktop todo list on Optimist, for several users. By
+// default it starts the embedded server (on its own thread, SQLite in the
+// app's data directory); --server ws://host:port joins an optimist-server
+// started with examples/config/todo-app.json instead. It signs in as --user
+// with a DEVELOPMENT token signed with that file's development secret.
 
 #include "exampleserver.h"
 
@@ -58,8 +60,19 @@ private:
     QString m_file;
 };
 
+//! Where \a user's unsent edits are kept: one directory per user, so two
+//! windows signed in as two users never share an outbox. Empty: in memory.
+static QString userDirectory(const QString &dataDir, const QString &user)
+{
+    if (dataDir.isEmpty())
+        return {};
+    const QString dir = QDir(dataDir).filePath(u"users/"_s + QString::fromLatin1(QUrl::toPercentEncoding(user)));
+    return QDir().mkpath(dir) ? dir : QString();
+}
+
 int main(int argc, char *argv[])
 {
+    OptimistExample::allowHelpWithoutDisplay(argc, argv);
     QGuiApplication app(argc, argv);
     app.setOrganizationName(u"Optimist"_s);
     app.setApplicationName(u"optimist-todo"_s);
@@ -74,13 +87,20 @@ int main(int argc, char *argv[])
         u"screenshot"_s, u"Render the window once the list has loaded, save it as a PNG and exit."_s, u"file"_s);
     const QCommandLineOption demoOption(
         u"demo"_s, u"Fill an empty list with sample todos and show a rejected and a pending edit."_s);
-    parser.addOptions(
-        { OptimistExample::serverOption(), OptimistExample::dataDirOption(), screenshotOption, demoOption });
+    const QCommandLineOption userOption(
+        u"user"_s, u"Sign in as this user, with a development token (default: alice)."_s, u"name"_s, u"alice"_s);
+    parser.addOptions({ OptimistExample::serverOption(), OptimistExample::dataDirOption(), userOption,
+        screenshotOption, demoOption });
     parser.process(app);
 
-    Optimist::ServerThread embedded;
+    const QString configResource = u":/todo/todo-app.json"_s;
+    const QString user = parser.value(userOption);
     QString error;
-    const QUrl serverUrl = OptimistExample::serverUrl(parser, embedded, &error);
+    const QString token = OptimistExample::developmentToken(configResource, user, &error);
+    if (token.isEmpty())
+        return fail(error);
+    Optimist::ServerThread embedded;
+    const QUrl serverUrl = OptimistExample::serverUrl(parser, embedded, configResource, &error);
     if (serverUrl.isEmpty())
         return fail(error);
 
@@ -93,7 +113,8 @@ int main(int argc, char *argv[])
     }
     engine.setInitialProperties(
         { { u"serverUrl"_s, serverUrl }, { u"embedded"_s, !parser.isSet(OptimistExample::serverOption()) },
-            { u"demo"_s, parser.isSet(demoOption) }, { u"storageDirectory"_s, OptimistExample::dataDir(parser) } });
+            { u"demo"_s, parser.isSet(demoOption) }, { u"user"_s, user }, { u"token"_s, token },
+            { u"storageDirectory"_s, userDirectory(OptimistExample::dataDir(parser), user) } });
     engine.load(QUrl(u"qrc:/qt/qml/TodoApp/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return fail(u"the user interface did not load"_s);

@@ -14,6 +14,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    OptimistExample::allowHelpWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     app.setOrganizationName(u"Optimist"_s);
     app.setApplicationName(u"optimist-widgets"_s);
@@ -26,7 +27,7 @@ int main(int argc, char *argv[])
 
     Optimist::ServerThread embedded;
     QString error;
-    const QUrl url = OptimistExample::serverUrl(parser, embedded, &error);
+    const QUrl url = OptimistExample::serverUrl(parser, embedded, u":/todo/todos.json"_s, &error);
     if (url.isEmpty()) {
         std::fprintf(stderr, "optimist-widgets: %s\n", qPrintable(error));
         return 1;

@@ -91,10 +91,20 @@ TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &storageDirectory, Q
     for (auto signal : { &Optimist::SyncClient::stateChanged, &Optimist::SyncClient::outboxCountChanged,
              &Optimist::SyncClient::nextRetryAtChanged })
         connect(&m_client, signal, this, &TodoWindow::updateStatus);
-    connect(&m_todos, &ListModel::rolledBack, this, [this](const QString &, const QString &, const QString &message) {
-        statusBar()->showMessage(tr("Not saved: %1").arg(message), 5000);
-    });
+    connect(&m_todos, &ListModel::rolledBack, this, &TodoWindow::showRollback);
     updateStatus();
+}
+
+void TodoWindow::showRollback(const QString &id, const QString &, const QString &message, const QVariantMap &record)
+{
+    // A refused insert leaves no row: its title goes back into the field,
+    // to edit and add again.
+    const bool insertRefused = m_todos.get(id).isEmpty() && !record.isEmpty();
+    if (insertRefused && m_newTitle->text().isEmpty())
+        m_newTitle->setText(record.value(u"title"_s).toString());
+    statusBar()->showMessage(insertRefused ? tr("Not added: %1. The title is back in the field above.").arg(message)
+                                           : tr("Not saved: %1").arg(message),
+        insertRefused ? 10000 : 5000);
 }
 
 void TodoWindow::addTodo()

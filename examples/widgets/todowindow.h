@@ -27,6 +27,9 @@ public:
     QTableView *view() const { return m_view; }
 
 private:
+    //! Says why an edit was refused; a refused insert's title goes back
+    //! into the field.
+    void showRollback(const QString &id, const QString &code, const QString &message, const QVariantMap &record);
     void addTodo();
     void removeSelected();
     void updateStatus();

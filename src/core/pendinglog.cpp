@@ -76,6 +76,13 @@ void ListModelPrivate::rollback(Transaction *tx, const QString &code, const QStr
     if (!pt)
         return;
     const QStringList ids = pt->ids;
+    // What the edit showed, for the app to offer it again: after the drop
+    // an insert's values are gone.
+    QList<QVariantMap> attempted;
+    for (const QString &id : ids) {
+        const Entry *e = entry(id);
+        attempted.append(e && !e->values.isEmpty() ? toMap(e, e->values) : QVariantMap());
+    }
     {
         StatusGuard status(this);
         const QList<Entry *> touched = dropTransaction(tx->id());
@@ -84,8 +91,8 @@ void ListModelPrivate::rollback(Transaction *tx, const QString &code, const QStr
         commitTouched(touched);
         setErrorString(message);
     }
-    for (const QString &id : ids)
-        Q_EMIT q->rolledBack(id, code, message);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        Q_EMIT q->rolledBack(ids.at(i), code, message, attempted.at(i));
 }
 
 static Transaction *transactionFor(Transaction *requested, ListModel *owner, bool *created)

@@ -5,6 +5,8 @@
 #include "protocol_p.h"
 #include "syncclient_p.h"
 
+#include <optimist/errorcodes.h>
+
 #include <QtCore/QRandomGenerator>
 #include <QtNetwork/QTcpSocket>
 
@@ -52,14 +54,17 @@ void SyncClientPrivate::connectNow()
     socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     if (!sslConfiguration.isNull())
         socket->setSslConfiguration(sslConfiguration);
-    // Why a connection failed, for errorString (the welcome clears it).
-    QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
-        [this](QAbstractSocket::SocketError error) {
+    // Why a connection failed, for errorString (the welcome clears it). The
+    // error may come after disconnected(), which clears socket and cuts its
+    // connections to q: so this one is the socket's own, and asks it.
+    QWebSocket *attempt = socket;
+    QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), attempt,
+        [this, attempt](QAbstractSocket::SocketError error) {
             // A close by the server is explained by its error frame or close code.
-            if (!socket || error == QAbstractSocket::RemoteHostClosedError)
+            if (error == QAbstractSocket::RemoteHostClosedError || (socket && socket != attempt))
                 return;
-            const QString reason = socket->errorString();
-            setErrorString(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
+            const QString reason = attempt->errorString();
+            connectionFailed(error == QAbstractSocket::SslHandshakeFailedError ? u"TLS: "_s + reason : reason);
         });
     QObject::connect(socket, &QWebSocket::connected, q, [this] { onConnected(); });
     QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onDisconnected(); });
@@ -68,6 +73,10 @@ void SyncClientPrivate::connectNow()
     setState(backoff.attempt() == 0 ? SyncClient::Connecting : SyncClient::Reconnecting);
     qCDebug(lcSync) << "connecting to" << url << "attempt" << backoff.attempt();
     socket->open(url);
+    // Whether the server was reached at all, to explain a failure.
+    reachedServer = false;
+    if (auto *tcp = socket->findChild<QAbstractSocket *>())
+        QObject::connect(tcp, &QAbstractSocket::connected, q, [this] { reachedServer = true; });
 }
 
 void SyncClientPrivate::scheduleReconnect()
@@ -147,8 +156,29 @@ void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const Q
     }
     if (!errorString.isEmpty()) // a socket error, a lost heartbeat: said already
         return;
-    // e.g. plain ws:// to a TLS port
-    setErrorString(welcomed ? u"the connection was lost"_s : u"the connection closed before the server's welcome"_s);
+    if (welcomed) {
+        setErrorString(u"the connection was lost"_s);
+        return;
+    }
+    // A connection that never got through (refused, no route, no such
+    // host) is explained by the socket's error, which follows.
+    if (!reachedServer)
+        return;
+    if (url.scheme() == u"wss"_s) // the TLS handshake was cut: a plain server
+        connectionFailed(
+            u"TLS: the server closed the connection during the TLS handshake; does it serve wss:// (TLS) on %1?"_s.arg(
+                url.toDisplayString()));
+    else // the HTTP upgrade was cut: e.g. a TLS port
+        connectionFailed(
+            u"the connection closed before the server's welcome; if the server uses TLS, connect with wss://"_s);
+}
+
+void SyncClientPrivate::connectionFailed(const QString &message)
+{
+    if (message == errorString)
+        return; // each retry that fails alike is told once
+    setErrorString(message);
+    Q_EMIT q->errorOccurred(ErrorCode::ConnectionFailed, message);
 }
 
 void SyncClientPrivate::onHeartbeat()

@@ -8,6 +8,8 @@
 
 #include <optimist/listmodelfeed.h>
 
+#include <QtCore/QRegularExpression>
+
 namespace Optimist {
 
 SyncClientPrivate::SyncClientPrivate(SyncClient *q)
@@ -147,8 +149,32 @@ QString SyncClient::storageDirectory() const
     return d->storage.directory;
 }
 
-void SyncClient::setStorageDirectory(const QString &directory)
+//! \a text as a local directory: a path as it is, a `file:` URL (what
+//! QML's StandardPaths and folder dialogs give) as its local path. Empty,
+//! and \a error, for any other URL (`qrc:`, `http:`), which names no
+//! directory files can be written to.
+static QString localDirectory(const QString &text, QString *error)
 {
+    using namespace Qt::StringLiterals;
+    static const QRegularExpression scheme(u"^[A-Za-z][A-Za-z0-9+.-]+:"_s); // not a drive letter "C:"
+    if (!scheme.match(text).hasMatch())
+        return text;
+    const QUrl url(text);
+    if (url.isLocalFile())
+        return url.toLocalFile();
+    *error = u"storageDirectory must be a local directory or a file: URL, not '%1'"_s.arg(text);
+    return {};
+}
+
+void SyncClient::setStorageDirectory(const QString &path)
+{
+    QString problem;
+    const QString directory = localDirectory(path, &problem);
+    if (!problem.isEmpty()) {
+        qCWarning(lcSync).noquote() << problem;
+        d->setErrorString(problem);
+        return;
+    }
     if (d->storage.directory == directory)
         return;
     if (d->storage.isOpen() || d->everWelcomed) {

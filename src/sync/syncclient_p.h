@@ -32,6 +32,10 @@ public:
     void scheduleReconnect();
     void setState(SyncClient::State state);
     void setErrorString(const QString &message);
+    //! errorString, and errorOccurred(connection_failed) when it is news.
+    void connectionFailed(const QString &message);
+    //! The current attempt got a TCP connection to the server.
+    bool reachedServer = false;
     //! Why the connection that just closed ended, for errorString.
     void explainClose(QWebSocketProtocol::CloseCode code, const QString &reason);
     bool isConnected() const;

@@ -953,6 +953,30 @@ private Q_SLOTS:
         VERIFY_REPLAY(h);
     }
 
+    void shouldTellTheRejectedRecordSoTheAppCanOfferItAgain()
+    {
+        // Given a pending insert and a pending update
+        Harness h;
+        h.load(fiveTodos());
+        Transaction *insert = h.model.insert({ { u"id"_s, u"n"_s }, { u"title"_s, u"new one"_s } });
+        Transaction *update = h.model.update(u"b"_s, { { u"title"_s, u"renamed"_s } });
+        QSignalSpy rolledBack(&h.model, &ListModel::rolledBack);
+        // When both are rejected
+        insert->reject(u"validation_failed"_s, u"title too long"_s);
+        update->reject(u"forbidden"_s, u"nope"_s);
+        // Then the insert is gone from the model, but the signal still holds what it tried
+        QVERIFY(h.model.get(u"n"_s).isEmpty());
+        QCOMPARE(rolledBack.size(), 2);
+        const QVariantMap inserted = rolledBack.at(0).at(3).toMap();
+        QCOMPARE(rolledBack.at(0).at(0).toString(), u"n"_s);
+        QCOMPARE(inserted.value(u"id"_s).toString(), u"n"_s);
+        QCOMPARE(inserted.value(u"title"_s).toString(), u"new one"_s);
+        // and the update's record as it showed with the edit
+        QCOMPARE(rolledBack.at(1).at(3).toMap().value(u"title"_s).toString(), u"renamed"_s);
+        QCOMPARE(value(h.model, u"b"_s, TitleRole), QVariant(u"B"_s));
+        VERIFY_REPLAY(h);
+    }
+
     void shouldKeepRemoteChangeWhenPendingEditIsRejectedAfterIt()
     {
         // Given a pending local edit of b's done flag

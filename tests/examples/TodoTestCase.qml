@@ -13,10 +13,13 @@ TestCase {
         Main {}
     }
 
-    //! A new todo window on \a url (destroyed after the test function),
-    //! once its list has loaded and it has the keyboard.
-    function createWindow(url) {
-        const window = createTemporaryObject(mainComponent, null, { serverUrl: url })
+    //! A new todo window on \a url signed in as \a user (default: alice;
+    //! destroyed after the test function), once its list has loaded and it
+    //! has the keyboard.
+    function createWindow(url, user) {
+        const name = user === undefined ? "alice" : user
+        const window = createTemporaryObject(mainComponent, null,
+                                             { serverUrl: url, user: name, token: devTokens.mint(name) })
         verify(window, "Main.qml did not load")
         tryVerify(() => window.loaded, 15000, "the list did not load")
         activate(window)
@@ -29,6 +32,11 @@ TestCase {
     }
 
     function model(window) { return findChild(window, "todos") }
+    //! Shows \a window's "Personal" (0) or "Shared" (1) list and waits for it.
+    function showList(window, index) {
+        findChild(window, "listBar").currentIndex = index
+        tryVerify(() => !model(window).loading, 10000, "the list did not load")
+    }
     function syncClient(window) { return findChild(window, "sync") }
     function listView(window) { return findChild(window, "todoList") }
     function itemsLeft(window) { return findChild(window, "itemsLeft").text }

@@ -2,11 +2,14 @@
 //
 // Runs the todo app's QML (the static TodoApp module) against real servers:
 //
-// * `serverUrl` — an embedded Optimist::ServerThread with the todo schema
-//   (examples/config/todos.json) and SQLite in a temporary directory;
+// * `serverUrl` — an embedded Optimist::ServerThread with the todo app's
+//   config (examples/config/todo-app.json) and SQLite in a temporary directory;
 // * `serverProcess.start()` — starts an optimist-server process on a free
-//   port with the same schema and returns its url.
+//   port with the same config and returns its url;
+// * `devTokens.mint(user)` — a development token for a user, signed with the
+//   config's development secret (both servers accept it).
 
+#include <optimist/developmenttokens.h>
 #include <optimist/serverconfig.h>
 #include <optimist/serverthread.h>
 
@@ -86,6 +89,20 @@ private:
     QUrl m_url;
 };
 
+//! Development tokens for the config's secret, from QML.
+class TokenMinter : public QObject {
+    Q_OBJECT
+public:
+    explicit TokenMinter(const QByteArray &secret)
+        : m_tokens(secret)
+    {
+    }
+    Q_INVOKABLE QString mint(const QString &user) const { return m_tokens.mint(user); }
+
+private:
+    Optimist::DevelopmentTokens m_tokens;
+};
+
 class Setup : public QObject {
     Q_OBJECT
 public Q_SLOTS:
@@ -112,21 +129,25 @@ public Q_SLOTS:
             if (m_server->start().isEmpty())
                 qFatal("the embedded server did not start: %s", qPrintable(m_server->errorString()));
             m_process = std::make_unique<ServerProcess>();
+            m_tokens = std::make_unique<TokenMinter>(config.jwt().secret);
         }
         engine->rootContext()->setContextProperty(u"serverUrl"_s, m_server->url());
         engine->rootContext()->setContextProperty(u"serverProcess"_s, m_process.get());
+        engine->rootContext()->setContextProperty(u"devTokens"_s, m_tokens.get());
     }
 
     void cleanupTestCase()
     {
         m_process.reset();
         m_server.reset();
+        m_tokens.reset();
     }
 
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<Optimist::ServerThread> m_server;
     std::unique_ptr<ServerProcess> m_process;
+    std::unique_ptr<TokenMinter> m_tokens;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(todoapp, Setup)

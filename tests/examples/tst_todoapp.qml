@@ -154,6 +154,25 @@ Item {
             verify(!findChild(row, "failedMark").visible)
         }
 
+        function test_refusedAddComesBackToTheField() {
+            const field = findChild(win, "newTodo")
+            const tooLong = "y".repeat(201)
+            const states = watch(win)
+            field.text = tooLong
+            field.accepted()
+            compare(field.text, "")
+            verify(seen(states, { title: tooLong, pending: true }), "the new todo did not show at once")
+
+            // The server refuses it: the row goes, its title is back in the field
+            tryCompare(field, "text", tooLong)
+            compare(titlesOf(win), [])
+            // and the toast says why and what to do.
+            const toast = findChild(win, "toast")
+            tryVerify(() => toast.visible, 5000, "no toast")
+            verify(toast.text.startsWith("Not added: ") && toast.text.indexOf("200") >= 0, toast.text)
+            compare(syncClient(win).outboxCount, 0)
+        }
+
         function test_filterAllActiveDone() {
             addConfirmed(win, "Active one")
             addConfirmed(win, "Active two")

@@ -16,6 +16,34 @@ class tst_TodoScreenshot : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void helpShouldWorkWithoutADisplay_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("--help") << u"--help"_s << "--user"_ba;
+        QTest::newRow("-h") << u"-h"_s << "--screenshot"_ba;
+        QTest::newRow("--version") << u"--version"_s << "optimist-todo"_ba;
+    }
+
+    void helpShouldWorkWithoutADisplay()
+    {
+        QFETCH(QString, option);
+        QFETCH(QByteArray, expected);
+        // No display, no platform chosen: what a terminal over ssh has.
+        QProcess todo;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const QString &name : { u"QT_QPA_PLATFORM"_s, u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s })
+            environment.remove(name);
+        todo.setProcessEnvironment(environment);
+        todo.start(QStringLiteral(OPTIMIST_TODO_EXE), { option });
+        QVERIFY2(todo.waitForStarted(), qPrintable(todo.errorString()));
+        QVERIFY(todo.waitForFinished(60000));
+        const QByteArray output = todo.readAllStandardOutput();
+        QCOMPARE(todo.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(todo.exitCode() == 0, todo.readAllStandardError().constData());
+        QVERIFY2(output.contains(expected), output.constData());
+    }
+
     void shouldWriteAScreenshotOfTheDemoList()
     {
         // Given an empty data directory for the embedded server

@@ -1,5 +1,6 @@
-// Two todo windows on one optimist-server process: what one user does in
-// one window shows up in the other's list.
+// Two todo windows on one optimist-server process, signed in as two users:
+// what one does in the shared list shows up in the other's; what one keeps
+// in the personal list never reaches the other.
 import QtQuick
 import QtTest
 
@@ -19,9 +20,13 @@ Item {
         }
 
         function init() {
-            // One server serves every test function: start from an empty list.
-            const window = createWindow(url)
-            removeAll(window)
+            // One server serves every test function: start from empty lists.
+            for (const user of ["alice", "bob"]) {
+                const window = createWindow(url, user)
+                removeAll(window)
+                showList(window, 1)
+                removeAll(window)
+            }
         }
 
         function cleanupTestCase() {
@@ -29,8 +34,10 @@ Item {
         }
 
         function test_editsInOneWindowShowInTheOther() {
-            const alice = createWindow(url)
-            const bob = createWindow(url)
+            const alice = createWindow(url, "alice")
+            const bob = createWindow(url, "bob")
+            showList(alice, 1)
+            showList(bob, 1)
             verify(syncClient(alice).clientId !== syncClient(bob).clientId)
             compare(titlesOf(alice), [])
             compare(titlesOf(bob), [])
@@ -65,8 +72,10 @@ Item {
         }
 
         function test_bothAddAtOnce() {
-            const alice = createWindow(url)
-            const bob = createWindow(url)
+            const alice = createWindow(url, "alice")
+            const bob = createWindow(url, "bob")
+            showList(alice, 1)
+            showList(bob, 1)
             addTodo(alice, "From Alice")
             addTodo(bob, "From Bob")
             // Each sees its own at once, and the other's once the server has it.
@@ -74,6 +83,36 @@ Item {
                 tryCompare(listView(window), "count", 2)
             compare(titlesOf(alice).sort(), ["From Alice", "From Bob"])
             compare(titlesOf(bob).sort(), ["From Alice", "From Bob"])
+            tryCompare(syncClient(alice), "outboxCount", 0)
+            tryCompare(syncClient(bob), "outboxCount", 0)
+        }
+
+        function test_personalListsStayPrivate() {
+            const alice = createWindow(url, "alice")
+            const bob = createWindow(url, "bob")
+            const bobSaw = watch(bob)
+            addConfirmed(alice, "Alice's secret")
+            addConfirmed(bob, "Bob's secret")
+            showList(alice, 1)
+            addConfirmed(alice, "For everyone")
+
+            // Bob's personal list holds only his own; his shared list the shared one.
+            compare(titlesOf(bob), ["Bob's secret"])
+            showList(bob, 1)
+            tryCompare(listView(bob), "count", 1)
+            compare(titlesOf(bob), ["For everyone"])
+            showList(alice, 0)
+            compare(titlesOf(alice), ["Alice's secret"])
+
+            // Bob ticks the shared todo off: done for Alice too.
+            mouseClick(findChild(rowOf(bob, "For everyone"), "doneBox"))
+            showList(alice, 1)
+            tryVerify(() => rowOf(alice, "For everyone") !== null && rowOf(alice, "For everyone").done, 10000,
+                      "Bob's tick did not reach Alice")
+
+            // Alice's private todo never reached Bob's model, not even for a moment.
+            verify(!seen(bobSaw, { title: "Alice's secret" }), "Bob's model showed Alice's private todo")
+            verify(seen(bobSaw, { title: "For everyone" }))
             tryCompare(syncClient(alice), "outboxCount", 0)
             tryCompare(syncClient(bob), "outboxCount", 0)
         }

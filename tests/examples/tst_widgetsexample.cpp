@@ -236,6 +236,25 @@ private Q_SLOTS:
         QVERIFY(!serverRecord(u"Review the pull request"_s).isEmpty());
     }
 
+    void shouldOfferARefusedInsertAgain()
+    {
+        // When a todo with a title over the server's 200 characters is added
+        const QString tooLong(201, u'y');
+        auto *field = m_window->findChild<QLineEdit *>();
+        QVERIFY(field);
+        field->setText(tooLong);
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(field->text(), QString());
+
+        // Then the server refuses it: the row goes, its title comes back into the field,
+        QTRY_COMPARE(field->text(), tooLong);
+        QCOMPARE(titles(), QStringList());
+        // and the status bar says why and what to do.
+        const QString status = m_window->statusBar()->currentMessage();
+        QVERIFY2(status.startsWith(u"Not added: "_s) && status.contains(u"200"_s), qPrintable(status));
+        QCOMPARE(client()->outboxCount(), 0);
+    }
+
     void shouldSortByTheTitleColumn()
     {
         // Given todos in creation order

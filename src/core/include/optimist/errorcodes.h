@@ -27,6 +27,10 @@ inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscription
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };
 inline constexpr QLatin1StringView Aborted { "aborted" };
+//! SyncClient::errorOccurred(): a connection attempt failed before the
+//! server's welcome (nothing listening, TLS, a proxy); the message says
+//! why, and the client retries.
+inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
 
 //! Whether the same request could succeed later.
 inline bool isRetryable(QLatin1StringView code)

@@ -194,8 +194,13 @@ Q_SIGNALS:
     void gapDetected(const QString &cursor, const QString &deltaPrevCursor);
     //! A transaction with edits here was committed: a transport can send it.
     void transactionCommitted(Optimist::Transaction *transaction);
-    //! A local edit of \a id was rolled back.
-    void rolledBack(const QString &id, const QString &code, const QString &message);
+    //! A local edit of \a id was rolled back: \a code and \a message say why
+    //! (a reject's, docs/protocol.md "Error codes", or a local one such as
+    //! `validation_failed`). \a record is the record as the model showed it
+    //! with the edit, `id` included — for an insert, the values it tried to
+    //! insert, which are gone from the model now — so an app can offer to
+    //! edit and try again; empty if the model showed nothing for it.
+    void rolledBack(const QString &id, const QString &code, const QString &message, const QVariantMap &record);
 
 private:
     friend class Transaction;

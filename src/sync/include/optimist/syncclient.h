@@ -104,8 +104,10 @@ public:
     //! SQLite, written after each snapshot and delta; a filtered model's
     //! records apart, by collection, filter and params, each with the server
     //! and user they came from; a welcome drops other servers' and users'
-    //! copies). Empty (the default):
-    //! nothing is kept. Set it before the client connects.
+    //! copies). Empty (the default): nothing is kept. Set it before the
+    //! client connects. A local path or a `file:` URL (as QML's StandardPaths
+    //! and folder dialogs give; read back as its local path); any other URL
+    //! is refused, with the reason in errorString and the directory unchanged.
     //!
     //! On the next run, a bound model starts from its cached records and
     //! cursor before any connection (the app shows its data offline), and
@@ -119,7 +121,7 @@ public:
     //! restoredTransactionRejected(). Files that cannot be read are moved
     //! aside (`….bad-<time>`), never deleted.
     QString storageDirectory() const;
-    void setStorageDirectory(const QString &directory);
+    void setStorageDirectory(const QString &path);
     //! When the next reconnection attempt is due, while Reconnecting.
     QDateTime nextRetryAt() const;
 
@@ -154,7 +156,11 @@ Q_SIGNALS:
     //! (first load, a new filter, or a resume from a cursor the server's
     //! change log no longer reaches).
     void snapshotReceived(const QString &collection, int records);
-    //! The server reported an error (docs/protocol.md, "Error codes").
+    //! The server reported an error (docs/protocol.md, "Error codes"), or,
+    //! with code `connection_failed` (ErrorCode::ConnectionFailed), a
+    //! connection attempt failed before the welcome: \a message says why
+    //! ("Connection refused", "TLS: …", a hint to use wss://) and is also
+    //! errorString. Told once per reason, not at every retry.
     void errorOccurred(const QString &code, const QString &message);
     //! The server refused the token or ended the session because the token
     //! expired (close code 4001, reason "token_expired"). The client stays
