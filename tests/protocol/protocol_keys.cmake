@@ -25,7 +25,7 @@ set(keys
     type protocol clientId token serverId heartbeatMs lastTx limits maxFrameBytes
     maxMutationsPerTransaction maxPendingPushes collection cursor chunk last records rev
     fields prevCursor changes op acks settledTx transactions tx mutations cursors code
-    message retryable ref retryAfterMs expectedTx supported)
+    message retryable ref retryAfterMs expectedTx supported subscription filter params userId)
 
 # Other formats that share a key's name, file by file.
 set(allowed
