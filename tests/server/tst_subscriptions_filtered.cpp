@@ -86,6 +86,7 @@ private Q_SLOTS:
     void shouldReplayMovesInAndOutAfterAResume();
     void shouldServeTwoFiltersOnOneConnection();
     void shouldAckAPusherWhoseWriteItsFilterHides();
+    void shouldAckAResentTransactionOnADeltaAtItsCursor();
     void shouldSendProtocolOneDenseDeltasOfVisibleRecordsOnly();
     void shouldRefuseAnInvalidFilter_data();
     void shouldRefuseAnInvalidFilter();
@@ -363,6 +364,49 @@ void tst_SubscriptionsFiltered::shouldAckAPusherWhoseWriteItsFilterHides()
     QCOMPARE(ack.value(u"cursors"_s).toObject().value(u"todos"_s), delta.value(u"cursor"_s));
     // The write itself never reached it.
     QVERIFY(!pusher->frames.join(u'\n').contains(u"\"L2\""_s));
+}
+
+// A transaction resent after a reconnect is acked with the collection's
+// head; a sparse subscription sent nothing since must still reach that
+// cursor, or the client waits for it forever (found by tst_multiuser).
+void tst_SubscriptionsFiltered::shouldAckAResentTransactionOnADeltaAtItsCursor()
+{
+    QString cursor;
+    {
+        auto pusher = connect(u"pusher"_s, u"alice"_s);
+        QVERIFY(pusher);
+        pusher->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s));
+        QCOMPARE(snapshot(*pusher, u"l1"_s, &cursor), QStringList());
+        const QJsonObject ack = write(*pusher, { todo(u"x"_s, u"alice"_s, u"L2"_s) });
+        cursor = ack.value(u"cursors"_s).toObject().value(u"todos"_s).toString();
+        QVERIFY(!cursor.isEmpty());
+    }
+    // While it is away, changes it does not see move the head on.
+    auto writer = connect(u"writer"_s, u"bob"_s);
+    QVERIFY(writer);
+    write(*writer, { todo(u"b1"_s, u"bob"_s, u"L3"_s) });
+    write(*writer, { todo(u"b2"_s, u"bob"_s, u"L3"_s) });
+
+    auto pusher = connect(u"pusher"_s, u"alice"_s);
+    QVERIFY(pusher);
+    pusher->send(subscribe(u"l1"_s, u"record.list == \"L1\""_s, {}, cursor));
+    QCOMPARE(pusher->sync(), QList<QJsonObject>()); // nothing it may see was missed
+    pusher->push(1, { todo(u"x"_s, u"alice"_s, u"L2"_s) }); // the resend
+    QList<QJsonObject> frames;
+    while (frames.isEmpty() || frames.constLast().value(u"type"_s) != u"ack"_s) {
+        frames.append(pusher->take());
+        QVERIFY(!frames.constLast().isEmpty());
+    }
+    QCOMPARE(frames.size(), 2);
+    const QJsonObject delta = frames.at(0);
+    const QJsonObject ack = frames.at(1);
+    QCOMPARE(delta.value(u"type"_s).toString(), u"delta"_s);
+    QCOMPARE(delta.value(u"subscription"_s).toString(), u"l1"_s);
+    QCOMPARE(delta.value(u"prevCursor"_s).toString(), cursor);
+    QCOMPARE(delta.value(u"changes"_s).toArray(), QJsonArray());
+    QCOMPARE(delta.value(u"acks"_s).toArray(), QJsonArray { 1 });
+    QCOMPARE(ack.value(u"cursors"_s).toObject().value(u"todos"_s), delta.value(u"cursor"_s));
+    QVERIFY(delta.value(u"cursor"_s).toString() != cursor);
 }
 
 void tst_SubscriptionsFiltered::shouldSendProtocolOneDenseDeltasOfVisibleRecordsOnly()
