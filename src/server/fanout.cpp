@@ -148,12 +148,12 @@ QList<Subscription *> FanOut::candidates(const Collection &c, const ChangeImages
 QHash<Subscription *, QJsonArray> FanOut::views(const Collection &c, const Merged &merged) const
 {
     QHash<Subscription *, QJsonArray> seen;
-    for (qsizetype i = 0; i < merged.images.size(); ++i) {
-        const ChangeImages &change = merged.images.at(i);
+    for (const NetChange &net : netChanges(merged.images)) {
+        const ChangeImages &change = net.images;
         for (Subscription *subscriber : candidates(c, change)) {
             switch (subscriber->view(change)) {
             case Subscription::View::Upsert:
-                seen[subscriber].append(merged.changes.at(i));
+                seen[subscriber].append(merged.changes.at(net.last));
                 break;
             case Subscription::View::Remove:
                 seen[subscriber].append(Protocol::toJson(RecordChange::remove(change.id)));

@@ -7,6 +7,8 @@
 #include "messages_p.h"
 #include "protocol_p.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
@@ -39,13 +41,33 @@ Subscription::View Subscription::view(const ChangeImages &change) const
     return View::Nothing;
 }
 
+QList<NetChange> netChanges(const QList<ChangeImages> &images)
+{
+    QList<NetChange> net;
+    QHash<QString, qsizetype> slot; // id → index in net
+    for (qsizetype i = 0; i < images.size(); ++i) {
+        const ChangeImages &image = images.at(i);
+        if (const auto it = slot.constFind(image.id); it != slot.cend()) {
+            NetChange &known = net[it.value()];
+            known.images.after = image.after;
+            known.last = i;
+        } else {
+            slot.insert(image.id, net.size());
+            net.append({ image, i });
+        }
+    }
+    std::sort(net.begin(), net.end(), [](const NetChange &a, const NetChange &b) { return a.last < b.last; });
+    return net;
+}
+
 std::optional<QJsonArray> Subscription::changesOf(const ChangeBatch &batch) const
 {
     if (seesAll())
         return batch.changes;
     QJsonArray changes;
-    for (qsizetype i = 0; i < batch.images.size(); ++i) {
-        const ChangeImages &image = batch.images.at(i);
+    for (const NetChange &net : netChanges(batch.images)) {
+        const ChangeImages &image = net.images;
+        const qsizetype i = net.last;
         const View seen = view(image);
         // Without the before-image, a record it cannot see now may or may
         // not have been one it saw: neither a remove nor silence is right.

@@ -37,6 +37,19 @@ struct ChangeImages {
     bool beforeKnown = true;
 };
 
+//! A record's change over several changes: its image before the first and
+//! after the last, at the place (index) of the last.
+struct NetChange {
+    ChangeImages images;
+    qsizetype last = 0;
+};
+
+//! One NetChange per record of \a images, in the order of their last
+//! changes. What a subscription sees of a batch is decided from these, so
+//! that no state that existed only in between reaches it: one transaction
+//! may share a private record and take it back (found by an outside tester).
+QList<NetChange> netChanges(const QList<ChangeImages> &images);
+
 //! A collection's changes from one of its cursors to the next: one batch of
 //! the write pipeline, or one seq of the change log.
 struct ChangeBatch {
