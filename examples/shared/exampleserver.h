@@ -25,8 +25,7 @@ inline void allowHelpWithoutDisplay(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
-        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" || arg == "--version"
-            || arg == "-v") {
+        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" || arg == "--version" || arg == "-v") {
             if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
                 qputenv("QT_QPA_PLATFORM", "offscreen");
             return;
@@ -89,8 +88,8 @@ inline QString developmentToken(const QString &resource, const QString &user, QS
 
 //! The url to sync with, or an empty url and \a error. The embedded server
 //! gets the config in the resource \a configResource.
-inline QUrl serverUrl(const QCommandLineParser &parser, Optimist::ServerThread &embedded,
-    const QString &configResource, QString *error)
+inline QUrl serverUrl(
+    const QCommandLineParser &parser, Optimist::ServerThread &embedded, const QString &configResource, QString *error)
 {
     using namespace Qt::StringLiterals;
     if (parser.isSet(serverOption())) {

@@ -89,8 +89,8 @@ int main(int argc, char *argv[])
         u"demo"_s, u"Fill an empty list with sample todos and show a rejected and a pending edit."_s);
     const QCommandLineOption userOption(
         u"user"_s, u"Sign in as this user, with a development token (default: alice)."_s, u"name"_s, u"alice"_s);
-    parser.addOptions({ OptimistExample::serverOption(), OptimistExample::dataDirOption(), userOption,
-        screenshotOption, demoOption });
+    parser.addOptions({ OptimistExample::serverOption(), OptimistExample::dataDirOption(), userOption, screenshotOption,
+        demoOption });
     parser.process(app);
 
     const QString configResource = u":/todo/todo-app.json"_s;
