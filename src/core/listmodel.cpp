@@ -438,3 +438,8 @@ QHash<int, QByteArray> ListModel::roleNames() const
 }
 
 } // namespace Optimist
+/*!
+    \class Optimist::ListModel
+    \inmodule Optimist
+    \brief An optimistic list model.
+*/
