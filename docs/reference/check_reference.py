@@ -70,23 +70,34 @@ def undocumented_cpp(root):
             continue
         if node.get("associated-property"):  # getter, setter, notifier
             continue
+        if node.get("name", "").startswith("qt_"):  # from Q_ENUM, Q_OBJECT
+            continue
         path, lineno = node.get("filepath", ""), int(node.get("lineno", "0"))
         if not path.endswith(".h") or not pathlib.Path(path).exists():
             continue
         if node.tag != "property" and access_at(path, lineno) == "private":
             continue
+        if _headers[path][lineno - 1].lstrip().startswith("Q_DECLARE_"):  # swap(), QTypeInfo
+            continue
         found.append(f"{path}:{lineno}: no documentation for {node.tag} '{node.get('fullname') or node.get('name')}'")
     return found
+
+
+def qml_kind(node):
+    """qmlproperty, qmlmethod, qmlsignal, or None: index nodes of a QML type."""
+    if node.tag == "function" and node.get("meta") in ("qmlmethod", "qmlsignal"):
+        return node.get("meta")
+    return node.tag if node.tag in QML_NODES else None
 
 
 def undocumented_qml_files(root):
     found = []
     for qmltype in root.iter("qmlclass"):
         for node in qmltype:
-            if node.tag in QML_NODES and node.get("documented") != "true":
+            if qml_kind(node) and node.get("documented") != "true":
                 found.append(
                     f"{node.get('filepath', qmltype.get('filepath'))}: no documentation for "
-                    f"{node.tag} '{qmltype.get('name')}.{node.get('name')}'"
+                    f"{qml_kind(node)} '{qmltype.get('name')}.{node.get('name')}'"
                 )
     return found
 
@@ -142,8 +153,8 @@ def undocumented_qml_types(root, qmltypes, outputdir):
     for qmltype in root.iter("qmlclass"):
         names = documented.setdefault(qmltype.get("name"), {})
         for node in qmltype:
-            if node.tag in QML_NODES and node.get("documented") == "true":
-                names.setdefault(node.tag, set()).add(node.get("name"))
+            if qml_kind(node) and node.get("documented") == "true":
+                names.setdefault(qml_kind(node), set()).add(node.get("name"))
         names["_href"] = qmltype.get("href")
     found = []
     for component in components.values():
@@ -153,7 +164,7 @@ def undocumented_qml_types(root, qmltypes, outputdir):
         qmlname = exports[0].split("/")[1].split(" ")[0]
         # Its own members and those of bases QML does not name.
         chain, c = [], component
-        while c is not None and (c is component or not c.get("exports")):
+        while c is not None and (c is component or (not c.get("exports") and c.get("name", "").startswith("Optimist::"))):
             chain.append(c)
             c = components.get(c.get("prototype"))
         members = [m for c in chain for m in c["_children"]]
