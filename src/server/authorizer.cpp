@@ -119,6 +119,16 @@ bool Authorizer::canWriteRecord(const Identity &, const Mutation &, const QJsonO
     \fn Optimist::Authorizer::Authorizer()
     Constructs the authorizer; for derived classes only.
 */
+
+/*!
+    \fn Optimist::Authorizer::Authorizer(const Optimist::Authorizer &)
+    Deleted: an authorizer is not copied; the server holds a pointer to it.
+*/
+
+/*!
+    \fn Optimist::Authorizer &Optimist::Authorizer::operator=(const Optimist::Authorizer &)
+    Deleted: an authorizer is not copied; the server holds a pointer to it.
+*/
 class TokenAuthorizerPrivate {
 public:
     QStringList tokens;
