@@ -229,8 +229,8 @@ void Server::setAuthorizer(Authorizer *authorizer)
     listens already ("already listening"), the authorizer's JWT settings
     cannot be used (TokenAuthorizer::errorString(): a key file that cannot
     be read, a short secret), no database path is set, the storage cannot
-    be opened, a collection's schema or rules cannot be used, or the port
-    cannot be bound.
+    be opened, a collection's rules cannot be used (or are set for a
+    collection that is not served), or the port cannot be bound.
 */
 bool Server::listen(const QHostAddress &address, quint16 port)
 {
@@ -310,7 +310,8 @@ quint16 Server::port() const
 
 /*!
     Returns the url clients connect to, \c{ws://host:port} (\c{wss://} with
-    TLS), with the address the server listens on; an empty url when it is
+    TLS), with the address the server listens on (for QHostAddress::Any,
+    that is the any-address, not one to connect to); an empty url when it is
     not listening.
 */
 QUrl Server::url() const
