@@ -178,7 +178,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxFrameBytes
-    \brief The largest message a client may send, in bytes of UTF-8. A
+    \brief the largest message a client may send, in bytes of UTF-8. A
     larger one is answered with \c too_large (a push with the number to
     resend from); one over 4 × this is refused by Qt's WebSocket layer,
     which closes the connection (close code 1009). Announced to clients in
@@ -189,7 +189,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxMutationsPerTransaction
-    \brief The most mutations in one transaction; a larger one is rejected
+    \brief the most mutations in one transaction; a larger one is rejected
     \c too_large. Announced in the welcome: the client refuses a larger
     transaction itself.
 
@@ -198,7 +198,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxPendingPushes
-    \brief The most transactions taken and not yet answered on one
+    \brief the most transactions taken and not yet answered on one
     connection; past it a push is refused \c rate_limited, with the number
     to resend from. Announced in the welcome.
 
@@ -207,7 +207,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxConnections
-    \brief The most WebSocket connections at once, welcomed or not; one more
+    \brief the most WebSocket connections at once, welcomed or not; one more
     is closed with close code 4003.
 
     Default 1000; at least 1 in the JSON config.
@@ -215,23 +215,23 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::snapshotChunkRecords
-    \brief Records per snapshot chunk.
+    \brief the number of records per snapshot chunk.
 
     Default 1000; at least 1 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::changeLogRetention
-    \brief Change-log entries kept for resuming, one per applied transaction
-    (one per cursor); trimmed in steps of 1/16 of it. A client resuming from
-    a cursor older than the log gets a new snapshot.
+    \brief the number of change-log entries kept for resuming, one per
+    applied transaction (one per cursor); trimmed in steps of 1/16 of it. A
+    client resuming from a cursor older than the log gets a new snapshot.
 
     Default 100000; at least 1 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::heartbeatMs
-    \brief The heartbeat interval announced to clients, in milliseconds: a
+    \brief the heartbeat interval announced to clients, in milliseconds: a
     client pings at this interval, and a welcomed connection silent for 3 ×
     this is closed (close code 4002).
 
@@ -240,7 +240,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxQueuedBytes
-    \brief Bytes waiting to be sent on one connection, control frames
+    \brief the most bytes waiting to be sent on one connection, control frames
     included; past it the connection is closed (close code 4004, usually
     seen as a reset). Checked when the server has another frame for it, so
     one larger frame still goes out. Snapshot chunks are read and sent only
@@ -251,23 +251,24 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::handshakeTimeoutMs
-    \brief Milliseconds from TCP accept to the end of the TLS and WebSocket
-    handshake; past it the TCP connection is closed (no close code yet).
+    \brief the time allowed, in milliseconds, from TCP accept to the end of
+    the TLS and WebSocket handshake; past it the TCP connection is closed
+    (no close code yet).
 
     Default 5000; at least 10 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::helloTimeoutMs
-    \brief Milliseconds from the WebSocket handshake to an accepted
-    \c hello; past it close code 4006.
+    \brief the time allowed, in milliseconds, from the WebSocket handshake
+    to an accepted \c hello; past it close code 4006.
 
     Default 5000; at least 10 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxPendingConnections
-    \brief Connections pending at once (in the handshake or before an
+    \brief the most connections pending at once (in the handshake or before an
     accepted \c hello), over all addresses; past it the oldest pending
     connection of the address with the most pending ones is closed to make
     room.
@@ -277,7 +278,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxConnectionsPerAddress
-    \brief Open connections from one IP address, pending or not; a
+    \brief the most open connections from one IP address, pending or not; a
     connection over it is reset at once.
 
     Default 256; at least 1 in the JSON config.
@@ -285,34 +286,34 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxFailedSignInsPerAddress
-    \brief Refused \c{hello}s (\c unauthorized) per address in a minute;
-    past it new connections from that address are reset at once until the
-    minute is over, and a \c hello on one opened before is refused without
-    its token being checked.
+    \brief the most refused \c{hello}s (\c unauthorized) per address in a
+    minute; past it new connections from that address are reset at once
+    until the minute is over, and a \c hello on one opened before is refused
+    without its token being checked.
 
     Default 20; at least 1 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::failedSignInDelayMs
-    \brief Milliseconds a refused \c hello waits for its answer, every one
-    after the first of its address in the minute.
+    \brief how long, in milliseconds, a refused \c hello waits for its
+    answer, every one after the first of its address in the minute.
 
     Default 1000; at least 0 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxMessagesPerSecond
-    \brief Messages (text or binary, \c hello included) per connection and
-    second, in bursts of up to one second's worth; past it \c rate_limited,
-    then close code 4007.
+    \brief the most messages (text or binary, \c hello included) per
+    connection and second, in bursts of up to one second's worth; past it
+    \c rate_limited, then close code 4007.
 
     Default 1000; at least 1 in the JSON config.
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxInboundBytesPerSecond
-    \brief Bytes received per connection and second, WebSocket control
+    \brief the most bytes received per connection and second, WebSocket control
     frames and headers included, in bursts of up to max(this, 4 ×
     maxFrameBytes + 14); past it \c rate_limited, then close code 4007.
 
@@ -321,7 +322,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
 /*!
     \variable Optimist::ServerConfig::Limits::maxPartialFrameBytes
-    \brief Bytes of partly received frames over all connections; the
+    \brief the most bytes of partly received frames over all connections; the
     connection whose frame pushes the total over it is closed with close
     code 4008.
 
