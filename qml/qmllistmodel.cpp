@@ -106,7 +106,7 @@ public:
 */
 
 /*!
-    \qmlproperty SyncClient OptimisticListModel::client
+    \qmlproperty Transport OptimisticListModel::client
     The client that syncs the model (a SyncClient, or any Transport), or
     \c null for a model fed by hand. Set while the model is created, it
     attaches once every other property is set.

@@ -43,7 +43,8 @@ namespace Optimist {
     inside it joins that transaction, then commits it and returns it. If
     \a edits throws, the transaction is rejected with \c aborted and its edits
     roll back. Inside another transaction's function, the edits join the
-    outer one. Throws a TypeError if \a edits is not a function.
+    outer one, and the transaction returned has no edits (it is accepted at
+    once). Throws a TypeError if \a edits is not a function.
 */
 
 /*!

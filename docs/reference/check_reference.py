@@ -63,6 +63,12 @@ def access_at(path, lineno):
     return "public"
 
 
+def is_deleted(path, lineno):
+    """Whether the declaration at lineno is "= delete"d (nothing to document)."""
+    declaration = " ".join(_headers[path][lineno - 1 : lineno + 4]).split(";")[0]
+    return re.search(r"=\s*delete\s*$", declaration) is not None
+
+
 def undocumented_cpp(root):
     found = []
     for node in root.iter():
@@ -78,6 +84,8 @@ def undocumented_cpp(root):
         if node.tag != "property" and access_at(path, lineno) == "private":
             continue
         if _headers[path][lineno - 1].lstrip().startswith("Q_DECLARE_"):  # swap(), QTypeInfo
+            continue
+        if node.tag == "function" and is_deleted(path, lineno):
             continue
         found.append(f"{path}:{lineno}: no documentation for {node.tag} '{node.get('fullname') or node.get('name')}'")
     return found
@@ -206,7 +214,9 @@ def main():
     root = ET.parse(index).getroot()
     problems += undocumented_cpp(root)
     problems += undocumented_qml_files(root)
-    if qmltypes:
+    if qmltypes and not pathlib.Path(qmltypes).is_file():
+        problems.append(f"{qmltypes} is missing: build the QML module (target OptimistQml) first")
+    elif qmltypes:
         problems += undocumented_qml_types(root, qmltypes, outputdir)
     if run.returncode != 0 and not problems:
         print(run.stdout)

@@ -105,13 +105,14 @@ void TransactionPrivate::finish(Transaction::State newState, bool deferSignals)
     back exactly its edits; edits made after it survive.
 
     \code
-    Optimist::Transaction tx;
-    tx.run([&] {
+    auto *tx = new Optimist::Transaction(this);
+    tx->setAutoDelete(true); // it must outlive this scope until the server answers
+    connect(tx, &Optimist::Transaction::rejected, this, [](const QString &code, const QString &message) {
+        qWarning() << code << message;
+    });
+    tx->run([&] {
         todos->remove(a);
         todos->remove(b);
-    });
-    connect(&tx, &Optimist::Transaction::rejected, this, [](const QString &code, const QString &message) {
-        qWarning() << code << message;
     });
     \endcode
 
