@@ -121,11 +121,6 @@ bool Authorizer::canWriteRecord(const Identity &, const Mutation &, const QJsonO
 */
 
 /*!
-    \fn Optimist::Authorizer::Authorizer(const Optimist::Authorizer &)
-    Deleted: an authorizer is not copied; the server holds a pointer to it.
-*/
-
-/*!
     \fn Optimist::Authorizer &Optimist::Authorizer::operator=(const Optimist::Authorizer &)
     Deleted: an authorizer is not copied; the server holds a pointer to it.
 */

@@ -66,17 +66,6 @@ DevelopmentTokens::DevelopmentTokens(const QByteArray &secret)
 }
 
 /*!
-    \fn Optimist::DevelopmentTokens::DevelopmentTokens(const Optimist::DevelopmentTokens &)
-    Deleted: a minter is not copied; share it by reference, or share its
-    secret().
-*/
-
-/*!
-    \fn Optimist::DevelopmentTokens &Optimist::DevelopmentTokens::operator=(const Optimist::DevelopmentTokens &)
-    Deleted: a minter is not copied.
-*/
-
-/*!
     Destroys the minter.
 */
 DevelopmentTokens::~DevelopmentTokens() = default;
