@@ -17,7 +17,8 @@ namespace Optimist {
     hooks, and pass it to Server::setAuthorizer() or
     ServerThread::setAuthorizer(). The server calls the hooks on its own
     thread (see ServerThread), one call at a time per server, so an
-    authorizer shared by several servers must be thread-safe.
+    authorizer shared by several servers must be thread-safe. Not copyable:
+    the server holds a pointer to it.
 
     For each pushed mutation the checks run in this order, and the first
     that fails rejects the whole transaction: the collection exists
@@ -120,10 +121,6 @@ bool Authorizer::canWriteRecord(const Identity &, const Mutation &, const QJsonO
     Constructs the authorizer; for derived classes only.
 */
 
-/*!
-    \fn Optimist::Authorizer &Optimist::Authorizer::operator=(const Optimist::Authorizer &)
-    Deleted: an authorizer is not copied; the server holds a pointer to it.
-*/
 class TokenAuthorizerPrivate {
 public:
     QStringList tokens;
