@@ -10,6 +10,7 @@ namespace Optimist {
 /*!
     \class Optimist::Authorizer
     \inmodule Optimist
+    \inheaderfile optimist/authorizer.h
     \brief The server's hooks for authentication, authorization and
     validation beyond the schema and the rules: an interface.
 
@@ -132,6 +133,7 @@ public:
 /*!
     \class Optimist::TokenAuthorizer
     \inmodule Optimist
+    \inheaderfile optimist/authorizer.h
     \brief The default Authorizer: accepts static tokens and JSON Web Tokens,
     and allows everything else.
 
@@ -256,6 +258,7 @@ QString TokenAuthorizer::validate(const Mutation &, const QVariantMap &)
 /*!
     \class Optimist::Identity
     \inmodule Optimist
+    \inheaderfile optimist/identity.h
     \brief Who a connected client is, as its \c hello's token says
     (docs/security.md, "Identity and tokens").
 
@@ -296,6 +299,7 @@ QString TokenAuthorizer::validate(const Mutation &, const QVariantMap &)
 /*!
     \class Optimist::Authentication
     \inmodule Optimist
+    \inheaderfile optimist/identity.h
     \brief Authorizer::authenticate()'s answer to a \c hello's token.
 
     Make one with accepted(), refused() or expired().

@@ -27,6 +27,7 @@ static QByteArray randomSecret()
 /*!
     \class Optimist::DevelopmentTokens
     \inmodule Optimist
+    \inheaderfile optimist/developmenttokens.h
     \brief DEVELOPMENT ONLY: mints HS256 JSON Web Tokens signed with a
     development secret.
 

@@ -101,6 +101,7 @@ void ServerPrivate::catchUp(qint64 toSeq)
 /*!
     \class Optimist::Server
     \inmodule Optimist
+    \inheaderfile optimist/server.h
     \brief The reference Optimist server: a WebSocket server storing its
     collections in SQLite, or in a given Storage.
 

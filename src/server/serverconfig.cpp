@@ -138,6 +138,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 /*!
     \class Optimist::ServerConfig
     \inmodule Optimist
+    \inheaderfile optimist/serverconfig.h
     \brief What an Optimist::Server serves: its collections with their
     schemas and rules, its limits, and the tokens it accepts.
 
@@ -161,6 +162,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 /*!
     \class Optimist::ServerConfig::Limits
     \inmodule Optimist
+    \inheaderfile optimist/serverconfig.h
     \brief The limits a Server enforces (docs/protocol.md, "Limits";
     docs/security.md, "Limits and abuse").
 
@@ -332,6 +334,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 /*!
     \class Optimist::ServerConfig::Jwt
     \inmodule Optimist
+    \inheaderfile optimist/serverconfig.h
     \brief How the default Authorizer verifies JSON Web Tokens
     (docs/security.md, "Identity and tokens").
 
@@ -420,6 +423,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 /*!
     \class Optimist::ServerConfig::CollectionRules
     \inmodule Optimist
+    \inheaderfile optimist/serverconfig.h
     \brief A collection's read and write rules (docs/security.md, "Rules").
 
     Each is an expression in the rule language of Optimist::Expression,

@@ -25,6 +25,7 @@ public:
 /*!
     \class Optimist::ServerThread
     \inmodule Optimist
+    \inheaderfile optimist/serverthread.h
     \brief Runs an Optimist::Server on a thread of its own.
 
     The server, and its database connection, are created and opened on that

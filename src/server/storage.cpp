@@ -6,6 +6,7 @@ namespace Optimist {
 /*!
     \class Optimist::Storage
     \inmodule Optimist
+    \inheaderfile optimist/storage.h
     \brief Where a Server keeps its collections: records, the change log,
     each client's ledger and recorded rejections.
 
@@ -85,6 +86,7 @@ Storage::~Storage() = default;
 /*!
     \class Optimist::Storage::RecordStream
     \inmodule Optimist
+    \inheaderfile optimist/storage.h
     \brief One collection's records ordered by id, read a few at a time.
 
     The server reads a snapshot from it across event-loop passes, chunk by

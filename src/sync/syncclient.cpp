@@ -136,6 +136,7 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
 /*!
     \class Optimist::SyncClient
     \inmodule Optimist
+    \inheaderfile optimist/syncclient.h
     \brief One WebSocket connection to an Optimist server, shared by every
     model bound to it.
 
