@@ -7,10 +7,10 @@
 # one place that writes and reads them (issue 10, item 1). A key counts as
 # spelled when it is a string literal in a form Qt's JSON API takes (u"k"_s,
 # "k"_L1, QStringLiteral("k"), QLatin1StringView { "k" }, ...) or a key
-# inside JSON text (\"k\": or "k": in a raw string). Comment lines are
-# skipped, and so is a line that says "not a message key" (another format
-# that shares a name). "id" is not checked: it is also the field every
-# model record has.
+# inside JSON text (\"k\": or "k": in a raw string). Comments (lines and
+# /* ... */ blocks, such as a qdoc block's example) are skipped, and so is
+# a line that says "not a message key" (another format that shares a
+# name). "id" is not checked: it is also the field every model record has.
 #
 # With EXPECT_FOUND (the check's own test, on tests/protocol/keys_fixture)
 # it succeeds when it finds exactly that many.
@@ -56,7 +56,19 @@ foreach(source IN LISTS sources)
     string(REPLACE "[" "<bracket>" text "${text}")
     string(REPLACE "]" "<closing bracket>" text "${text}")
     string(REPLACE "\n" ";" lines "${text}")
+    set(in_comment FALSE)
     foreach(line IN LISTS lines)
+        # Inside a block comment (a qdoc /*! ... */ block's \code example).
+        if(in_comment)
+            if(line MATCHES "\\*/")
+                set(in_comment FALSE)
+            endif()
+            continue()
+        endif()
+        if(line MATCHES "^[ \t]*/\\*" AND NOT line MATCHES "\\*/")
+            set(in_comment TRUE)
+            continue()
+        endif()
         if(line MATCHES "^[ \t]*(//|/\\*|\\*)" OR line MATCHES "not a message key")
             continue()
         endif()

@@ -2,6 +2,14 @@
 // Not compiled: the protocol_keys check must find the 6 keys spelled below
 // (and only them) in this file, or it could not fail.
 // A comment may say "cursor" and {"tx": 1}.
+
+/*!
+    So may a documentation block's example:
+
+    \code
+    { "type": "subscribe", "collection": "todos" }
+    \endcode
+*/
 void spelled()
 {
     send({ { u"type"_s, u"hello"_s } });
