@@ -12,6 +12,7 @@
 // talk to: the documentation's "ws://127.0.0.1:8787" (the server of the
 // guide's step 4) is replaced by its url. Every wait is bounded.
 
+#include <optimist/field.h>
 #include <optimist/listmodel.h>
 #include <optimist/server.h>
 #include <optimist/serverconfig.h>
@@ -107,6 +108,24 @@ bool synced(const QObject *root, QString *why)
     return true;
 }
 
+// One todo on the server (examples/config/todos.json), so that the
+// snippet's views create a delegate and its bindings are checked.
+bool seed(const Optimist::Server &server)
+{
+    using Optimist::Field;
+    Optimist::SyncClient client;
+    client.setClientId(u"snippet-seed"_s);
+    client.setUrl(server.url());
+    Optimist::ListModel todos;
+    todos.setCollection(u"todos"_s);
+    todos.setFields({ Field(u"title"_s, Field::Type::String, {}, true), Field(u"done"_s, Field::Type::Bool, false),
+        Field(u"created"_s, Field::Type::DateTime) });
+    todos.setClient(&client);
+    todos.insert(
+        { { u"title"_s, u"Seeded by the snippet test"_s }, { u"created"_s, QDateTime::currentDateTimeUtc() } });
+    return waitFor([&] { return server.appliedTransactionCount() > 0; });
+}
+
 int loadQml(const QString &path, const QString &importDir, const QString &configPath, bool sync)
 {
     QFile file(path);
@@ -117,6 +136,8 @@ int loadQml(const QString &path, const QString &importDir, const QString &config
     const auto server = startServer(configPath, dir, 0, &error);
     if (!server)
         return fail(error);
+    if (sync && !seed(*server))
+        return fail(u"cannot seed the test server"_s);
     const QByteArray source = file.readAll().replace(documentedServer.toUtf8(), server->url().toString().toUtf8());
 
     QQmlEngine engine;
