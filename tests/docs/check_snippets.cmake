@@ -7,7 +7,7 @@
 #
 # -D: MARKDOWN SOURCE_DIR BUILD_DIR WORK_DIR PREFIX (an installed Optimist)
 #     RUNNER (snippetrunner) IMPORT_DIR (the build's QML modules)
-#     SERVER_CONFIG CONTEXTS GENERATOR CXX_FLAGS LAUNCHER TODO_EXE
+#     QMLLINT SERVER_CONFIG CONTEXTS GENERATOR CXX_FLAGS LAUNCHER TODO_EXE
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/parse_markdown.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/check_shell.cmake")
@@ -39,6 +39,7 @@ set(not_tested "")
 # line); C++ keeps the page's line numbers through #line.
 function(compose index context path out)
     set(text "${block_${index}_text}")
+    set(before "")
     math(EXPR first "${block_${index}_line} + 1")
     set(cpp OFF)
     if(path MATCHES "\\.(cpp|h)$")
@@ -66,6 +67,17 @@ function(compose index context path out)
             set(after "#line ${next} \"tests/docs/contexts/${context}\"\n${after}")
         endif()
         set(text "${before}${text}${after}")
+    endif()
+    if(path MATCHES "\\.qml$")
+        # Blank lines first, so that the block's lines in the file are the
+        # page's (the context's lines before it permitting).
+        string(REGEX MATCHALL "\n" above "${before}")
+        list(LENGTH above above)
+        math(EXPR pad "${block_${index}_line} - ${above}")
+        if(pad GREATER 0)
+            string(REPEAT "\n" ${pad} blank)
+            set(text "${blank}${text}")
+        endif()
     endif()
     set(${out} "${text}" PARENT_SCOPE)
 endfunction()
@@ -112,7 +124,15 @@ function(load_qml index context sync where)
     execute_process(COMMAND "${RUNNER}" qml "${path}" --import "${IMPORT_DIR}" --server-config "${SERVER_CONFIG}"
         ${sync_arg} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
     if(NOT rc EQUAL 0)
-        string(APPEND failures "${where}: the QML block fails (as ${path}):\n${out}\n")
+        string(APPEND failures "${where}: the QML block fails (as ${path}, where its lines are the page's):\n${out}\n")
+    endif()
+    # What the engine lets pass quietly, such as a property that does not
+    # exist read in JavaScript. Not unqualified access: qmllint 6.4 flags a
+    # delegate's use of its window's ids, which Qt 6.4 apps rely on.
+    execute_process(COMMAND "${QMLLINT}" --unqualified disable -I "${IMPORT_DIR}" "${path}"
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0 OR out MATCHES "(^|\n)(Warning|Error|Critical)")
+        string(APPEND failures "${where}: qmllint finds fault with the QML block (as ${path}):\n${out}\n")
     endif()
     set(failures "${failures}" PARENT_SCOPE)
 endfunction()

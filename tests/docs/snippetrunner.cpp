@@ -230,6 +230,10 @@ int checkConfig(const QString &path)
 
 int main(int argc, char *argv[])
 {
+    // Qt wants one for the platform plugin; a private one keeps the output quiet.
+    const QTemporaryDir runtimeDir;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtimeDir.path()));
     QGuiApplication app(argc, argv);
     QCommandLineParser parser;
     const QCommandLineOption importOption(u"import"_s, u"QML import path"_s, u"dir"_s);
