@@ -256,6 +256,8 @@ void Session::handleHello(const QJsonObject &message)
     const Authentication authentication = m_server->authorizer()->authenticate(hello->clientId, hello->token);
     if (!authentication.isAccepted())
         return refuseToken(authentication, hello->clientId, ref);
+    if (!claimClientId(hello->clientId, authentication.identity, ref))
+        return;
     qint64 lastTx = 0;
     if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
@@ -276,6 +278,27 @@ void Session::handleHello(const QJsonObject &message)
         { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes }, m_identity.userId }
              .toJson());
     watchExpiry();
+}
+
+bool Session::claimClientId(const QString &clientId, const Identity &identity, const QString &ref)
+{
+    // A clientId's ledger (lastTx, recorded rejections) belongs to the user
+    // who first said hello with it: anyone else would take over its
+    // numbering and read its outcomes. The answer names no owner.
+    switch (m_server->storage->claimClient(clientId, identity.userId)) {
+    case Storage::Claim::Granted:
+        return true;
+    case Storage::Claim::Taken:
+        qCDebug(lcServer) << "refused client" << clientId << "to" << identity.userId << "- bound to another user";
+        sendError(ErrorCode::ClientIdTaken, u"this clientId is in use by another user; use another clientId"_s, ref);
+        closeWith(Protocol::ClientIdTakenClose, u"client_id_taken"_s);
+        return false;
+    case Storage::Claim::Failed:
+        break;
+    }
+    qCWarning(lcServer) << "cannot bind client" << clientId << "-" << m_server->storage->errorString();
+    sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
+    return false;
 }
 
 void Session::refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref)

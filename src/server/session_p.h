@@ -89,6 +89,9 @@ private:
     void handleHello(const QJsonObject &message);
     //! error unauthorized, then close code 4001 with the reason of \a authentication.
     void refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref);
+    //! Binds \a clientId to \a identity's user, or refuses the hello
+    //! (client_id_taken, or internal); false when refused.
+    bool claimClientId(const QString &clientId, const Identity &identity, const QString &ref);
     //! Ends the session (4001 "token_expired") once identity().expiresAt is past.
     void watchExpiry();
     void handleSubscribe(const QJsonObject &message, bool subscribe);

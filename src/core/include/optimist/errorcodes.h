@@ -23,6 +23,8 @@ inline constexpr QLatin1StringView Internal { "internal" };
 inline constexpr QLatin1StringView InvalidFilter { "invalid_filter" };
 //! Protocol 2: more subscriptions on one connection than the server allows.
 inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscriptions" };
+//! A hello's clientId is bound to another user (the one who first used it).
+inline constexpr QLatin1StringView ClientIdTaken { "client_id_taken" };
 
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };

@@ -36,6 +36,8 @@ class OPTIMIST_SERVER_EXPORT Storage : public QObject {
 
 public:
     enum class Lookup { Found, Missing, Failed };
+    //! claimClient()'s answer.
+    enum class Claim { Granted, Taken, Failed };
     //! (id, revision, data) of one record.
     using RecordRow = std::function<void(const QString &id, qint64 revision, const QByteArray &data)>;
     //! (seq, id, data, before) of one change: \a data is empty for a
@@ -111,6 +113,12 @@ public:
     //! Drops the log up to and including \a floor, which becomes logFloor().
     virtual bool trimLog(qint64 floor) = 0;
 
+    //! Binds \a clientId to \a owner (the user id; empty for a session
+    //! without one) when it is bound to nobody yet, atomically: Granted when
+    //! it is now bound to \a owner, Taken when it is bound to another.
+    //! Everything kept per clientId (lastTx, rejections, the settled floor)
+    //! is then only ever reached by its owner. setLastTx() keeps the owner.
+    virtual Claim claimClient(const QString &clientId, const QString &owner) = 0;
     //! The client's last processed transaction; 0 for a client never seen.
     virtual bool lastTx(const QString &clientId, qint64 *tx) = 0;
     virtual bool setLastTx(const QString &clientId, qint64 tx) = 0;
