@@ -140,10 +140,12 @@ void Session::sendError(QLatin1StringView code, const QString &message, const QS
     send(errorMessage(code, message, ref).toJson());
 }
 
-void Session::sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key)
+void Session::sendSubscriptionError(
+    QLatin1StringView code, const QString &message, const QString &key, const QString &ref)
 {
     qCDebug(lcServer) << m_clientId << key << code << message;
-    Protocol::ErrorMessage error = errorMessage(code, message, QString(Protocol::Type::Subscribe));
+    Protocol::ErrorMessage error
+        = errorMessage(code, message, ref.isEmpty() ? QString(Protocol::Type::Subscribe) : ref);
     if (m_protocol >= 2)
         error.subscription = key;
     send(error.toJson());
@@ -206,8 +208,10 @@ void Session::onTextMessage(const QString &frame)
             sendError(ErrorCode::InvalidMessage, u"hello first"_s, type);
     } else if (type == Protocol::Type::Push) {
         handlePush(message);
-    } else if (type == Protocol::Type::Subscribe || type == Protocol::Type::Unsubscribe) {
-        handleSubscribe(message, type == Protocol::Type::Subscribe);
+    } else if (type == Protocol::Type::Subscribe) {
+        handleSubscribe(message);
+    } else if (type == Protocol::Type::Unsubscribe) {
+        handleUnsubscribe(message);
     } else if (type == Protocol::Type::Ping) {
         if (const auto ping = Protocol::PingMessage::fromJson(message))
             send(Protocol::PongMessage { ping->id }.toJson());
@@ -335,21 +339,34 @@ void Session::watchExpiry()
     m_expiry.start(std::chrono::milliseconds(std::min(remaining + 1, MaxWaitMs)));
 }
 
-void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
+void Session::handleUnsubscribe(const QJsonObject &message)
 {
-    const QString ref = Protocol::messageType(message);
-    if (!subscribe) {
-        const auto unsubscribe = Protocol::UnsubscribeMessage::fromJson(message);
-        if (!unsubscribe)
-            return sendError(ErrorCode::InvalidMessage, unsubscribe.error(), ref);
-        if (!m_server->collection(unsubscribe->collection))
-            return sendError(
-                ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
-        return m_server->unsubscribe(this, unsubscribe->key());
+    const QString ref = QString(Protocol::Type::Unsubscribe);
+    const auto unsubscribe = Protocol::UnsubscribeMessage::fromJson(message);
+    if (!unsubscribe)
+        return sendError(ErrorCode::InvalidMessage, unsubscribe.error(), ref);
+    if (!m_server->collection(unsubscribe->collection))
+        return sendError(ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
+    // The key names the subscription; a collection that is not its own is
+    // a client bug, and unsubscribing anyway could end the wrong model's.
+    const QString &key = unsubscribe->key();
+    if (const auto held = m_subscriptions.find(key);
+        held != m_subscriptions.end() && held->second->collection != unsubscribe->collection) {
+        return sendSubscriptionError(ErrorCode::InvalidMessage,
+            u"subscription '%1' is of collection '%2', not '%3'"_s.arg(
+                key, held->second->collection, unsubscribe->collection),
+            key, ref);
     }
+    m_server->unsubscribe(this, key);
+}
+
+void Session::handleSubscribe(const QJsonObject &message)
+{
+    const QString ref = QString(Protocol::Type::Subscribe);
     const auto request = Protocol::SubscribeMessage::fromJson(message);
-    if (!request)
-        return sendError(ErrorCode::InvalidMessage, request.error(), ref);
+    if (!request) // with its key, when it has one, so the client can route it
+        return sendSubscriptionError(
+            ErrorCode::InvalidMessage, request.error(), Protocol::SubscribeMessage::keyOf(message));
     const QString &name = request->collection;
     if (!m_server->collection(name))
         return sendSubscriptionError(

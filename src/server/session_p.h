@@ -68,8 +68,10 @@ public:
     void send(const QJsonObject &message);
     void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
     //! An error refusing (or ending) the subscription \a key: protocol 2
-    //! names it in the error's subscription.
-    void sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key);
+    //! names it in the error's subscription. \a ref is the message's
+    //! type, subscribe when empty.
+    void sendSubscriptionError(
+        QLatin1StringView code, const QString &message, const QString &key, const QString &ref = {});
     //! Hands what was sent to the kernel now rather than a block per
     //! event-loop pass (see FanOut::deliver()).
     void flush();
@@ -94,7 +96,8 @@ private:
     bool claimClientId(const QString &clientId, const Identity &identity, const QString &ref);
     //! Ends the session (4001 "token_expired") once identity().expiresAt is past.
     void watchExpiry();
-    void handleSubscribe(const QJsonObject &message, bool subscribe);
+    void handleSubscribe(const QJsonObject &message);
+    void handleUnsubscribe(const QJsonObject &message);
     void handlePush(const QJsonObject &message);
     QueuedTransaction readTransaction(const Protocol::PushTransaction &pushed) const;
     struct Refusal {
