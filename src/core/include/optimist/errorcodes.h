@@ -31,6 +31,10 @@ inline constexpr QLatin1StringView Aborted { "aborted" };
 //! server's welcome (nothing listening, TLS, a proxy); the message says
 //! why, and the client retries.
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
+//! A transaction made by one user was not sent, because the client's next
+//! welcome was for another user (a new token on the same SyncClient): it
+//! rolls back, and SyncClient::errorOccurred() says so once per welcome.
+inline constexpr QLatin1StringView UserChanged { "user_changed" };
 
 //! Whether the same request could succeed later.
 inline bool isRetryable(QLatin1StringView code)

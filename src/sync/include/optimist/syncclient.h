@@ -33,6 +33,13 @@ class SyncClientPrivate;
 //! read `auth.sub` as the user id of the server's welcome; a welcome for
 //! another user than the one a model's records came for empties the model
 //! at once and reloads it.
+//!
+//! Each committed transaction belongs to the user it was made as: the last
+//! welcome's, or offline before any welcome the user the storage
+//! directory's outbox and records are for. A welcome for another user (a
+//! new token) never sends the previous user's unsettled transactions: each
+//! is rejected with ErrorCode::UserChanged (`user_changed`; its models roll
+//! it back), errorOccurred() says how many, and they are not kept.
 class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualified for qmltyperegistrar
     Q_OBJECT
     // FINAL: QML's compiled bindings read only properties no subclass can shadow.
