@@ -20,7 +20,14 @@ class TableProxyModelPrivate;
 //!
 //! Column c shows role columns()[c] as Qt::DisplayRole/EditRole (a bool
 //! role as a check box), and setData() on it writes that role, so an
-//! Optimist::ListModel stays editable in place. Roles from Qt::UserRole on
+//! Optimist::ListModel stays editable in place. Of an Optimist::ListModel,
+//! the `syncState` column shows words as Qt::DisplayRole ("Synced",
+//! "Adding…", "Saving…", "Removing…", "Failed"; translatable, context
+//! Optimist::TableProxyModel), the ListModel::SyncState value as
+//! Qt::EditRole (what a sort or a delegate may read), and the row's
+//! errorString as Qt::ToolTipRole of a Failed row; the `pending` column
+//! shows "Pending" or nothing, its bool as Qt::EditRole; neither is
+//! editable. Roles from Qt::UserRole on
 //! (id, pending, syncState, the fields…) read the source row as they are,
 //! in any column. Row signals pass through unchanged. A source dataChanged
 //! tells each cell exactly what changed in it: the display/edit (or
