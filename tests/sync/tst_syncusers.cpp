@@ -14,6 +14,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtNetwork/QTcpServer>
 #include <QtSql/QSqlDatabase>
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
@@ -127,14 +128,18 @@ class tst_SyncUsers : public QObject {
 private Q_SLOTS:
     void shouldNeverSendOneUsersEditsWithAnothersToken_data()
     {
-        QTest::addColumn<bool>("restart"); // bob signs in in the next run, else on the same client
-        QTest::newRow("the same client, a new token") << false;
-        QTest::newRow("the next run on the same storage directory") << true;
+        // same: on the same client, a new token; restart: in the next run on
+        // the same storage directory; offline: the next run starts with no
+        // server, and ann edits her cached records in it
+        QTest::addColumn<QString>("how");
+        QTest::newRow("the same client, a new token") << u"same"_s;
+        QTest::newRow("the next run on the same storage directory") << u"restart"_s;
+        QTest::newRow("edits made in the next run before any welcome") << u"offline"_s;
     }
 
     void shouldNeverSendOneUsersEditsWithAnothersToken()
     {
-        QFETCH(bool, restart);
+        QFETCH(QString, how);
         // Given a server that takes any user's writes, and ann's client
         // keeping a storage directory, synced
         Optimist::DevelopmentTokens tokens;
@@ -149,16 +154,33 @@ private Q_SLOTS:
         // and edits she makes offline: an insert and an update
         peer.client->close();
         QTRY_COMPARE(peer.client->state(), SyncClient::Disconnected);
-        peer.model->insert({ { u"id"_s, u"offline"_s }, { u"title"_s, u"Ann's, offline"_s } });
-        peer.model->update(u"synced"_s, { { u"done"_s, true } });
-        QCOMPARE(peer.client->outboxCount(), 2);
-        QTRY_VERIFY(QFile::exists(storage.filePath(u"outbox-device.json"_s)));
+        const auto editOffline = [&] {
+            peer.model->insert({ { u"id"_s, u"offline"_s }, { u"title"_s, u"Ann's, offline"_s } });
+            peer.model->update(u"synced"_s, { { u"done"_s, true } });
+            QCOMPARE(peer.client->outboxCount(), 2);
+            QTRY_VERIFY(QFile::exists(storage.filePath(u"outbox-device.json"_s)));
+        };
+        if (how != u"offline"_s)
+            editOffline();
         const QString token = tokens.mint(u"bob"_s);
-        if (restart) {
+        if (how != u"same"_s) {
             peer.tester.reset();
             peer.model.reset();
             peer.client.reset();
             peer = signIn(relay, storage.path(), token, false);
+        }
+        if (how == u"offline"_s) {
+            // (no server: the cache shows her records, whose user she edits as)
+            QTcpServer closed;
+            QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+            const QUrl nowhere(u"ws://127.0.0.1:%1"_s.arg(closed.serverPort()));
+            closed.close();
+            peer.client->setUrl(nowhere);
+            peer.client->open();
+            QTRY_COMPARE(peer.model->rowCount(), 1);
+            editOffline();
+            peer.client->close();
+            peer.client->setUrl(relay.url());
         }
 
         // When bob signs in on it
@@ -167,7 +189,7 @@ private Q_SLOTS:
         const qsizetype framesBefore = relay.sent.size();
         peer.client->setToken(token);
         peer.client->open();
-        QCOMPARE(peer.model->pendingCount(), 2); // restored (shown on her cached records)
+        QCOMPARE(peer.model->pendingCount(), 2); // (restored: shown on her cached records)
         QTRY_VERIFY(isLive(peer));
         // Then each of ann's edits rolls back, saying why
         QTRY_COMPARE(rolledBack.size(), 2);
