@@ -9,37 +9,11 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
-#include <QtWidgets/QStyledItemDelegate>
 #include <QtWidgets/QTableView>
 
 using namespace Qt::StringLiterals;
 using Optimist::Field;
 using Optimist::ListModel;
-
-namespace {
-
-//! Shows the syncState role as words, and the reason of a refused edit.
-class SyncStateDelegate : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    QString displayText(const QVariant &value, const QLocale &) const override
-    {
-        switch (value.toInt()) {
-        case ListModel::PendingInsert:
-        case ListModel::PendingUpdate:
-            return TodoWindow::tr("saving…");
-        case ListModel::PendingRemove:
-            return TodoWindow::tr("deleting…");
-        case ListModel::Failed:
-            return TodoWindow::tr("not saved");
-        default:
-            return TodoWindow::tr("saved");
-        }
-    }
-};
-
-} // namespace
 
 TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &storageDirectory, QWidget *parent)
     : QMainWindow(parent)
@@ -56,6 +30,7 @@ TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &storageDirectory, Q
     m_client.setUrl(serverUrl);
 
     m_table.setSourceModel(&m_todos);
+    // The Sync column shows words ("Saving…", "Failed" with the reason as tooltip).
     m_table.setColumns({ { "title", tr("Title") }, { "done", tr("Done") }, { "syncState", tr("Sync") } });
     m_sorted.setSourceModel(&m_table);
 
@@ -64,7 +39,6 @@ TodoWindow::TodoWindow(const QUrl &serverUrl, const QString &storageDirectory, Q
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder); // creation order until a header is clicked
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setItemDelegateForColumn(2, new SyncStateDelegate(m_view));
     m_view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_view->verticalHeader()->hide();
 

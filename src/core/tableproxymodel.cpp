@@ -5,6 +5,44 @@
 
 namespace Optimist {
 
+namespace {
+//! What a column shows, and so which roles its cells serve.
+enum class ColumnKind {
+    Plain, //!< the value, as display and edit role (a bool of another source: a check box)
+    Bool, //!< a bool field of an Optimist::ListModel: a check box
+    SyncState, //!< ListModel's syncState: words, the value as edit role, the error as tooltip
+    Pending, //!< ListModel's pending: a word, the value as edit role
+};
+
+ColumnKind kindOf(const QByteArray &role, const Fields &fields)
+{
+    if (role == "syncState")
+        return ColumnKind::SyncState;
+    if (role == "pending")
+        return ColumnKind::Pending;
+    const auto field = std::find_if(
+        fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name() == QLatin1StringView(role); });
+    return field != fields.cend() && field->type() == Field::Type::Bool ? ColumnKind::Bool : ColumnKind::Plain;
+}
+
+QString syncStateText(int state)
+{
+    switch (state) {
+    case ListModel::Synced:
+        return TableProxyModel::tr("Synced");
+    case ListModel::PendingInsert:
+        return TableProxyModel::tr("Adding…");
+    case ListModel::PendingUpdate:
+        return TableProxyModel::tr("Saving…");
+    case ListModel::PendingRemove:
+        return TableProxyModel::tr("Removing…");
+    case ListModel::Failed:
+        return TableProxyModel::tr("Failed");
+    }
+    return QString::number(state);
+}
+} // namespace
+
 class TableProxyModelPrivate {
 public:
     explicit TableProxyModelPrivate(TableProxyModel *q)
@@ -17,13 +55,15 @@ public:
     QList<int> changedRolesOfCell(int column, const QList<int> &sourceRoles) const;
     void forwardDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
     bool isBoolCell(const QModelIndex &index) const;
+    //! data() of a syncState or pending cell of an Optimist::ListModel.
+    QVariant syncData(const QModelIndex &index, ColumnKind kind, int role) const;
     void sourceLayoutAboutToBeChanged(QAbstractItemModel::LayoutChangeHint hint);
     void sourceLayoutChanged(QAbstractItemModel::LayoutChangeHint hint);
 
     TableProxyModel *const q;
     QList<TableProxyModel::Column> columns;
     QList<int> roles; //!< source role per column
-    QList<bool> boolColumns; //!< per column: a bool field of an Optimist::ListModel
+    QList<ColumnKind> kinds; //!< per column (all Plain unless the source is an Optimist::ListModel)
     bool typedColumns = false; //!< the source says which columns are bools (an Optimist::ListModel)
     QModelIndexList layoutProxyIndexes; //!< during a source layout change
     QList<QPersistentModelIndex> layoutSourceRows;
@@ -48,8 +88,14 @@ public:
     Column \e c shows role columns()[\e c] as Qt::DisplayRole and
     Qt::EditRole (a bool field as a check box, Qt::CheckStateRole), and
     setData() on it writes that role, so an Optimist::ListModel stays
-    editable in place. A column shows its role's value as the source gives
-    it: the \c syncState column shows the ListModel::SyncState number.
+    editable in place. Of an Optimist::ListModel, the \c syncState column
+    shows words as Qt::DisplayRole ("Synced", "Adding...", "Saving...",
+    "Removing...", "Failed"; translatable, context
+    Optimist::TableProxyModel), the ListModel::SyncState value as
+    Qt::EditRole (what a sort or a delegate may read), and the row's
+    errorString as Qt::ToolTipRole of a \c Failed row; the \c pending
+    column shows "Pending" or nothing, its bool as Qt::EditRole. Neither is
+    editable.
 
     Roles from Qt::UserRole on (\c id, \c pending, \c syncState, the
     fields...) read the source row as they are, in any column. Row signals
@@ -123,7 +169,7 @@ int TableProxyModel::roleOfColumn(int column) const
 void TableProxyModelPrivate::resolveRoles()
 {
     roles.clear();
-    boolColumns.clear();
+    kinds.clear();
     const auto names = q->sourceModel() ? q->sourceModel()->roleNames() : QHash<int, QByteArray>();
     // An Optimist model says which fields are bools even while it is empty.
     const auto *list = qobject_cast<const ListModel *>(q->sourceModel());
@@ -131,9 +177,7 @@ void TableProxyModelPrivate::resolveRoles()
     typedColumns = list;
     for (const TableProxyModel::Column &column : std::as_const(columns)) {
         roles.append(names.key(column.role, -1));
-        const auto field = std::find_if(
-            fields.cbegin(), fields.cend(), [&](const Field &f) { return f.name() == QLatin1StringView(column.role); });
-        boolColumns.append(field != fields.cend() && field->type() == Field::Type::Bool);
+        kinds.append(list ? kindOf(column.role, fields) : ColumnKind::Plain);
     }
 }
 
@@ -177,14 +221,19 @@ void TableProxyModel::setSourceModel(QAbstractItemModel *source)
 QList<int> TableProxyModelPrivate::changedRolesOfCell(int column, const QList<int> &sourceRoles) const
 {
     QList<int> cellRoles;
+    const ColumnKind kind = kinds.at(column);
     if (sourceRoles.contains(roles.at(column))) {
         // What data() serves from the column's role: a bool as a check box.
-        if (boolColumns.at(column))
+        if (kind == ColumnKind::Bool)
             cellRoles = { Qt::EditRole, Qt::CheckStateRole };
+        else if (kind == ColumnKind::SyncState)
+            cellRoles = { Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole };
         else if (typedColumns)
             cellRoles = { Qt::DisplayRole, Qt::EditRole };
         else
             cellRoles = { Qt::DisplayRole, Qt::EditRole, Qt::CheckStateRole };
+    } else if (kind == ColumnKind::SyncState && sourceRoles.contains(ListModel::ErrorStringRole)) {
+        cellRoles = { Qt::ToolTipRole };
     }
     // Roles from Qt::UserRole on are served as they are, in every column.
     for (int role : sourceRoles) {
@@ -317,8 +366,9 @@ QModelIndex TableProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
 
 bool TableProxyModelPrivate::isBoolCell(const QModelIndex &index) const
 {
-    if (boolColumns.value(index.column()))
-        return true;
+    const ColumnKind kind = kinds.value(index.column());
+    if (kind != ColumnKind::Plain)
+        return kind == ColumnKind::Bool;
     // Another source: the cell's own value says.
     const int role = q->roleOfColumn(index.column());
     return role >= 0 && q->mapToSource(index).data(role).metaType().id() == QMetaType::Bool;
@@ -335,6 +385,9 @@ QVariant TableProxyModel::data(const QModelIndex &index, int role) const
     const int sourceRole = roleOfColumn(index.column());
     if (sourceRole < 0)
         return {};
+    if (const ColumnKind kind = d->kinds.at(index.column());
+        kind == ColumnKind::SyncState || kind == ColumnKind::Pending)
+        return d->syncData(index, kind, role);
     const QVariant value = mapToSource(index).data(sourceRole);
     if (value.metaType().id() == QMetaType::Bool) {
         if (role == Qt::CheckStateRole)
@@ -343,6 +396,24 @@ QVariant TableProxyModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DisplayRole || role == Qt::EditRole)
         return value;
+    return {};
+}
+
+QVariant TableProxyModelPrivate::syncData(const QModelIndex &index, ColumnKind kind, int role) const
+{
+    const QModelIndex source = q->mapToSource(index);
+    if (role == Qt::EditRole)
+        return source.data(roles.at(index.column()));
+    if (kind == ColumnKind::Pending) {
+        if (role != Qt::DisplayRole)
+            return {};
+        return source.data(ListModel::PendingRole).toBool() ? TableProxyModel::tr("Pending") : QString();
+    }
+    const int state = source.data(ListModel::SyncStateRole).toInt();
+    if (role == Qt::DisplayRole)
+        return syncStateText(state);
+    if (role == Qt::ToolTipRole && state == ListModel::Failed)
+        return source.data(ListModel::ErrorStringRole);
     return {};
 }
 

@@ -92,6 +92,8 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     restoreStorage();
     storage.keepOnly(serverId, userId);
     everWelcomed = true;
+    // Another user's edits never travel under this user's token.
+    dropOtherUsersEdits(quint64(welcome->lastTx));
     numberOutbox(quint64(welcome->lastTx));
     subscriptions.welcomedBy(serverId, userId);
     setState(SyncClient::Connected);

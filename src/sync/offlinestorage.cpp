@@ -26,7 +26,7 @@ QString OfflineStorage::openCache(const QString &clientId)
     return {};
 }
 
-QString OfflineStorage::loadOutbox(const QString &clientId, QList<QJsonObject> *transactions, quint64 *lastTx)
+QString OfflineStorage::loadOutbox(const QString &clientId, QList<StoredTransaction> *transactions, quint64 *lastTx)
 {
     m_outboxStore = std::make_unique<OutboxStore>(directory, clientId);
     QString problem;
@@ -79,6 +79,20 @@ void OfflineStorage::keepOnly(const QString &serverId, const QString &userId)
 
 // ---------------------------------------------------------------- SyncClientPrivate
 
+std::optional<QString> SyncClientPrivate::editUser() const
+{
+    if (everWelcomed)
+        return userId;
+    if (storedUser)
+        return storedUser;
+    // Offline, an edit is made on the records of the user they were cached for.
+    for (const Binding &binding : subscriptions.bindings) {
+        if (binding.model && !binding.serverId.isEmpty())
+            return binding.userId;
+    }
+    return std::nullopt;
+}
+
 void SyncClientPrivate::restoreStorage()
 {
     if (!storage.isEnabled() || storage.isOpen())
@@ -90,7 +104,7 @@ void SyncClientPrivate::restoreStorage()
     }
     for (const QString &key : subscriptions.bindings.keys())
         loadCached(key);
-    QList<QJsonObject> stored;
+    QList<StoredTransaction> stored;
     quint64 storedLastTx = 0;
     if (const QString problem = storage.loadOutbox(identity.id, &stored, &storedLastTx); !problem.isEmpty()) {
         qCWarning(lcSync) << "cannot restore the outbox:" << problem;
@@ -100,6 +114,8 @@ void SyncClientPrivate::restoreStorage()
         return;
     qCInfo(lcSync) << "restoring" << stored.size() << "unsettled transactions from" << storage.outboxPath();
     outbox.restore(stored, storedLastTx);
+    if (!storedUser)
+        storedUser = stored.last().madeBy; // offline edits go on as that user's
     for (qsizetype i = 0; i < stored.size(); ++i)
         showRestored(outbox.at(i));
     Q_EMIT q->outboxCountChanged();

@@ -33,7 +33,7 @@ public:
     QString openCache(const QString &clientId);
     //! Opens the outbox file of \a clientId and reads what an earlier run
     //! left; returns why it could not be read, or nothing.
-    QString loadOutbox(const QString &clientId, QList<QJsonObject> *transactions, quint64 *lastTx);
+    QString loadOutbox(const QString &clientId, QList<StoredTransaction> *transactions, quint64 *lastTx);
     QString outboxPath() const;
 
     //! Writes \a outbox; returns why it could not, or nothing.

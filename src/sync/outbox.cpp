@@ -50,15 +50,42 @@ QString Outbox::commit(OutboxEntry entry, bool numbered)
     return {};
 }
 
-void Outbox::restore(const QList<QJsonObject> &stored, quint64 storedLastTx)
+void Outbox::restore(const QList<StoredTransaction> &stored, quint64 storedLastTx)
 {
     m_lastTx = std::max(m_lastTx, storedLastTx);
     // Older than anything committed in this run: they go first.
     for (auto it = stored.crbegin(); it != stored.crend(); ++it) {
-        OutboxEntry entry = OutboxEntry::fromPush(Protocol::EncodedTransaction(*it));
+        OutboxEntry entry = OutboxEntry::fromPush(Protocol::EncodedTransaction(it->push));
+        entry.madeBy = it->madeBy;
         m_lastTx = std::max(m_lastTx, entry.wireTx);
         m_entries.push_front(std::move(entry));
     }
+}
+
+static QString userName(const QString &userId)
+{
+    return userId.isEmpty() ? u"no user"_s : u"'"_s + userId + u"'"_s;
+}
+
+QList<LocalRefusal> Outbox::takeMadeByOthers(const QString &userId, quint64 serverLastTx)
+{
+    QList<LocalRefusal> taken;
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (!it->madeBy)
+            it->madeBy = userId;
+        if (*it->madeBy == userId) {
+            ++it;
+            continue;
+        }
+        QString why = u"an edit made by %1 is not sent: %2 signed in on this client"_s.arg(
+            userName(*it->madeBy), userName(userId));
+        taken.append({ std::move(*it), std::move(why) });
+        it = m_entries.erase(it);
+    }
+    // The server took nothing above its lastTx: what is left there moves up.
+    if (!taken.isEmpty())
+        renumberFrom(serverLastTx + 1);
+    return taken;
 }
 
 void Outbox::setNumber(OutboxEntry &entry, quint64 tx)
@@ -246,11 +273,11 @@ QByteArray Outbox::takePush(const QList<OutboxEntry *> &batch, quint64 settledTx
     return frame;
 }
 
-QList<QJsonObject> Outbox::storedForm() const
+QList<StoredTransaction> Outbox::storedForm() const
 {
-    QList<QJsonObject> transactions;
+    QList<StoredTransaction> transactions;
     for (const OutboxEntry &entry : m_entries)
-        transactions.append(entry.push.json());
+        transactions.append({ entry.push.json(), entry.madeBy });
     return transactions;
 }
 

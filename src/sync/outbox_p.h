@@ -2,6 +2,7 @@
 #pragma once
 
 #include "messages_p.h"
+#include "outboxstore_p.h"
 
 #include <optimist/transaction.h>
 
@@ -27,6 +28,10 @@ struct OutboxEntry {
     bool inFlight = false;
     bool sentAlone = false; //!< in flight in a push of its own
     bool sendAlone = false; //!< the server could not read a push holding it
+    //! The user it was made by: the last welcome's (or, before any welcome,
+    //! the one the storage directory's records and outbox are for).
+    //! Nothing: no user was known yet; the next welcome's user takes it.
+    std::optional<QString> madeBy;
 };
 
 //! An outbox entry refused by the client itself, and why.
@@ -67,7 +72,12 @@ public:
     QString commit(OutboxEntry entry, bool numbered);
     //! Puts transactions an earlier run left (stored form, oldest first)
     //! before everything committed in this run.
-    void restore(const QList<QJsonObject> &stored, quint64 storedLastTx);
+    void restore(const QList<StoredTransaction> &stored, quint64 storedLastTx);
+    //! At a welcome for \a userId, before numberAtWelcome(): takes out what
+    //! another user made (never sent under this user's token), and closes
+    //! up the numbers above \a serverLastTx behind them. What no user was
+    //! known for becomes \a userId's.
+    QList<LocalRefusal> takeMadeByOthers(const QString &userId, quint64 serverLastTx);
     //! Numbers the outbox at a welcome: what was never sent gets numbers
     //! above \a serverLastTx; what can never fit is refused first.
     QList<LocalRefusal> numberAtWelcome(quint64 serverLastTx);
@@ -94,7 +104,7 @@ public:
     //! The push frame of \a batch; marks its entries in flight.
     static QByteArray takePush(const QList<OutboxEntry *> &batch, quint64 settledTx);
     //! The outbox as the storage directory keeps it.
-    QList<QJsonObject> storedForm() const;
+    QList<StoredTransaction> storedForm() const;
 
 private:
     void setNumber(OutboxEntry &entry, quint64 tx);

@@ -23,6 +23,7 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
     OutboxEntry entry = OutboxEntry::fromPush(Protocol::EncodedTransaction(push));
     entry.transaction = transaction;
     entry.localId = transaction->id();
+    entry.madeBy = editUser();
     if (const QString why = outbox.commit(std::move(entry), welcomed); !why.isEmpty()) {
         qCDebug(lcSync) << "transaction" << transaction->id() << "refused:" << why;
         transaction->reject(ErrorCode::TooLarge, why);
@@ -39,6 +40,20 @@ void SyncClientPrivate::numberOutbox(quint64 serverLastTx)
     const QList<LocalRefusal> refused = outbox.numberAtWelcome(serverLastTx);
     scheduleSave();
     refuseLocally(refused, ErrorCode::TooLarge);
+}
+
+void SyncClientPrivate::dropOtherUsersEdits(quint64 serverLastTx)
+{
+    const QList<LocalRefusal> dropped = outbox.takeMadeByOthers(userId, serverLastTx);
+    if (dropped.isEmpty())
+        return;
+    qCInfo(lcSync) << "not sending" << dropped.size() << "transactions another user made";
+    scheduleSave();
+    const QString message
+        = u"%1 unsent edits made by another user were rolled back: %2 signed in on this client"_s.arg(dropped.size())
+              .arg(userId.isEmpty() ? u"no user"_s : u"'"_s + userId + u"'"_s);
+    refuseLocally(dropped, ErrorCode::UserChanged);
+    Q_EMIT q->errorOccurred(ErrorCode::UserChanged, message);
 }
 
 void SyncClientPrivate::settle(quint64 wireTx)

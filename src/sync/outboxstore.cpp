@@ -22,6 +22,7 @@ namespace FileKey {
 constexpr QLatin1StringView ClientId { "clientId" }; // not a message key
 constexpr QLatin1StringView LastTx { "lastTx" }; // not a message key
 constexpr QLatin1StringView Transactions { "transactions" }; // not a message key
+constexpr QLatin1StringView MadeBy { "madeBy" }; // not a message key
 } // namespace FileKey
 
 OutboxStore::OutboxStore(const QString &directory, const QString &clientId)
@@ -37,7 +38,7 @@ bool OutboxStore::moveAside(const QString &reason, QString *error)
     return false;
 }
 
-bool OutboxStore::load(QList<QJsonObject> *transactions, quint64 *lastTx, QString *error)
+bool OutboxStore::load(QList<StoredTransaction> *transactions, quint64 *lastTx, QString *error)
 {
     transactions->clear();
     *lastTx = 0;
@@ -58,18 +59,22 @@ bool OutboxStore::load(QList<QJsonObject> *transactions, quint64 *lastTx, QStrin
         return moveAside(u"%1 belongs to another client id"_s.arg(m_path), error);
     const QJsonArray list = root.value(FileKey::Transactions).toArray();
     for (const QJsonValue &value : list) {
-        const QJsonObject transaction = value.toObject();
-        if (!Protocol::EncodedTransaction::isStoredForm(transaction)) {
+        StoredTransaction transaction { value.toObject(), std::nullopt };
+        const QJsonValue madeBy = transaction.push.take(FileKey::MadeBy);
+        if (!Protocol::EncodedTransaction::isStoredForm(transaction.push)
+            || !(madeBy.isUndefined() || madeBy.isString())) {
             transactions->clear();
             return moveAside(u"%1 holds a malformed transaction"_s.arg(m_path), error);
         }
-        transactions->append(transaction);
+        if (madeBy.isString())
+            transaction.madeBy = madeBy.toString();
+        transactions->append(std::move(transaction));
     }
     *lastTx = quint64(std::max<qint64>(0, root.value(FileKey::LastTx).toInteger()));
     return true;
 }
 
-bool OutboxStore::save(const QList<QJsonObject> &transactions, quint64 lastTx, QString *error)
+bool OutboxStore::save(const QList<StoredTransaction> &transactions, quint64 lastTx, QString *error)
 {
     if (transactions.isEmpty()) {
         if (!QFile::exists(m_path) || QFile::remove(m_path))
@@ -78,8 +83,12 @@ bool OutboxStore::save(const QList<QJsonObject> &transactions, quint64 lastTx, Q
         return false;
     }
     QJsonArray list;
-    for (const QJsonObject &transaction : transactions)
-        list.append(transaction);
+    for (const StoredTransaction &transaction : transactions) {
+        QJsonObject json = transaction.push;
+        if (transaction.madeBy)
+            json.insert(FileKey::MadeBy, *transaction.madeBy);
+        list.append(json);
+    }
     const QJsonObject root { { FileKey::ClientId, m_clientId }, { FileKey::LastTx, qint64(lastTx) },
         { FileKey::Transactions, list } };
     QDir().mkpath(QFileInfo(m_path).absolutePath());

@@ -68,6 +68,8 @@ public:
     void onCommitted(Transaction *transaction);
     //! Numbers the outbox at a welcome (Outbox::numberAtWelcome()).
     void numberOutbox(quint64 serverLastTx);
+    //! At a welcome: rolls back what another user made (user_changed).
+    void dropOtherUsersEdits(quint64 serverLastTx);
     void pushPending();
     void sendPush(const QList<OutboxEntry *> &batch, quint64 settled);
     //! pushPending() on the next event-loop pass, once however often asked.
@@ -92,6 +94,9 @@ public:
     //! Writes the outbox on the next event-loop pass, once however often asked.
     void scheduleSave();
     void saveOutbox();
+    //! The user an edit committed now is made by: the last welcome's; before
+    //! any, the one the restored outbox or the cached records are for.
+    std::optional<QString> editUser() const;
 
     SyncClient *q;
     QUrl url;
@@ -109,6 +114,7 @@ public:
     bool everWelcomed = false; //!< the storage directory is fixed from then on
     QString serverId; //!< of the last welcome
     QString userId; //!< of the last welcome (empty: none)
+    std::optional<QString> storedUser; //!< the last restored transaction's, before a welcome
     bool stopForGood = false; //!< refused by the server: do not retry
     int heartbeatMs = 15000;
     QTimer reconnectTimer;

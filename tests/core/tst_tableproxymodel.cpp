@@ -68,7 +68,8 @@ private Q_SLOTS:
         QCOMPARE(t.proxy.headerData(1, Qt::Horizontal).toString(), u"Done"_s);
         QCOMPARE(t.proxy.index(0, 0).data().toString(), u"A"_s);
         QCOMPARE(t.proxy.index(0, 2).data().toInt(), 3);
-        QCOMPARE(t.proxy.index(0, 3).data().toInt(), int(ListModel::Synced));
+        QCOMPARE(t.proxy.index(0, 3).data().toString(), u"Synced"_s);
+        QCOMPARE(t.proxy.index(0, 3).data(Qt::EditRole).toInt(), int(ListModel::Synced));
         // A bool is a check box, and every column still reads the row's roles
         QCOMPARE(t.proxy.index(0, 1).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QCOMPARE(t.proxy.index(1, 1).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
@@ -76,6 +77,66 @@ private Q_SLOTS:
         QCOMPARE(t.proxy.index(1, 2).data(ListModel::IdRole).toString(), u"b"_s);
         QCOMPARE(t.proxy.roleOfColumn(2), int(RankRole));
         QCOMPARE(t.proxy.roleOfColumn(9), -1);
+    }
+
+    void shouldShowTheSyncColumnsAsWords_data()
+    {
+        QTest::addColumn<QString>("edit"); // what happens to row "a"
+        QTest::addColumn<QString>("text"); // the syncState column's Qt::DisplayRole
+        QTest::addColumn<int>("state"); // its Qt::EditRole
+        QTest::addColumn<QString>("toolTip");
+        QTest::addColumn<QString>("pendingText"); // the pending column's Qt::DisplayRole
+        QTest::newRow("synced") << u"none"_s << u"Synced"_s << int(ListModel::Synced) << QString() << QString();
+        QTest::newRow("inserted") << u"insert"_s << u"Adding…"_s << int(ListModel::PendingInsert) << QString()
+                                  << u"Pending"_s;
+        QTest::newRow("updated") << u"update"_s << u"Saving…"_s << int(ListModel::PendingUpdate) << QString()
+                                 << u"Pending"_s;
+        QTest::newRow("removed") << u"remove"_s << u"Removing…"_s << int(ListModel::PendingRemove) << QString()
+                                 << u"Pending"_s;
+        QTest::newRow("failed") << u"reject"_s << u"Failed"_s << int(ListModel::Failed) << u"the title is taken"_s
+                                << QString();
+    }
+
+    void shouldShowTheSyncColumnsAsWords()
+    {
+        QFETCH(QString, edit);
+        // Given a table with the sync columns, on a model holding row "a"
+        Table t;
+        t.proxy.setColumns({ { "title", u"Title"_s }, { "syncState", u"Sync"_s }, { "pending", u"Pending"_s } });
+        t.model.setShowPendingRemovals(true);
+        t.load(edit == u"insert"_s ? QList<QVariantMap>() : QList<QVariantMap> { todo(u"a"_s, u"A"_s) });
+        QSignalSpy changed(&t.proxy, &QAbstractItemModel::dataChanged);
+        // When it is edited
+        if (edit == u"insert"_s) {
+            t.model.insert(todo(u"a"_s, u"A"_s));
+        } else if (edit == u"update"_s) {
+            t.model.update(u"a"_s, { { u"title"_s, u"B"_s } });
+        } else if (edit == u"remove"_s) {
+            t.model.remove(u"a"_s);
+        } else if (edit == u"reject"_s) {
+            t.model.update(u"a"_s, { { u"title"_s, u"B"_s } })->reject(u"conflict"_s, u"the title is taken"_s);
+        }
+        // Then the columns say it in words, and keep the values for code
+        QCOMPARE(t.proxy.rowCount(), 1);
+        const QModelIndex sync = t.proxy.index(0, 1);
+        const QModelIndex pending = t.proxy.index(0, 2);
+        QTEST(sync.data().toString(), "text");
+        QTEST(sync.data(Qt::EditRole).toInt(), "state");
+        QTEST(sync.data(Qt::ToolTipRole).toString(), "toolTip");
+        QTEST(pending.data().toString(), "pendingText");
+        QCOMPARE(pending.data(Qt::EditRole).toBool(), !pending.data().toString().isEmpty());
+        QVERIFY(!sync.data(Qt::CheckStateRole).isValid());
+        QVERIFY(!pending.data(Qt::CheckStateRole).isValid());
+        QVERIFY(!t.proxy.flags(sync).testFlag(Qt::ItemIsEditable));
+        QVERIFY(!t.proxy.flags(pending).testFlag(Qt::ItemIsUserCheckable));
+        // and a view showing them was told so
+        if (edit != u"none"_s && edit != u"insert"_s) {
+            QVERIFY(std::any_of(changed.cbegin(), changed.cend(), [](const QList<QVariant> &signal) {
+                return signal.at(0).value<QModelIndex>().column() <= 1
+                    && signal.at(1).value<QModelIndex>().column() >= 1
+                    && signal.at(2).value<QList<int>>().contains(Qt::ToolTipRole);
+            }));
+        }
     }
 
     void shouldGiveEachColumnItsFlags_data()
@@ -136,16 +197,16 @@ private Q_SLOTS:
                                                   ListModel::SyncStateRole, DoneRole })),
                                           cells(1, 2, 2, doneRoles),
                                           cells(1, 3, 3,
-                                              roles({ Qt::DisplayRole, Qt::EditRole, ListModel::PendingRole,
-                                                  ListModel::SyncStateRole, DoneRole })) };
+                                              roles({ Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole,
+                                                  ListModel::PendingRole, ListModel::SyncStateRole, DoneRole })) };
         // The ack that clears pending, with no column showing it
         QTest::newRow("ack, no sync column") << QStringList { u"title"_s, u"done"_s, u"rank"_s } << u"ack"_s
                                              << QStringList { cells(1, 0, 2, syncRoles) };
-        QTest::newRow("ack, sync column last")
-            << all << u"ack"_s
-            << QStringList { cells(1, 0, 2, syncRoles),
-                   cells(1, 3, 3,
-                       roles({ Qt::DisplayRole, Qt::EditRole, ListModel::PendingRole, ListModel::SyncStateRole })) };
+        QTest::newRow("ack, sync column last") << all << u"ack"_s
+                                               << QStringList { cells(1, 0, 2, syncRoles),
+                                                      cells(1, 3, 3,
+                                                          roles({ Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole,
+                                                              ListModel::PendingRole, ListModel::SyncStateRole })) };
         // A server change of the title: its column's text, the title role everywhere
         QTest::newRow("server title") << all << u"server title"_s
                                       << QStringList { cells(0, 0, 0,

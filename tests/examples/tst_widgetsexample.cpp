@@ -55,7 +55,15 @@ private:
         return -1;
     }
 
-    int syncStateOf(const QString &title) const { return model()->index(rowOf(title), SyncColumn).data().toInt(); }
+    //! The Sync column's value (Qt::EditRole; it shows words).
+    int syncStateOf(const QString &title) const
+    {
+        return model()->index(rowOf(title), SyncColumn).data(Qt::EditRole).toInt();
+    }
+    QString syncTextOf(const QString &title) const
+    {
+        return model()->index(rowOf(title), SyncColumn).data().toString();
+    }
 
     QStringList titles() const
     {
@@ -137,11 +145,13 @@ private Q_SLOTS:
         QCOMPARE(m_window->findChild<QLineEdit *>()->text(), QString());
         QCOMPARE(titles(), QStringList { u"Buy oat milk"_s });
         QCOMPARE(syncStateOf(u"Buy oat milk"_s), int(ListModel::PendingInsert));
-        QCOMPARE(model()->index(0, SyncColumn).data().toInt(), int(ListModel::PendingInsert));
+        QCOMPARE(syncTextOf(u"Buy oat milk"_s), u"Adding…"_s);
+        QCOMPARE(model()->index(0, SyncColumn).data(Qt::EditRole).toInt(), int(ListModel::PendingInsert));
         QCOMPARE(model()->index(0, DoneColumn).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
 
         // and the server confirms it.
         QTRY_COMPARE(syncStateOf(u"Buy oat milk"_s), int(ListModel::Synced));
+        QCOMPARE(syncTextOf(u"Buy oat milk"_s), u"Synced"_s);
         QTRY_COMPARE(m_observer->model->count(), 1);
         QCOMPARE(serverRecord(u"Buy oat milk"_s).value(u"done"_s), QVariant(false));
         QCOMPARE(client()->outboxCount(), 0);
@@ -226,9 +236,13 @@ private Q_SLOTS:
         // Then the server refuses it: the old title is back, marked failed,
         QTRY_COMPARE(titles(), QStringList { u"Review the pull request"_s });
         QCOMPARE(syncStateOf(u"Review the pull request"_s), int(ListModel::Failed));
+        QCOMPARE(syncTextOf(u"Review the pull request"_s), u"Failed"_s);
         QCOMPARE(rolledBack.size(), 1);
         const QString message = rolledBack.constFirst().at(2).toString();
         QVERIFY2(message.contains(u"200"_s), qPrintable(message));
+        // with the reason as the Sync cell's tooltip
+        QCOMPARE(
+            model()->index(rowOf(u"Review the pull request"_s), SyncColumn).data(Qt::ToolTipRole).toString(), message);
 
         // and the status bar says why.
         QCOMPARE(m_window->statusBar()->currentMessage(), u"Not saved: "_s + message);

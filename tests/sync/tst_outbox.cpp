@@ -14,6 +14,7 @@ using Optimist::LocalRefusal;
 using Optimist::Mutation;
 using Optimist::Outbox;
 using Optimist::OutboxEntry;
+using Optimist::StoredTransaction;
 namespace Protocol = Optimist::Protocol;
 
 //! A transaction of \a inserts inserts, each with a title of \a titleLength.
@@ -55,6 +56,8 @@ class tst_Outbox : public QObject {
     Q_OBJECT
 
 private:
+    static inline std::optional<QString> s_user; //!< who the next commits are made by
+
     //! Runs one step of a script (see shouldNumberTheOutbox_data).
     static void run(Outbox &outbox, const QString &step, QList<quint64> *refused, QList<int> *pushes)
     {
@@ -67,18 +70,25 @@ private:
         };
         if (op == u"commit"_s || op == u"commit+"_s || op == u"big"_s || op == u"big+"_s) {
             const bool big = op.startsWith(u"big"_s);
-            if (!outbox.commit(transaction(big ? 2000 : 1), op.endsWith(u'+')).isEmpty())
+            OutboxEntry entry = transaction(big ? 2000 : 1);
+            entry.madeBy = s_user;
+            if (!outbox.commit(std::move(entry), op.endsWith(u'+')).isEmpty())
                 refused->append(0);
+        } else if (op == u"as"_s) {
+            s_user = words.at(1) == u"-"_s ? std::nullopt : std::optional<QString>(words.at(1));
+        } else if (op == u"welcome-as"_s) {
+            refuse(outbox.takeMadeByOthers(words.at(1), arg(2)));
+            refuse(outbox.numberAtWelcome(arg(2)));
         } else if (op == u"limits"_s) {
             outbox.limits.maxFrameBytes = qint64(arg(1));
             outbox.limits.maxMutationsPerTransaction = qsizetype(arg(2));
             outbox.knowsLimits = true;
         } else if (op == u"restore"_s) {
-            QList<QJsonObject> stored;
+            QList<StoredTransaction> stored;
             for (qsizetype i = 1; i < words.size(); ++i) {
                 OutboxEntry entry = transaction();
                 entry.push.setTx(qint64(arg(int(i))));
-                stored.append(entry.push.json());
+                stored.append({ entry.push.json(), std::nullopt });
             }
             outbox.restore(stored, stored.isEmpty() ? 0 : arg(int(words.size() - 1)));
         } else if (op == u"welcome"_s) {
@@ -103,7 +113,9 @@ private Q_SLOTS:
         // over 2,000 bytes), limits F M (maxFrameBytes, maxMutations…),
         // restore N… (stored numbers, the last is its lastTx), welcome L
         // (the server's lastTx), send (every planned push), ack N, refuse
-        // CODE E (an error answering a push, expectedTx E), renumber N.
+        // CODE E (an error answering a push, expectedTx E), renumber N,
+        // as U (the next commits are U's; "-": no user known), welcome-as U L
+        // (a welcome for user U: another user's edits are taken out).
         QTest::addColumn<QStringList>("steps");
         QTest::addColumn<QList<quint64>>("numbers"); // of the outbox, in order
         QTest::addColumn<quint64>("lastTx");
@@ -155,6 +167,24 @@ private Q_SLOTS:
         QTest::newRow("a welcome refuses one committed offline that can never fit")
             << QStringList { u"commit"_s, u"big"_s, u"commit"_s, u"limits 1000 10"_s, u"welcome 4"_s } << L { 5, 6 }
             << 6ULL << 4ULL << L { 0 } << P {};
+        QTest::newRow("a welcome for another user takes out what was made offline")
+            << QStringList { u"as ann"_s, u"commit"_s, u"commit"_s, u"as bob"_s, u"commit"_s, u"welcome-as bob 5"_s }
+            << L { 6 } << 6ULL << 5ULL << L { 0, 0 } << P {};
+        QTest::newRow("a welcome for another user takes out numbered edits, the rest closes up")
+            << QStringList { u"as ann"_s, u"commit+"_s, u"commit+"_s, u"as bob"_s, u"commit+"_s, u"welcome-as bob 0"_s }
+            << L { 1 } << 1ULL << 0ULL << L { 1, 2 } << P {};
+        QTest::newRow("a welcome for another user takes out edits the server took too")
+            << QStringList { u"as ann"_s, u"commit+"_s, u"commit+"_s, u"send"_s, u"welcome-as bob 1"_s } << L {} << 1ULL
+            << 1ULL << L { 1, 2 } << P { 2 };
+        QTest::newRow("a welcome for the same user keeps everything")
+            << QStringList { u"as ann"_s, u"commit+"_s, u"commit+"_s, u"welcome-as ann 1"_s } << L { 1, 2 } << 2ULL
+            << 0ULL << L {} << P {};
+        QTest::newRow("edits made before any user was known are the welcome's user's")
+            << QStringList { u"as -"_s, u"commit"_s, u"as ann"_s, u"commit"_s, u"welcome-as ann 0"_s } << L { 1, 2 }
+            << 2ULL << 0ULL << L {} << P {};
+        QTest::newRow("the empty user (a server without tokens) is a user")
+            << QStringList { u"as ann"_s, u"commit"_s, u"as "_s, u"commit"_s, u"welcome-as  3"_s } << L { 4 } << 4ULL
+            << 3ULL << L { 0 } << P {};
         QTest::newRow("renumbering from a number closes a gap there")
             << QStringList { u"commit+"_s, u"commit+"_s, u"commit+"_s, u"ack 2"_s, u"renumber 2"_s } << L { 1, 2 }
             << 2ULL << 0ULL << L {} << P {};
@@ -163,6 +193,7 @@ private Q_SLOTS:
     void shouldNumberTheOutbox()
     {
         QFETCH(QStringList, steps);
+        s_user.reset();
         Outbox outbox;
         QList<quint64> refused;
         QList<int> pushes;
