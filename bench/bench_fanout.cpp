@@ -177,15 +177,28 @@ private:
 //! Deliveries: for each measured transaction, when it was pushed and when
 //! its record's owner received it (-1: not yet). Shared by the threads.
 struct Deliveries {
-    explicit Deliveries(qsizetype count)
+    Deliveries(qsizetype count, qint64 stride)
         : sentAt(count)
         , seenAt(count)
+        , stride(stride)
     {
         for (auto &t : seenAt)
             t = -1;
     }
+    //! Update \a n reached its owner at \a at. A delta carries a record's
+    //! net change, so the earlier updates of that record that one push
+    //! batched with it (every stride-th before n) arrived with it.
+    void seen(qint64 n, qint64 at)
+    {
+        for (qint64 m = n; m >= 0 && m < qint64(seenAt.size()); m -= stride) {
+            qint64 unseen = -1;
+            if (!seenAt[m].compare_exchange_strong(unseen, at) && m != n)
+                break;
+        }
+    }
     std::vector<qint64> sentAt;
     std::vector<std::atomic<qint64>> seenAt;
+    const qint64 stride; //!< transactions between two updates of one record
 };
 
 //! A subscriber on the subscriber thread: hello as its user, subscribe to
@@ -266,8 +279,8 @@ private:
                 continue;
             }
             ++own;
-            if (!negative && deliveries && n < qint64(deliveries->seenAt.size()))
-                deliveries->seenAt[n] = at;
+            if (!negative && deliveries)
+                deliveries->seen(n, at);
         }
     }
 
@@ -582,7 +595,7 @@ Result run(const Options &options, int count)
         qCritical("seeding failed: %s", qPrintable(pusher.failure));
         return r;
     }
-    Deliveries d(qsizetype(options.seconds * options.rate));
+    Deliveries d(qsizetype(options.seconds * options.rate), qint64(count) * options.records);
     Subscribers subscribers;
     std::fprintf(stderr, "%d subscribers, protocol %d: connecting...\n", count, r.protocol);
     if (!subscribers.connect(count, url, tokens, r.protocol, &d)) {
