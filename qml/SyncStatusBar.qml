@@ -4,29 +4,52 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Optimist
 
-// A status bar for an app on a SyncClient: a coloured dot and a line saying
-// whether edits are synced, being sent, or queued while offline (with the
-// seconds to the next reconnection attempt and, while the server cannot be
-// reached, why: "Cannot reach the server at …: Connection refused", "TLS: …"),
-// the client's last error as a tooltip, and a count of items left.
-//
-//     SyncStatusBar {
-//         Layout.fillWidth: true
-//         client: sync                 // a SyncClient
-//         itemsLeft: activeTodos.count
-//     }
-//
-// It needs Qt Quick Controls and Qt Quick Layouts at run time.
+/*!
+    \qmltype SyncStatusBar
+    \inqmlmodule Optimist
+    \brief A status bar that says whether edits are synced, being sent, or
+    queued while offline.
+
+    A coloured dot and a line saying whether edits are synced, being sent,
+    or queued while offline (with the seconds to the next reconnection
+    attempt and, while the server cannot be reached, why: "Cannot reach the
+    server at ...: Connection refused", "TLS: ..."), the client's last error
+    as a tooltip, and a count of items left. A Qt Quick Controls ToolBar: it
+    needs Qt Quick Controls and Qt Quick Layouts at run time.
+
+    \qml
+    SyncStatusBar {
+        Layout.fillWidth: true
+        client: sync                 // a SyncClient
+        itemsLeft: activeTodos.count
+    }
+    \endqml
+*/
 ToolBar {
     id: root
 
+    /*!
+        \qmlproperty SyncClient SyncStatusBar::client
+        The client whose state the bar shows. Required.
+    */
     required property SyncClient client
-    //! Shown as "N items left".
+    /*!
+        \qmlproperty int SyncStatusBar::itemsLeft
+        Shown as "N items left"; 0 by default.
+    */
     property int itemsLeft: 0
-    //! Says "(embedded server)" once synced, for apps that run their own server.
+    /*!
+        \qmlproperty bool SyncStatusBar::embedded
+        Whether to say "(embedded server)" once synced, for apps that run
+        their own server. False by default.
+    */
     property bool embedded: false
 
-    // Seconds to the next reconnection attempt, refreshed while reconnecting.
+    /*!
+        \qmlproperty int SyncStatusBar::retryInSeconds
+        Seconds to the next reconnection attempt, refreshed while the client
+        is reconnecting. Set by the bar itself.
+    */
     property int retryInSeconds: 0
     Timer {
         interval: 250
@@ -36,10 +59,19 @@ ToolBar {
         onTriggered: root.retryInSeconds = Math.max(0, Math.ceil((root.client.nextRetryAt - new Date()) / 1000))
     }
 
+    /*!
+        \qmlmethod string SyncStatusBar::edits(int n)
+        Returns \a n edits in words, translated: "1 edit", "3 edits".
+    */
     function edits(n: int): string { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
 
-    // Why the client is not connected, in words for the user: its
-    // errorString ("TLS: …" as it is, anything else as unreachable).
+    /*!
+        \qmlproperty string SyncStatusBar::problem
+        \readonly
+        Why the client is not connected, in words for the user: its
+        errorString ("TLS: …" as it is, anything else as "Cannot reach the
+        server at …: …"); empty while connected.
+    */
     readonly property string problem: {
         const error = root.client.errorString
         if (error === "" || root.client.state === SyncClient.Connected)
@@ -48,6 +80,12 @@ ToolBar {
                                         : qsTr("Cannot reach the server at %1: %2").arg(root.client.url).arg(error)
     }
 
+    /*!
+        \qmlproperty string SyncStatusBar::statusText
+        \readonly
+        The line the bar shows: "Synced", "Syncing 2 edits…", "Connecting…",
+        "Reconnecting in 3 s · 1 edit queued", "Offline", or the problem.
+    */
     readonly property string statusText: {
         const queued = root.client.outboxCount
         switch (root.client.state) {
@@ -64,6 +102,12 @@ ToolBar {
             return queued > 0 ? qsTr("Offline · %1 queued").arg(edits(queued)) : qsTr("Offline")
         }
     }
+    /*!
+        \qmlproperty color SyncStatusBar::statusColor
+        \readonly
+        The dot's colour: green when synced, amber while edits are being
+        sent or the client is connecting, grey when disconnected.
+    */
     readonly property color statusColor: {
         switch (root.client.state) {
         case SyncClient.Connected: return root.client.outboxCount > 0 ? "#f5a524" : "#30a46c"

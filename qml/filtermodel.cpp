@@ -20,6 +20,82 @@ public:
     int filterRole = -1;
 };
 
+/*!
+    \class Optimist::FilterModel
+    \inmodule Optimist
+    \inheaderfile optimist/filtermodel.h
+    \brief A QSortFilterProxyModel that filters and sorts by role name, for
+    QML (Qt 6.4 has none).
+
+    Part of the QML module's library (Optimist::Qml); in QML it is
+    \l [QML] {FilterModel}. Rows whose role filterRoleName equals
+    filterValue pass; an undefined (invalid) filterValue, or a role the
+    source does not have, lets every row pass. Being a proxy, it forwards the
+    source's minimal row signals, so views keep their state.
+*/
+
+/*!
+    \qmltype FilterModel
+    \inqmlmodule Optimist
+    \instantiates Optimist::FilterModel
+    \brief Shows the rows of a model whose role has a given value, sorted by
+    a role.
+
+    To show part of a model without a new subscription:
+
+    \qml
+    FilterModel {
+        id: activeTodos
+        sourceModel: todos            // an OptimisticListModel
+        filterRoleName: "done"
+        filterValue: false
+        sortRoleName: "title"
+    }
+    \endqml
+
+    Rows whose role \l filterRoleName equals \l filterValue pass; an
+    undefined filterValue lets every row pass. Being a proxy model, it
+    forwards the source's row signals, so views keep their state, and its
+    delegates see the source's roles (\c id, the fields, \c pending,
+    \c syncState, \c errorString). Set \c sourceModel (from
+    QSortFilterProxyModel) to the model to filter. For a filter the server
+    applies, use OptimisticListModel::filter instead.
+*/
+
+/*!
+    \qmlproperty string FilterModel::filterRoleName
+    The name of the role rows are filtered by, e.g. \c "done". Empty (the
+    default): every row passes.
+*/
+
+/*!
+    \qmlproperty var FilterModel::filterValue
+    The value the role must equal for a row to pass. \c undefined (the
+    default): every row passes.
+*/
+
+/*!
+    \qmlproperty string FilterModel::sortRoleName
+    The name of the role rows are sorted by, in \c sortOrder. Empty (the
+    default): the source's order.
+*/
+
+/*!
+    \qmlproperty int FilterModel::count
+    \readonly
+    The number of rows that pass.
+*/
+
+/*!
+    \qmlmethod int FilterModel::sourceRow(int row)
+    Returns the row in the source model of this model's \a row, or -1; for
+    calling the source's functions, e.g.
+    \c {todos.remove(todos.at(activeTodos.sourceRow(index)).id)}.
+*/
+
+/*!
+    Constructs a filter model without a source, with the given \a parent.
+*/
 FilterModel::FilterModel(QObject *parent)
     : QSortFilterProxyModel(parent)
     , d(std::make_unique<FilterModelPrivate>(this))
@@ -32,6 +108,9 @@ FilterModel::FilterModel(QObject *parent)
     connect(this, &QAbstractItemModel::layoutChanged, this, &FilterModel::countChanged);
 }
 
+/*!
+    Destroys the filter model.
+*/
 FilterModel::~FilterModel() = default;
 
 int FilterModelPrivate::roleOf(const QString &name) const
@@ -53,21 +132,40 @@ void FilterModelPrivate::updateRoles()
     Q_EMIT q->countChanged();
 }
 
+/*!
+    \property Optimist::FilterModel::filterRoleName
+    \brief The name of the role rows are filtered by; empty (the default):
+    every row passes. Notified by filterChanged().
+*/
 QString FilterModel::filterRoleName() const
 {
     return d->filterRoleName;
 }
 
+/*!
+    \property Optimist::FilterModel::filterValue
+    \brief The value the role must equal for a row to pass; an invalid
+    QVariant (the default) lets every row pass. Notified by filterChanged().
+*/
 QVariant FilterModel::filterValue() const
 {
     return d->filterValue;
 }
 
+/*!
+    \property Optimist::FilterModel::sortRoleName
+    \brief The name of the role rows are sorted by, in sortOrder(); empty
+    (the default): the source's order.
+*/
 QString FilterModel::sortRoleName() const
 {
     return d->sortRoleName;
 }
 
+/*!
+    \property Optimist::FilterModel::count
+    \brief The number of rows that pass (rowCount()).
+*/
 int FilterModel::count() const
 {
     return rowCount();
@@ -101,6 +199,10 @@ void FilterModel::setSortRoleName(const QString &name)
     Q_EMIT sortRoleNameChanged();
 }
 
+/*!
+    Returns the source row of this model's \a row, or -1 if \a row is out
+    of range.
+*/
 int FilterModel::sourceRow(int row) const
 {
     const QModelIndex proxy = index(row, 0);
@@ -108,6 +210,9 @@ int FilterModel::sourceRow(int row) const
     return mapToSource(proxy).row();
 }
 
+/*!
+    \reimp
+*/
 bool FilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex source = sourceModel()->index(sourceRow, 0, sourceParent);

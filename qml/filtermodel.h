@@ -12,13 +12,6 @@ namespace Optimist {
 
 class FilterModelPrivate;
 
-//! A QSortFilterProxyModel for QML, by role name (Qt 6.4 has none):
-//!
-//!     FilterModel { sourceModel: todos; filterRoleName: "done"; filterValue: false }
-//!
-//! Rows whose role equals filterValue pass (an undefined filterValue lets
-//! every row pass). Being a proxy, it forwards the source's minimal row
-//! signals, so views keep their state.
 class OPTIMIST_QML_EXPORT FilterModel : public QSortFilterProxyModel {
     Q_OBJECT
     QML_ELEMENT
@@ -39,7 +32,6 @@ public:
     void setSortRoleName(const QString &name);
     int count() const;
 
-    //! The source row of proxy row \a row, or -1.
     Q_INVOKABLE int sourceRow(int row) const;
 
 Q_SIGNALS:

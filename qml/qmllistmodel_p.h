@@ -13,16 +13,16 @@ namespace Optimist {
 
 class QmlListModelPrivate;
 
-//! `OptimisticListModel` in QML: an Optimist::ListModel that binds to its
-//! client only once QML has set every property, whatever order QML assigns
-//! them in. So a transport attaches once, to the final collection and
-//! fields (not first to an empty collection, or a model without a schema
-//! loading a cache it then cannot take), as KItemModels' QML proxies do.
-//!
-//! It also types get() and at() for the QML tools: a record's keys are the
-//! model's fields, which no static type can name, so they return `var`.
-//!
-//! Base classes are spelled in full: qmltyperegistrar finds them by that name.
+// `OptimisticListModel` in QML: an Optimist::ListModel that binds to its
+// client only once QML has set every property, whatever order QML assigns
+// them in. So a transport attaches once, to the final collection and
+// fields (not first to an empty collection, or a model without a schema
+// loading a cache it then cannot take), as KItemModels' QML proxies do.
+//
+// It also types get() and at() for the QML tools: a record's keys are the
+// model's fields, which no static type can name, so they return `var`.
+//
+// Base classes are spelled in full: qmltyperegistrar finds them by that name.
 class OPTIMIST_QML_EXPORT QmlListModel : public Optimist::ListModel, public QQmlParserStatus {
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
@@ -37,9 +37,9 @@ public:
     Transport *qmlClient() const;
     void setQmlClient(Transport *client);
 
-    //! The visible record with \a id (its fields plus "id"), or an empty object.
+    // The visible record with \a id (its fields plus "id"), or an empty object.
     Q_INVOKABLE QVariant get(const QString &id) const;
-    //! The record at \a row, like get().
+    // The record at \a row, like get().
     Q_INVOKABLE QVariant at(int row) const;
 
     void classBegin() override;

@@ -96,6 +96,175 @@ bool equalityPredicate(const Tree &tree, const Node &node, Expression::EqualityP
 
 } // namespace
 
+/*!
+    \class Optimist::Expression
+    \inmodule Optimist
+    \inheaderfile optimist/expression.h
+    \brief A rule or filter in Optimist's expression language.
+
+    The language is described in docs/security.md, "The rule and filter
+    language": \c {record.owner == auth.sub && !record.done}. A
+    ListModel::filter is one; the server's read and write rules are others.
+
+    Parsed once, evaluated many times: evaluate() never parses, never throws
+    and is safe to call from several threads at once. An Expression is an
+    immutable value, cheap to copy (it shares its parsed form).
+
+    \code
+    Optimist::Expression::ParseError error;
+    const auto rule = Optimist::Expression::parse(u"record.owner == auth.sub"_s, &error);
+    if (rule.isNull())
+        qWarning() << error.message; // e.g. "expected ')' at 14"
+    const bool mine = rule.evaluate({ record, { { u"sub"_s, userId } }, {}, {} });
+    \endcode
+*/
+
+/*!
+    \struct Optimist::Expression::ParseError
+    \inmodule Optimist
+    \brief Why a text is no expression, or why an expression does not fit a
+    schema.
+*/
+
+/*!
+    \variable Optimist::Expression::ParseError::position
+    \brief Where the problem is, in Unicode code points from 0; -1 if
+    unknown.
+*/
+
+/*!
+    \variable Optimist::Expression::ParseError::message
+    \brief What is wrong, in plain English, ending with the position:
+    "expected ')' at 14".
+*/
+
+/*!
+    \struct Optimist::Expression::Context
+    \inmodule Optimist
+    \brief What an expression reads.
+
+    A missing key reads as null.
+*/
+
+/*!
+    \variable Optimist::Expression::Context::record
+    \brief The record's fields by name (and \c id): \c {record.<field>}.
+*/
+
+/*!
+    \variable Optimist::Expression::Context::auth
+    \brief The user's claims: \c {auth.<claim>}, dotted paths reading into
+    nested maps (\c auth.org.id).
+*/
+
+/*!
+    \variable Optimist::Expression::Context::params
+    \brief The subscription's or caller's parameters by name: \c {$name}.
+*/
+
+/*!
+    \variable Optimist::Expression::Context::jsonRecord
+    \brief The record as JSON, read instead of record when not empty (the
+    server holds records as JSON).
+*/
+
+/*!
+    \struct Optimist::Expression::EqualityPredicate
+    \inmodule Optimist
+    \brief A top-level conjunct \c {record.<field> == <operand>}: the form a
+    subscription index can look up instead of evaluating.
+*/
+
+/*!
+    \enum Optimist::Expression::EqualityPredicate::Source
+
+    Where the value the field must equal comes from.
+
+    \value Literal A literal in the expression (literal).
+    \value Claim A claim of the user: \c {auth.<name>}.
+    \value Param A parameter: \c {$name}.
+*/
+
+/*!
+    \variable Optimist::Expression::EqualityPredicate::field
+    \brief The field the predicate compares.
+*/
+
+/*!
+    \variable Optimist::Expression::EqualityPredicate::source
+    \brief Where the compared value comes from; Literal by default.
+*/
+
+/*!
+    \variable Optimist::Expression::EqualityPredicate::name
+    \brief The claim's path ("sub", "org.id") or the parameter's name; empty
+    for a literal.
+*/
+
+/*!
+    \variable Optimist::Expression::EqualityPredicate::literal
+    \brief The literal, for Source::Literal.
+*/
+
+/*!
+    \fn bool Optimist::Expression::EqualityPredicate::operator==(const Optimist::Expression::EqualityPredicate &a, const
+   Optimist::Expression::EqualityPredicate &b)
+
+    Returns whether \a a and \a b compare the same field with the same
+    operand.
+*/
+
+/*!
+    \variable Optimist::Expression::MaxDepth
+    \brief How deeply parentheses, \c ! and brackets may nest: 64.
+
+    A filter comes from a client, and neither parsing nor evaluation may
+    recurse without bound; deeper text does not parse.
+*/
+
+/*!
+    \fn bool Optimist::Expression::operator==(const Optimist::Expression &a, const Optimist::Expression &b)
+
+    Returns whether \a a and \a b have the same structure (not the same
+    text): \c {a==1} equals \c {(a == 1)}.
+*/
+
+/*!
+    \fn Optimist::Expression::Expression()
+
+    Constructs a null expression: isNull() is true and evaluate() returns
+    false.
+*/
+
+/*!
+    \fn Optimist::Expression::~Expression()
+
+    Destroys the expression.
+*/
+
+/*!
+    \fn Optimist::Expression::Expression(const Optimist::Expression &other)
+
+    Constructs a copy of \a other (cheap: the parsed form is shared).
+*/
+
+/*!
+    \fn Optimist::Expression &Optimist::Expression::operator=(const Optimist::Expression &other)
+
+    Assigns \a other to this expression.
+*/
+
+/*!
+    \fn Optimist::Expression::Expression(Optimist::Expression &&other)
+
+    Move-constructs an expression from \a other.
+*/
+
+/*!
+    \fn Optimist::Expression &Optimist::Expression::operator=(Optimist::Expression &&other)
+
+    Move-assigns \a other to this expression.
+*/
 Expression::Expression() = default;
 Expression::~Expression() = default;
 Expression::Expression(const Expression &) = default;
@@ -108,6 +277,10 @@ Expression::Expression(std::shared_ptr<const ExpressionPrivate> d)
 {
 }
 
+/*!
+    Parses \a text. On failure returns a null expression and, when \a error
+    is given, sets it.
+*/
 Expression Expression::parse(const QString &text, ParseError *error)
 {
     auto p = std::make_shared<ExpressionPrivate>();
@@ -124,16 +297,30 @@ Expression Expression::parse(const QString &text, ParseError *error)
     return {};
 }
 
+/*!
+    Returns whether the expression is null: default-constructed, or what a
+    failed parse() returned.
+*/
 bool Expression::isNull() const
 {
     return !d;
 }
 
+/*!
+    Returns true only when the expression's value in \a context is the bool
+    true. Total: every expression has a value in every context (a missing
+    key reads as null).
+*/
 bool Expression::evaluate(const Context &context) const
 {
     return d && evaluateTree(d->tree, context);
 }
 
+/*!
+    Checks that every \c {record.<field>} names a field of \a schema. On the
+    first unknown one returns false and sets \a error, if given ("unknown
+    field 'ownr' at 7"). A null expression is valid.
+*/
 bool Expression::validate(const Fields &schema, ParseError *error) const
 {
     if (!d)
@@ -155,21 +342,37 @@ bool Expression::validate(const Fields &schema, ParseError *error) const
     return true;
 }
 
+/*!
+    Returns the fields the expression reads (\c {record.<field>}), each
+    once, in the order they first appear.
+*/
 QStringList Expression::referencedFields() const
 {
     return d ? referenced(d->tree, NodeKind::Record) : QStringList();
 }
 
+/*!
+    Returns the claims the expression reads (\c {auth.<claim>}), as dotted
+    paths, each once, in the order they first appear.
+*/
 QStringList Expression::referencedClaims() const
 {
     return d ? referenced(d->tree, NodeKind::Claim) : QStringList();
 }
 
+/*!
+    Returns the parameters the expression reads (\c {$name}), without the
+    \c $, each once, in the order they first appear.
+*/
 QStringList Expression::referencedParams() const
 {
     return d ? referenced(d->tree, NodeKind::Param) : QStringList();
 }
 
+/*!
+    Returns the top-level conjuncts of the form \c {record.<field> ==
+    <operand>}, in order; empty for a null expression.
+*/
 QList<Expression::EqualityPredicate> Expression::equalityPredicates() const
 {
     QList<EqualityPredicate> predicates;
@@ -189,6 +392,11 @@ QList<Expression::EqualityPredicate> Expression::equalityPredicates() const
     return predicates;
 }
 
+/*!
+    Returns the value \c {record.<field>} must equal in \a context: the
+    literal, the claim or the parameter (an invalid QVariant for a missing
+    one).
+*/
 QVariant Expression::EqualityPredicate::value(const Context &context) const
 {
     switch (source) {
@@ -209,11 +417,18 @@ QVariant Expression::EqualityPredicate::value(const Context &context) const
     return json.toVariant();
 }
 
+/*!
+    Returns the expression in canonical form, with only the parentheses it
+    needs: parse(toString()) gives an equal expression. Empty when null.
+*/
 QString Expression::toString() const
 {
     return d ? printTree(d->tree) : QString();
 }
 
+/*!
+    Returns the text parse() was given.
+*/
 QString Expression::text() const
 {
     return d ? d->text : QString();

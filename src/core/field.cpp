@@ -22,11 +22,21 @@ public:
     int maxLength = 0;
 };
 
+/*!
+    Constructs a field with an empty name (not usable in a schema) of type
+    String.
+*/
 Field::Field()
     : d(new FieldData)
 {
 }
 
+/*!
+    Constructs a field called \a name of type \a type. \a defaultValue is
+    what a record that leaves the field out holds (a null of the type if not
+    given); \a required says whether a record must hold a value other than
+    null.
+*/
 Field::Field(const QString &name, Type type, const QVariant &defaultValue, bool required)
     : d(new FieldData)
 {
@@ -42,31 +52,52 @@ Field &Field::operator=(const Field &other) = default;
 Field &Field::operator=(Field &&other) noexcept = default;
 Field::~Field() = default;
 
+/*!
+    Returns the field's name: its role name in a model and its key in a
+    record. Never \c id.
+*/
 QString Field::name() const
 {
     return d->name;
 }
 
+/*!
+    Sets the field's name to \a name.
+*/
 void Field::setName(const QString &name)
 {
     d->name = name;
 }
 
+/*!
+    Returns the field's type.
+*/
 Field::Type Field::type() const
 {
     return d->type;
 }
 
+/*!
+    Sets the field's type to \a type.
+*/
 void Field::setType(Type type)
 {
     d->type = type;
 }
 
+/*!
+    Returns what a record that leaves the field out holds. It is held as the
+    field's own type once it coerces to it (a null default as a typed null).
+*/
 QVariant Field::defaultValue() const
 {
     return d->defaultValue;
 }
 
+/*!
+    Sets the default to \a value, as given; it is coerced to the field's
+    type if it can be.
+*/
 void Field::setDefaultValue(const QVariant &value)
 {
     // Hold the default as the field's own type (a null default as a typed
@@ -76,21 +107,36 @@ void Field::setDefaultValue(const QVariant &value)
     d->defaultValue = coerce(value, &coerced) ? coerced : value;
 }
 
+/*!
+    Returns whether a record must hold a value other than null in this
+    field. False by default.
+*/
 bool Field::isRequired() const
 {
     return d->required;
 }
 
+/*!
+    Sets whether a record must hold a value other than null to \a required.
+*/
 void Field::setRequired(bool required)
 {
     d->required = required;
 }
 
+/*!
+    For strings: returns the longest value accepted, in characters, i.e.
+    Unicode code points (characterCount()). 0 (the default): no limit.
+*/
 int Field::maxLength() const
 {
     return d->maxLength;
 }
 
+/*!
+    Sets the longest string accepted to \a maxLength characters (0: no
+    limit).
+*/
 void Field::setMaxLength(int maxLength)
 {
     d->maxLength = maxLength;
@@ -103,6 +149,10 @@ bool operator==(const Field &a, const Field &b)
             && a.d->required == b.d->required && a.d->maxLength == b.d->maxLength);
 }
 
+/*!
+    Returns the QVariant metatype a value of this field has once coerced:
+    QString, qint64, double, bool, QDateTime, or QVariant for Json.
+*/
 QMetaType Field::metaType() const
 {
     switch (d->type) {
@@ -421,6 +471,13 @@ QString convert(Field::Type type, const QVariant &input, QVariant *out, const QM
 
 } // namespace
 
+/*!
+    Converts \a value to this field's type into \a out. Returns false,
+    leaving \a out untouched, when the value is not one of the type's valid
+    values (docs/protocol.md, "Values"): it is never rounded or clamped into
+    one. A null value coerces to a null QVariant of the field's type; a
+    datetime to UTC.
+*/
 bool Field::coerce(const QVariant &value, QVariant *out) const
 {
     QVariant coerced;
@@ -430,6 +487,12 @@ bool Field::coerce(const QVariant &value, QVariant *out) const
     return true;
 }
 
+/*!
+    Coerces \a value and checks the field's constraints (required,
+    maxLength). Returns why the value is refused, in the schema's and JSON's
+    words ("field 'done' expects a bool, got a string"), or an empty string,
+    having set \a out to the coerced value, when it is fine.
+*/
 QString Field::checkValue(const QVariant &value, QVariant *out) const
 {
     QVariant coerced;
@@ -513,6 +576,10 @@ Field Field::fromVariantMap(const QVariantMap &map, QString *error)
     return field;
 }
 
+/*!
+    Returns the description fromVariantMap() reads: \c name and \c type,
+    plus \c required, \c maxLength and \c default when they are set.
+*/
 QVariantMap Field::toVariantMap() const
 {
     QVariantMap map { { u"name"_s, d->name }, { u"type"_s, typeName(d->type) } };

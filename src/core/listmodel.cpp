@@ -14,12 +14,20 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+/*!
+    Constructs an empty model, without fields, collection or client, with
+    the given \a parent.
+*/
 ListModel::ListModel(QObject *parent)
     : QAbstractListModel(parent)
     , d(std::make_unique<ListModelPrivate>(this))
 {
 }
 
+/*!
+    Destroys the model: it detaches from its client, and the transactions
+    that still hold its edits forget it.
+*/
 ListModel::~ListModel()
 {
     if (d->client)
@@ -66,11 +74,22 @@ void ListModel::setClient(Transport *client)
     Q_EMIT clientChanged();
 }
 
+/*!
+    Returns the schema: the model's fields, in role order.
+    \sa setFields(), fields
+*/
 Fields ListModel::fields() const
 {
     return d->schema.fields();
 }
 
+/*!
+    Sets the schema to \a fields. Set it before a view binds to the model:
+    views read roleNames() once. Changing the fields of a model that holds
+    rows does nothing but warn and set errorString (the fields cannot change
+    once the model holds records); invalid fields (Schema::checkFields())
+    likewise.
+*/
 void ListModel::setFields(const Fields &fields)
 {
     if (d->schema.fields() == fields)
@@ -117,6 +136,9 @@ void ListModel::setFieldsVariant(const QVariantList &list)
     setFields(fields);
 }
 
+/*!
+    Returns the role of the field called \a name, or -1 if there is none.
+*/
 int ListModel::roleForField(const QString &name) const
 {
     const int i = d->fieldIndex(name);
@@ -258,6 +280,20 @@ QString ListModel::cursor() const
     return d->cursor;
 }
 
+/*!
+    Inserts \a record, a map of field name to value, and returns the
+    transaction the edit joined: \a transaction if given, else
+    Transaction::current(), else a new one committed at once.
+
+    The record's \c id, if given, is its key; without one the model makes a
+    UUID. Missing fields take their default. The row shows at once, in state
+    PendingInsert. An edit refused at once changes nothing and returns a
+    transaction that is already Rejected: \c conflict for an id the model
+    holds already, \c validation_failed with a message that says which field
+    and why for a record that breaks the schema (Schema::normaliseRecord()).
+    An edit into a \a transaction that is committed already changes nothing
+    and sets errorString.
+*/
 Transaction *ListModel::insert(const QVariantMap &record, Transaction *transaction)
 {
     ListModelPrivate::Edit edit(d.get(), transaction);
@@ -284,6 +320,15 @@ Transaction *ListModel::insert(const QVariantMap &record, Transaction *transacti
     return tx;
 }
 
+/*!
+    Sets the fields in \a changes (field name to new value) of the record
+    \a id and returns the transaction the edit joined, as insert() does
+    (\a transaction, Transaction::current() or a new committed one).
+
+    Only the given fields change; \c id cannot. An unknown id is rejected
+    with \c not_found, a change that breaks the schema with
+    \c validation_failed, and then nothing changes.
+*/
 Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Transaction *transaction)
 {
     ListModelPrivate::Edit edit(d.get(), transaction);
@@ -317,6 +362,13 @@ Transaction *ListModel::update(const QString &id, const QVariantMap &changes, Tr
     return tx;
 }
 
+/*!
+    Removes the record \a id and returns the transaction the edit joined,
+    as insert() does (\a transaction, Transaction::current() or a new
+    committed one). An unknown id is rejected with \c not_found.
+
+    \sa showPendingRemovals
+*/
 Transaction *ListModel::remove(const QString &id, Transaction *transaction)
 {
     ListModelPrivate::Edit edit(d.get(), transaction);
@@ -333,12 +385,20 @@ Transaction *ListModel::remove(const QString &id, Transaction *transaction)
     return tx;
 }
 
+/*!
+    Returns the visible record \a id: its fields by name plus \c id, as shown
+    now (pending edits applied), or an empty map if no row shows it.
+*/
 QVariantMap ListModel::get(const QString &id) const
 {
     const Entry *entry = d->entry(id);
     return entry && entry->visible ? d->toMap(entry, entry->values) : QVariantMap();
 }
 
+/*!
+    Returns the record at \a row, like get(), or an empty map if \a row is
+    out of range.
+*/
 QVariantMap ListModel::at(int row) const
 {
     if (row < 0 || row >= count())
@@ -347,24 +407,39 @@ QVariantMap ListModel::at(int row) const
     return d->toMap(entry, entry->values);
 }
 
+/*!
+    Returns the row of record \a id, or -1 if no row shows it.
+*/
 int ListModel::indexOf(const QString &id) const
 {
     const Entry *entry = d->entry(id);
     return entry && entry->visible ? d->rowOf(entry) : -1;
 }
 
+/*!
+    Returns whether a row shows record \a id.
+*/
 bool ListModel::contains(const QString &id) const
 {
     const Entry *entry = d->entry(id);
     return entry && entry->visible;
 }
 
+/*!
+    Returns the record \a id as the server last confirmed it (fields plus
+    \c id, without pending edits), or an empty map if the server has not
+    confirmed one.
+*/
 QVariantMap ListModel::confirmedRecord(const QString &id) const
 {
     const Entry *entry = d->entry(id);
     return entry && entry->hasConfirmed ? d->toMap(entry, entry->confirmed) : QVariantMap();
 }
 
+/*!
+    Returns the transactions with edits in this model that are not yet
+    settled, oldest first.
+*/
 QList<Transaction *> ListModel::pendingTransactions() const
 {
     QList<Transaction *> result;
@@ -375,12 +450,20 @@ QList<Transaction *> ListModel::pendingTransactions() const
     return result;
 }
 
+/*!
+    \reimp
+*/
 int ListModel::rowCount(const QModelIndex &parent) const
 {
     Q_ASSERT(checkIndex(parent));
     return parent.isValid() ? 0 : count();
 }
 
+/*!
+    \reimp
+
+    Returns the value of \a role (see \l {Roles}) for the row of \a index.
+*/
 QVariant ListModel::data(const QModelIndex &index, int role) const
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
@@ -406,6 +489,14 @@ QVariant ListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+/*!
+    \reimp
+
+    Sets the field of \a role (a field's role, or Qt::EditRole and
+    Qt::DisplayRole for displayField) in the row of \a index to \a value with
+    update(). Returns false when the edit is refused at once (no such field,
+    or the schema refuses the value).
+*/
 bool ListModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
@@ -418,6 +509,9 @@ bool ListModel::setData(const QModelIndex &index, const QVariant &value, int rol
     return tx->state() != Transaction::Rejected;
 }
 
+/*!
+    \reimp
+*/
 Qt::ItemFlags ListModel::flags(const QModelIndex &index) const
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::ParentIsInvalid));
@@ -425,6 +519,12 @@ Qt::ItemFlags ListModel::flags(const QModelIndex &index) const
     return index.isValid() ? base | Qt::ItemIsEditable | Qt::ItemNeverHasChildren : base;
 }
 
+/*!
+    \reimp
+
+    Returns Qt's role names plus \c id, \c pending, \c syncState,
+    \c errorString and one per field, named after the field.
+*/
 QHash<int, QByteArray> ListModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();

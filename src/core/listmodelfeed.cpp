@@ -11,11 +11,53 @@ using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+/*!
+    \class Optimist::ListModelFeed
+    \inmodule Optimist
+    \inheaderfile optimist/listmodelfeed.h
+    \brief What a transport (or a test) feeds a ListModel: the server's
+    snapshots, deltas and acknowledgements.
+
+    Apps do not need it: a ListModel bound to a SyncClient is fed by the
+    client. A feed is a handle, cheap to make for one call:
+
+    \code
+    ListModelFeed(model).applyDelta(changes, model->cursor(), next, acked);
+    \endcode
+
+    \sa Transport
+*/
+
+/*!
+    \fn Optimist::ListModelFeed::ListModelFeed(Optimist::ListModel *model)
+
+    Constructs a feed of \a model. It does not own the model.
+*/
+
+/*!
+    \fn Optimist::ListModel *Optimist::ListModelFeed::model() const
+
+    Returns the model this feed feeds.
+*/
+
+/*!
+    Replaces the confirmed state with \a records at \a cursor (the server's
+    opaque position). Rows that differ are updated in place; the first load
+    of an empty model is a reset. Acknowledgements waiting for a later state
+    are settled: a snapshot contains every transaction acknowledged before
+    it. A record whose revision the model holds already is skipped without
+    reading its fields.
+*/
 void ListModelFeed::applySnapshot(const QList<SnapshotRecord> &records, const QString &cursor) const
 {
     ListModelPrivate::get(m_model)->applySnapshot(records, cursor);
 }
 
+/*!
+    \overload
+    The same for \a records that carry their id as the field \c id and no
+    revision, at \a cursor.
+*/
 void ListModelFeed::applySnapshot(const QList<QVariantMap> &records, const QString &cursor) const
 {
     QList<SnapshotRecord> converted;
@@ -25,38 +67,75 @@ void ListModelFeed::applySnapshot(const QList<QVariantMap> &records, const QStri
     applySnapshot(converted, cursor);
 }
 
+/*!
+    Applies \a changes made between \a prevCursor and \a cursor, and drops
+    the pending transactions in \a acknowledged (transaction ids), whose
+    effects the changes contain, in the same step, so nothing flickers.
+    Returns false and emits ListModel::gapDetected() without changing
+    anything when \a prevCursor is not the model's cursor.
+*/
 bool ListModelFeed::applyDelta(const QList<RecordChange> &changes, const QString &prevCursor, const QString &cursor,
     const QList<quint64> &acknowledged) const
 {
     return ListModelPrivate::get(m_model)->applyDelta(changes, prevCursor, cursor, acknowledged);
 }
 
+/*!
+    The server applied transaction \a transactionId (Transaction::id); the
+    state at \a cursor contains it. If the model is at \a cursor already (or
+    \a cursor is empty) the transaction is dropped now, and accepted once
+    every model it edits has dropped it; otherwise when the model reaches
+    \a cursor through a delta or a snapshot.
+*/
 void ListModelFeed::acknowledge(quint64 transactionId, const QString &cursor) const
 {
     ListModelPrivate::get(m_model)->acknowledge(transactionId, cursor);
 }
 
+/*!
+    The server renamed record \a oldId to \a newId: the row keeps its place
+    (unless the sort order says otherwise) and only its \c id role changes.
+*/
 void ListModelFeed::renameRecord(const QString &oldId, const QString &newId) const
 {
     ListModelPrivate::get(m_model)->renameRecord(oldId, newId);
 }
 
+/*!
+    Returns the revision of the confirmed record \a id, or 0 (no such
+    record, or the revision is unknown). A transport can leave a snapshot
+    record's fields empty when the model holds its revision already.
+*/
 quint64 ListModelFeed::confirmedRevision(const QString &id) const
 {
     const Entry *entry = ListModelPrivate::get(m_model)->entry(id);
     return entry && entry->hasConfirmed ? entry->confirmedRevision : 0;
 }
 
+/*!
+    The server's history is no longer the one the cursor and revisions came
+    from (its database was replaced): forgets both, so that the next snapshot
+    is compared field by field and nothing is resumed.
+*/
 void ListModelFeed::forgetCursor() const
 {
     ListModelPrivate::get(m_model)->forgetCursor();
 }
 
+/*!
+    Sets ListModel::loading to \a loading: a subscription is on its way.
+*/
 void ListModelFeed::setLoading(bool loading) const
 {
     ListModelPrivate::get(m_model)->setLoading(loading);
 }
 
+/*!
+    Sets what the model's filter reads as \c {auth.<claim>} to \a auth: the
+    signed-in user's claims as the transport knows them (SyncClient:
+    \c {{"sub": <the welcome's userId>}}, or nothing without a user). Rows
+    are shown and hidden as for a new filter.
+*/
 void ListModelFeed::setFilterAuth(const QVariantMap &auth) const
 {
     ListModelPrivate *d = ListModelPrivate::get(m_model);
@@ -67,16 +146,28 @@ void ListModelFeed::setFilterAuth(const QVariantMap &auth) const
         d->refilter();
 }
 
+/*!
+    Returns the claims the filter reads as \c {auth.<claim>}
+    (setFilterAuth()).
+*/
 QVariantMap ListModelFeed::filterAuth() const
 {
     return ListModelPrivate::get(m_model)->filter.auth;
 }
 
+/*!
+    Returns why the model's filter cannot be used (then it shows no rows and
+    a transport should not subscribe with it), or an empty string.
+*/
 QString ListModelFeed::filterError() const
 {
     return ListModelPrivate::get(m_model)->filter.error;
 }
 
+/*!
+    The server refused the model's subscription: sets ListModel::errorString
+    to \a message and ends loading.
+*/
 void ListModelFeed::subscriptionRefused(const QString &message) const
 {
     ListModelPrivate *d = ListModelPrivate::get(m_model);

@@ -72,19 +72,83 @@ public:
     QMetaObject::Connection dataChangedConnection;
 };
 
+/*!
+    \class Optimist::TableProxyModel
+    \inmodule Optimist
+    \inheaderfile optimist/tableproxymodel.h
+    \brief Shows the roles of a list model as the columns of a table, for
+    QTableView and friends.
+
+    \code
+    Optimist::TableProxyModel table;
+    table.setSourceModel(&todos);
+    table.setColumns({{"title", tr("Title")}, {"done", tr("Done")}, {"syncState", tr("Sync")}});
+    \endcode
+
+    Column \e c shows role columns()[\e c] as Qt::DisplayRole and
+    Qt::EditRole (a bool field as a check box, Qt::CheckStateRole), and
+    setData() on it writes that role, so an Optimist::ListModel stays
+    editable in place. Of an Optimist::ListModel, the \c syncState column
+    shows words as Qt::DisplayRole ("Synced", "Adding...", "Saving...",
+    "Removing...", "Failed"; translatable, context
+    Optimist::TableProxyModel), the ListModel::SyncState value as
+    Qt::EditRole (what a sort or a delegate may read), and the row's
+    errorString as Qt::ToolTipRole of a \c Failed row; the \c pending
+    column shows "Pending" or nothing, its bool as Qt::EditRole. Neither is
+    editable.
+
+    Roles from Qt::UserRole on (\c id, \c pending, \c syncState, the
+    fields...) read the source row as they are, in any column. Row signals
+    pass through unchanged. A source dataChanged() tells each cell exactly
+    what changed in it: the display and edit (or check-state) roles in the
+    columns that show a changed role, and the changed roles from
+    Qt::UserRole on in every column (so an acknowledgement that only clears
+    \c pending still reaches every cell).
+*/
+
+/*!
+    \struct Optimist::TableProxyModel::Column
+    \inmodule Optimist
+    \brief One column of the table: the source role it shows and its header.
+*/
+
+/*!
+    \variable Optimist::TableProxyModel::Column::role
+    \brief The name of the role the column shows, from the source's
+    roleNames() (\c title, \c done, \c syncState...).
+*/
+
+/*!
+    \variable Optimist::TableProxyModel::Column::title
+    \brief The column's header text (headerData()).
+*/
+
+/*!
+    Constructs a proxy without columns, with the given \a parent.
+*/
 TableProxyModel::TableProxyModel(QObject *parent)
     : QIdentityProxyModel(parent)
     , d(std::make_unique<TableProxyModelPrivate>(this))
 {
 }
 
+/*!
+    Destroys the proxy.
+*/
 TableProxyModel::~TableProxyModel() = default;
 
+/*!
+    Returns the columns, in order.
+*/
 QList<TableProxyModel::Column> TableProxyModel::columns() const
 {
     return d->columns;
 }
 
+/*!
+    Sets the table's \a columns, resetting the proxy. A role the source does
+    not name shows nothing.
+*/
 void TableProxyModel::setColumns(const QList<Column> &columns)
 {
     beginResetModel();
@@ -93,6 +157,10 @@ void TableProxyModel::setColumns(const QList<Column> &columns)
     endResetModel();
 }
 
+/*!
+    Returns the source role that \a column shows, or -1 (no such column, or
+    a role name the source does not have).
+*/
 int TableProxyModel::roleOfColumn(int column) const
 {
     return column >= 0 && column < d->roles.size() ? d->roles.at(column) : -1;
@@ -113,6 +181,9 @@ void TableProxyModelPrivate::resolveRoles()
     }
 }
 
+/*!
+    \reimp
+*/
 void TableProxyModel::setSourceModel(QAbstractItemModel *source)
 {
     beginResetModel();
@@ -219,12 +290,20 @@ void TableProxyModelPrivate::sourceLayoutChanged(QAbstractItemModel::LayoutChang
     Q_EMIT q->layoutChanged({}, hint);
 }
 
+/*!
+    \reimp
+
+    Returns the number of columns() for the root \a parent, else 0.
+*/
 int TableProxyModel::columnCount(const QModelIndex &parent) const
 {
     Q_ASSERT(checkIndex(parent));
     return parent.isValid() || !sourceModel() ? 0 : int(d->columns.size());
 }
 
+/*!
+    \reimp
+*/
 QModelIndex TableProxyModel::index(int row, int column, const QModelIndex &parent) const
 {
     Q_ASSERT(checkIndex(parent));
@@ -233,24 +312,39 @@ QModelIndex TableProxyModel::index(int row, int column, const QModelIndex &paren
     return createIndex(row, column);
 }
 
+/*!
+    \reimp
+*/
 QModelIndex TableProxyModel::parent(const QModelIndex &child) const
 {
     Q_ASSERT(checkIndex(child, CheckIndexOption::DoNotUseParent));
     return {};
 }
 
+/*!
+    \reimp
+*/
 QModelIndex TableProxyModel::sibling(int row, int column, const QModelIndex &idx) const
 {
     Q_ASSERT(checkIndex(idx));
     return index(row, column);
 }
 
+/*!
+    \reimp
+
+    Every cell is its own buddy, \a index: the identity proxy would send
+    them all to column 0, so a check box in column 2 would edit column 0.
+*/
 QModelIndex TableProxyModel::buddy(const QModelIndex &index) const
 {
     Q_ASSERT(checkIndex(index));
     return index;
 }
 
+/*!
+    \reimp
+*/
 QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
 {
     Q_ASSERT(checkIndex(proxyIndex));
@@ -259,6 +353,9 @@ QModelIndex TableProxyModel::mapToSource(const QModelIndex &proxyIndex) const
     return sourceModel()->index(proxyIndex.row(), 0);
 }
 
+/*!
+    \reimp
+*/
 QModelIndex TableProxyModel::mapFromSource(const QModelIndex &sourceIndex) const
 {
     Q_ASSERT(!sourceIndex.isValid() || sourceIndex.model() == sourceModel());
@@ -277,6 +374,9 @@ bool TableProxyModelPrivate::isBoolCell(const QModelIndex &index) const
     return role >= 0 && q->mapToSource(index).data(role).metaType().id() == QMetaType::Bool;
 }
 
+/*!
+    \reimp
+*/
 QVariant TableProxyModel::data(const QModelIndex &index, int role) const
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
@@ -317,6 +417,9 @@ QVariant TableProxyModelPrivate::syncData(const QModelIndex &index, ColumnKind k
     return {};
 }
 
+/*!
+    \reimp
+*/
 bool TableProxyModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
     Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
@@ -330,6 +433,9 @@ bool TableProxyModel::setData(const QModelIndex &index, const QVariant &value, i
     return sourceModel()->setData(mapToSource(index), value, sourceRole);
 }
 
+/*!
+    \reimp
+*/
 Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
 {
     Q_ASSERT(checkIndex(index));
@@ -345,6 +451,11 @@ Qt::ItemFlags TableProxyModel::flags(const QModelIndex &index) const
     return flags;
 }
 
+/*!
+    \reimp
+
+    Returns the title of column \a section for Qt::Horizontal headers.
+*/
 QVariant TableProxyModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < d->columns.size())

@@ -135,6 +135,325 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     return true;
 }
 
+/*!
+    \class Optimist::ServerConfig
+    \inmodule Optimist
+    \brief What an Optimist::Server serves: its collections with their
+    schemas and rules, its limits, and the tokens it accepts.
+
+    A value type, implicitly shared: a config is copied into every server
+    (Server::setConfig(), ServerThread::setConfig()). Build one in code, or
+    read it from JSON with fromJson() or fromFile() (the format of the
+    \c optimist-server executable):
+
+    \code
+    Optimist::ServerConfig config;
+    config.addCollection(u"todos"_s, {
+        Optimist::Field(u"title"_s, Optimist::Field::Type::String),
+        Optimist::Field(u"done"_s, Optimist::Field::Type::Bool),
+    });
+    config.setCollectionRules(u"todos"_s, { u"record.owner == auth.sub"_s,
+    u"record.owner == auth.sub"_s });
+    \endcode
+
+    \sa Server, Limits, Jwt, CollectionRules
+*/
+/*!
+    \class Optimist::ServerConfig::Limits
+    \inmodule Optimist
+    \brief The limits a Server enforces (docs/protocol.md, "Limits";
+    docs/security.md, "Limits and abuse").
+
+    In the JSON config, the \c "limits" object, with the members' names as
+    keys; each must be an integer at or above the minimum given below, or
+    fromJson() fails. Keys not given keep their defaults.
+
+    \sa ServerConfig::setLimits()
+*/
+
+/*!
+    \fn bool Optimist::ServerConfig::Limits::operator==(const Optimist::ServerConfig::Limits &a, const Optimist::ServerConfig::Limits &b)
+    Returns \c true when every limit of \a a equals that of \a b.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxFrameBytes
+    \brief The largest message a client may send, in bytes of UTF-8. A
+    larger one is answered with \c too_large (a push with the number to
+    resend from); one over 4 × this is refused by Qt's WebSocket layer,
+    which closes the connection (close code 1009). Announced to clients in
+    the welcome: the client splits its pushes to fit.
+
+    Default 1048576 (1 MiB); at least 64 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxMutationsPerTransaction
+    \brief The most mutations in one transaction; a larger one is rejected
+    \c too_large. Announced in the welcome: the client refuses a larger
+    transaction itself.
+
+    Default 1000; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxPendingPushes
+    \brief The most transactions taken and not yet answered on one
+    connection; past it a push is refused \c rate_limited, with the number
+    to resend from. Announced in the welcome.
+
+    Default 256; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxConnections
+    \brief The most WebSocket connections at once, welcomed or not; one more
+    is closed with close code 4003.
+
+    Default 1000; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::snapshotChunkRecords
+    \brief Records per snapshot chunk.
+
+    Default 1000; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::changeLogRetention
+    \brief Change-log entries kept for resuming, one per applied transaction
+    (one per cursor); trimmed in steps of 1/16 of it. A client resuming from
+    a cursor older than the log gets a new snapshot.
+
+    Default 100000; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::heartbeatMs
+    \brief The heartbeat interval announced to clients, in milliseconds: a
+    client pings at this interval, and a welcomed connection silent for 3 ×
+    this is closed (close code 4002).
+
+    Default 15000; at least 10 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxQueuedBytes
+    \brief Bytes waiting to be sent on one connection, control frames
+    included; past it the connection is closed (close code 4004, usually
+    seen as a reset). Checked when the server has another frame for it, so
+    one larger frame still goes out. Snapshot chunks are read and sent only
+    while less than 1/8 of it is waiting.
+
+    Default 8388608 (8 MiB); at least 1024 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::handshakeTimeoutMs
+    \brief Milliseconds from TCP accept to the end of the TLS and WebSocket
+    handshake; past it the TCP connection is closed (no close code yet).
+
+    Default 5000; at least 10 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::helloTimeoutMs
+    \brief Milliseconds from the WebSocket handshake to an accepted
+    \c hello; past it close code 4006.
+
+    Default 5000; at least 10 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxPendingConnections
+    \brief Connections pending at once (in the handshake or before an
+    accepted \c hello), over all addresses; past it the oldest pending
+    connection of the address with the most pending ones is closed to make
+    room.
+
+    Default 128; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxConnectionsPerAddress
+    \brief Open connections from one IP address, pending or not; a
+    connection over it is reset at once.
+
+    Default 256; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxFailedSignInsPerAddress
+    \brief Refused \c{hello}s (\c unauthorized) per address in a minute;
+    past it new connections from that address are reset at once until the
+    minute is over, and a \c hello on one opened before is refused without
+    its token being checked.
+
+    Default 20; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::failedSignInDelayMs
+    \brief Milliseconds a refused \c hello waits for its answer, every one
+    after the first of its address in the minute.
+
+    Default 1000; at least 0 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxMessagesPerSecond
+    \brief Messages (text or binary, \c hello included) per connection and
+    second, in bursts of up to one second's worth; past it \c rate_limited,
+    then close code 4007.
+
+    Default 1000; at least 1 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxInboundBytesPerSecond
+    \brief Bytes received per connection and second, WebSocket control
+    frames and headers included, in bursts of up to max(this, 4 ×
+    maxFrameBytes + 14); past it \c rate_limited, then close code 4007.
+
+    Default 16777216 (16 MiB); at least 1024 in the JSON config.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxPartialFrameBytes
+    \brief Bytes of partly received frames over all connections; the
+    connection whose frame pushes the total over it is closed with close
+    code 4008.
+
+    Default 67108864 (64 MiB); at least 1024 in the JSON config.
+*/
+
+/*!
+    \class Optimist::ServerConfig::Jwt
+    \inmodule Optimist
+    \brief How the default Authorizer verifies JSON Web Tokens
+    (docs/security.md, "Identity and tokens").
+
+    In the JSON config, \c{"auth": {"jwt": {...}}} with the members' names
+    as keys. DevelopmentTokens::jwt() gives the settings for its tokens.
+
+    \sa ServerConfig::setJwt(), TokenAuthorizer
+*/
+
+/*!
+    \enum Optimist::ServerConfig::Jwt::Algorithm
+
+    The one algorithm tokens must be signed with; a token whose header
+    names another is refused, whatever it says.
+
+    \value Disabled No JSON Web Tokens: hello tokens are checked against
+        ServerConfig::tokens() only. The default.
+    \value HS256 HMAC-SHA256 with a shared secret (secret or secretFile).
+        JSON: \c{"HS256"}.
+    \value RS256 RSA-SHA256, verified with an identity provider's public key
+        (publicKeyFile). JSON: \c{"RS256"}.
+    \value ES256 ECDSA with P-256 and SHA-256, verified with an identity
+        provider's public key (publicKeyFile). JSON: \c{"ES256"}.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::algorithm
+    \brief the algorithm tokens must be signed with; Algorithm::Disabled by
+    default.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::secret
+    \brief for HS256, the shared secret: at least 32 bytes, or
+    Server::listen() fails. Empty by default; HS256 takes exactly one of it
+    and secretFile, RS256 and ES256 neither.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::secretFile
+    \brief for HS256, a file holding the secret, read when the server starts
+    (a trailing newline is dropped). fromFile() resolves a relative path
+    against the config file's folder. Empty by default.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::publicKeyFile
+    \brief for RS256 and ES256, the PEM file of the identity provider's
+    public key, read when the server starts. fromFile() resolves a relative
+    path against the config file's folder. Empty by default.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::issuer
+    \brief the \c iss claim a token must carry; empty (the default): not
+    checked.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::audience
+    \brief the \c aud claim a token must carry, or contain when it is a list;
+    empty (the default): not checked.
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Jwt::leewaySeconds
+    \brief the clock skew allowed on \c exp and \c nbf, in seconds; 30 by
+    default, at least 0 in the JSON config.
+
+    A token is valid from \c{nbf - leeway} up to and including
+    \c{exp + leeway}, and the server ends a session at that time
+    (Identity::expiresAt).
+*/
+
+/*!
+    \fn bool Optimist::ServerConfig::Jwt::isEnabled() const
+    Returns whether JSON Web Tokens are accepted: algorithm is not
+    Algorithm::Disabled.
+*/
+
+/*!
+    \fn bool Optimist::ServerConfig::Jwt::operator==(const Optimist::ServerConfig::Jwt &a, const Optimist::ServerConfig::Jwt &b)
+    Returns \c true when every member of \a a equals that of \a b.
+*/
+
+/*!
+    \class Optimist::ServerConfig::CollectionRules
+    \inmodule Optimist
+    \brief A collection's read and write rules (docs/security.md, "Rules").
+
+    Each is an expression in the rule language of Optimist::Expression,
+    reading \c{record.<field>}, \c record.id and \c{auth.<claim>} (the
+    claims of the user's token), without \c{$param}s. Empty: no rule, all
+    allowed. Server::listen() parses them and checks them against the
+    collection's fields, and fails on a bad one. In the JSON config, a
+    collection's \c{"rules": {"read": "...", "write": "..."}}.
+
+    \sa ServerConfig::setCollectionRules(), Authorizer
+*/
+
+/*!
+    \variable Optimist::ServerConfig::CollectionRules::read
+    \brief which records a user may read: what subscriptions send, and the
+    records an update or remove may touch (others are answered as if they
+    did not exist).
+*/
+
+/*!
+    \variable Optimist::ServerConfig::CollectionRules::write
+    \brief which records a user may write: an insert's new record, an
+    update's record before and after, a remove's record before. A write it
+    refuses is rejected \c forbidden.
+*/
+
+/*!
+    \fn bool Optimist::ServerConfig::CollectionRules::isEmpty() const
+    Returns whether neither rule is set.
+*/
+
+/*!
+    \fn bool Optimist::ServerConfig::CollectionRules::operator==(const Optimist::ServerConfig::CollectionRules &a, const Optimist::ServerConfig::CollectionRules &b)
+    Returns \c true when both rules of \a a equal those of \a b.
+*/
 class ServerConfigData : public QSharedData {
 public:
     QMap<QString, Fields> collections;
@@ -144,32 +463,83 @@ public:
     ServerConfig::Jwt jwt;
 };
 
+/*!
+    Constructs an empty config: no collections, no rules, the default
+    limits, no tokens and JWTs disabled, so that a server accepts any token.
+*/
 ServerConfig::ServerConfig()
     : d(new ServerConfigData)
 {
 }
+/*!
+    \fn Optimist::ServerConfig::ServerConfig(const Optimist::ServerConfig &other)
+    Constructs a copy of \a other; it shares its data until one changes.
+*/
+
+/*!
+    \fn Optimist::ServerConfig::ServerConfig(Optimist::ServerConfig &&other)
+    Move-constructs a config from \a other, which must then be assigned to
+    or destroyed only.
+*/
+
+/*!
+    \fn Optimist::ServerConfig &Optimist::ServerConfig::operator=(const Optimist::ServerConfig &other)
+    Assigns \a other to this config and returns a reference to it.
+*/
+
+/*!
+    \fn Optimist::ServerConfig &Optimist::ServerConfig::operator=(Optimist::ServerConfig &&other)
+    Move-assigns \a other to this config and returns a reference to it.
+*/
+
+/*!
+    \fn Optimist::ServerConfig::~ServerConfig()
+    Destroys the config.
+*/
 ServerConfig::ServerConfig(const ServerConfig &other) = default;
 ServerConfig::ServerConfig(ServerConfig &&other) noexcept = default;
 ServerConfig &ServerConfig::operator=(const ServerConfig &other) = default;
 ServerConfig &ServerConfig::operator=(ServerConfig &&other) noexcept = default;
 ServerConfig::~ServerConfig() = default;
 
+/*!
+    Returns the collections served: collection name → its fields (its
+    schema). A client subscribing to or writing any other is answered
+    \c unknown_collection. Empty by default.
+*/
 QMap<QString, Fields> ServerConfig::collections() const
 {
     return d->collections;
 }
+/*!
+    Sets the collections served to \a collections, name → fields, replacing
+    any set before (their rules stay).
+*/
 void ServerConfig::setCollections(const QMap<QString, Fields> &collections)
 {
     d->collections = collections;
 }
+/*!
+    Adds a collection \a name with \a fields as its schema, replacing one of
+    that name.
+*/
 void ServerConfig::addCollection(const QString &name, const Fields &fields)
 {
     d->collections.insert(name, fields);
 }
+/*!
+    Returns the rules of collection \a name; empty ones (all allowed) when
+    none are set.
+*/
 ServerConfig::CollectionRules ServerConfig::collectionRules(const QString &name) const
 {
     return d->rules.value(name);
 }
+/*!
+    Sets the rules of collection \a name to \a rules; empty rules remove
+    them. Rules for a collection that is not served make Server::listen()
+    fail.
+*/
 void ServerConfig::setCollectionRules(const QString &name, const CollectionRules &rules)
 {
     if (rules.isEmpty())
@@ -177,35 +547,69 @@ void ServerConfig::setCollectionRules(const QString &name, const CollectionRules
     else
         d->rules.insert(name, rules);
 }
+/*!
+    Returns the names of the collections with rules, sorted.
+*/
 QStringList ServerConfig::collectionsWithRules() const
 {
     return d->rules.keys();
 }
+/*!
+    Returns the limits the server enforces; the defaults of Limits unless
+    set.
+*/
 ServerConfig::Limits ServerConfig::limits() const
 {
     return d->limits;
 }
+/*!
+    Sets the limits the server enforces to \a limits. Unlike fromJson(), it
+    does not check them against the minimums.
+*/
 void ServerConfig::setLimits(const Limits &limits)
 {
     d->limits = limits;
 }
+/*!
+    Returns the static tokens the default Authorizer accepts in \c hello
+    (development; with no user id). With no tokens and JWTs disabled, it
+    accepts any token, so the server authenticates nobody. Empty by
+    default.
+*/
 QStringList ServerConfig::tokens() const
 {
     return d->tokens;
 }
+/*!
+    Sets the static tokens the default Authorizer accepts to \a tokens.
+*/
 void ServerConfig::setTokens(const QStringList &tokens)
 {
     d->tokens = tokens;
 }
+/*!
+    Returns how the default Authorizer verifies JSON Web Tokens; disabled by
+    default.
+*/
 ServerConfig::Jwt ServerConfig::jwt() const
 {
     return d->jwt;
 }
+/*!
+    Sets how the default Authorizer verifies JSON Web Tokens to \a jwt.
+*/
 void ServerConfig::setJwt(const Jwt &jwt)
 {
     d->jwt = jwt;
 }
 
+/*!
+    \fn bool Optimist::operator==(const Optimist::ServerConfig &a, const Optimist::ServerConfig &b)
+    \relates Optimist::ServerConfig
+
+    Returns \c true when \a a and \a b have the same collections, rules,
+    limits, tokens and JWT settings.
+*/
 bool operator==(const ServerConfig &a, const ServerConfig &b)
 {
     return a.d == b.d
@@ -213,6 +617,38 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
             && a.d->tokens == b.d->tokens && a.d->jwt == b.d->jwt);
 }
 
+/*!
+    Parses the JSON config format from \a json (UTF-8):
+
+    \badcode
+    {
+      "collections": {
+        "todos": {
+    "fields": [{"name": "title", "type": "string", "required": true,
+    "maxLength": 200},
+                     {"name": "owner", "type": "string"}],
+    "rules": {"read": "record.owner == auth.sub", "write": "record.owner ==
+    auth.sub"}
+        }
+      },
+      "limits": {"maxFrameBytes": 1048576, "heartbeatMs": 15000},
+      "tokens": ["dev-token"],
+    "auth": {"jwt": {"algorithm": "RS256", "publicKeyFile": "idp.pem",
+    "issuer": "https://idp.example",
+                       "audience": "todo-app", "leewaySeconds": 30}}
+    }
+    \endcode
+
+    \c collections is required, each collection with a \c fields array (as
+    Field::fromVariantMap() reads them) and optional \c rules; the other keys
+    are optional. On bad input returns a default config and sets \a error,
+    if given, to what is wrong, e.g. "not JSON: … at offset 12",
+    "'collections' must be an object", "collection 'todos' needs a 'fields'
+    array", "limits.heartbeatMs must be an integer ≥ 10",
+    "'tokens' must be an array of strings", "auth.jwt.algorithm must be
+    \"HS256\", \"RS256\" or \"ES256\"". Clears \a error on success. Rules are
+    checked only by Server::listen(); key files are read only then.
+*/
 ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
 {
     QString problem;
@@ -269,6 +705,13 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
     return config;
 }
 
+/*!
+    Reads the file at \a path and parses it with fromJson(). A relative
+    secretFile or publicKeyFile is resolved against the file's folder,
+    wherever the server is started from. A file that cannot be read returns
+    a default config and sets \a error, if given, to "cannot read <path>:
+    <reason>".
+*/
 ServerConfig ServerConfig::fromFile(const QString &path, QString *error)
 {
     QFile file(path);

@@ -24,12 +24,203 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
 
 // ---------------------------------------------------------------- SyncClient
 
+/*!
+    \fn void Optimist::SyncClient::errorOccurred(const QString &code, const QString &message)
+
+    Emitted when the server reports an error, with its \a code (one of
+    Optimist::ErrorCode, docs/protocol.md, "Error codes") and \a message, or
+    when a connection attempt fails before the welcome, with code
+    \c connection_failed (ErrorCode::ConnectionFailed) and a \a message
+    saying why ("Connection refused", "TLS: …", a hint to use \c{wss://}).
+
+    A connection failure is told once per reason, not at every retry, and
+    its message is also errorString. So is the message of a server error,
+    except for a push the server refused with the number to resend from
+    (\c out_of_order, \c rate_limited, \c too_large, \c invalid_message):
+    the client resends by itself, and the transactions it cannot send are
+    rejected on their Transaction. A refused subscription
+    (\c unknown_collection, \c forbidden, \c invalid_filter, …) also sets
+    the model's ListModel::errorString and stops its loading. After
+    \c unauthorized or \c unsupported_protocol the client stops for good
+    (state Disconnected) until a new token or url, or open().
+
+    A rejected transaction is not reported here but on its Transaction.
+
+    \sa errorString, tokenExpired()
+*/
+
+/*!
+    \fn void Optimist::SyncClient::tokenExpired()
+
+    Emitted when the server refused the token because it expired, at
+    \c hello or during the session (close code 4001, reason
+    \c token_expired; docs/security.md, "Expiry during a session"). The
+    client stays Disconnected, keeping every pending edit, until setToken()
+    gives it another token; then it reconnects and sends them. Emitted after
+    the state changed, so a slot may call setToken() at once.
+
+    A token refused for another reason is told by errorOccurred() with code
+    \c unauthorized; the client waits for setToken() then too.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::snapshotReceived(const QString &collection, int records)
+
+    Emitted when a full snapshot of \a collection, of \a records records in
+    all its chunks, was applied to one of its models: at the first load, for
+    a new filter or new params, or on a resume from a cursor the server's
+    change log no longer reaches. The model's loading is over.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::restoredTransactionRejected(const QString &code, const QString &message)
+
+    Emitted when a transaction restored from the storageDirectory that no
+    bound model showed is refused, by the server (a \c reject with \a code
+    and \a message) or by the client itself (\c too_large or
+    \c invalid_message: it cannot be sent under the server's limits).
+    Nothing rolls back, since no model showed it; the app may tell its user.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::urlChanged()
+    Emitted when url changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::tokenChanged()
+    Emitted when token changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::clientIdChanged()
+    Emitted when clientId changes, also when one is generated.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::activeChanged()
+    Emitted when active changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::stateChanged()
+    Emitted when state changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::errorStringChanged()
+    Emitted when errorString changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::outboxCountChanged()
+    Emitted when outboxCount may have changed: a transaction was committed,
+    settled, refused by the client or restored.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::storageDirectoryChanged()
+    Emitted when storageDirectory changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::nextRetryAtChanged()
+    Emitted when nextRetryAt changes.
+*/
+
+/*!
+    \fn void Optimist::SyncClient::backoffChanged()
+    Emitted when initialBackoffMs, maxBackoffMs or backoffFactor changes.
+*/
+
+/*!
+    \class Optimist::SyncClient
+    \inmodule Optimist
+    \brief One WebSocket connection to an Optimist server, shared by every
+    model bound to it.
+
+    A model is bound with ListModel::setClient() in C++, or \c{client:} in
+    QML, where this class is the \c SyncClient type of \c{import Optimist}.
+
+    The client says \c hello, subscribes each bound model's collection
+    (resuming from the model's cursor), applies snapshots and deltas,
+    resubscribes on a gap, pushes committed transactions in order and settles
+    them with the server's acks and rejects (docs/protocol.md). When the
+    connection drops it reconnects with exponential backoff and full jitter
+    (initialBackoffMs, maxBackoffMs, backoffFactor), and resends what is
+    unsettled; edits made meanwhile keep working optimistically and wait in
+    the outbox (outboxCount).
+
+    Each bound model is a subscription of its own, with the model's filter
+    and filterParams (ListModel::filter()): several models, filtered apart,
+    may share one collection and one client. A model whose filter or params
+    change is subscribed again without a cursor (its rows were diffed at
+    once); one the server refuses (\c invalid_filter, \c forbidden,
+    \c unknown_collection, \c too_many_subscriptions, \c internal) gets the server's
+    message as its ListModel::errorString and stops loading. The filters read
+    \c auth.sub as the user id of the server's welcome; a welcome for another
+    user than the one a model's records came for empties the model at once
+    and reloads it.
+
+    Each committed transaction belongs to the user it was made as: the last
+    welcome's, or offline before any welcome the user the storage
+    directory's outbox and records are for. A welcome for another user (a
+    new token) never sends the previous user's unsettled transactions: each
+    is rejected with ErrorCode::UserChanged (\c user_changed; its models
+    roll it back), errorOccurred() says how many, and they are not kept.
+
+    What goes wrong is told in three places: state and errorString (why the
+    connection is down, in words), errorOccurred() (each error with its
+    code, once per reason), and, for a refused transaction, the Transaction
+    and the model's row it touched (Transaction::reject()).
+
+    \code
+    Optimist::SyncClient client;
+    client.setUrl(QUrl(u"ws://localhost:8080"_s));
+    client.setToken(token);
+    model.setClient(&client);
+    \endcode
+
+    \sa ListModel, Transport
+*/
+
+/*!
+    \enum Optimist::SyncClient::State
+
+    Where the connection is. Read it from state(); stateChanged() tells of
+    each change.
+
+    \value Disconnected Not connected, and no attempt is under way or
+        scheduled: the client is not active, has no valid url, or was
+        stopped for good because the server refused its protocol version
+        (close code 4000) or its token (close code 4001, see tokenExpired()).
+        errorString says why it stopped; a new url or token, or open(),
+        starts again. The initial state.
+    \value Connecting The first attempt after open(), setActive(true) or a
+        new url is under way, up to the server's welcome.
+    \value Connected The server welcomed the client: models are subscribed
+        and transactions are pushed.
+    \value Reconnecting The connection was lost or an attempt failed: the
+        client waits until nextRetryAt and then tries again (the state stays
+        Reconnecting during that attempt, up to the welcome).
+*/
+
+/*!
+    Constructs a client with the given \a parent. It is active, with no url:
+    it connects once setUrl() gives it one.
+*/
 SyncClient::SyncClient(QObject *parent)
     : Transport(parent)
     , d(std::make_unique<SyncClientPrivate>(this))
 {
 }
 
+/*!
+    Destroys the client: writes the outbox to the storage directory if a
+    save was still due, unbinds every model (their ListModel::client()
+    becomes \nullptr; their rows and pending edits stay) and aborts the
+    connection without a close handshake.
+*/
 SyncClient::~SyncClient()
 {
     if (d->storage.saveScheduled)
@@ -47,6 +238,19 @@ SyncClient::~SyncClient()
     }
 }
 
+/*!
+    \property Optimist::SyncClient::url
+    \brief the server's WebSocket URL, \c{ws://host:port} or, with TLS,
+    \c{wss://host:port}.
+
+    Empty by default: the client does not connect. Setting a new url while
+    active connects to it on the next event-loop pass, as a first attempt
+    (Connecting, the backoff starting over), and lifts a stop for good after
+    a refused token or protocol version. An invalid url starts no
+    attempt.
+
+    \sa sslConfiguration(), state
+*/
 QUrl SyncClient::url() const
 {
     return d->url;
@@ -65,6 +269,20 @@ void SyncClient::setUrl(const QUrl &url)
     }
 }
 
+/*!
+    \property Optimist::SyncClient::token
+    \brief the token sent with \c hello, e.g. a JSON Web Token from the app's
+    identity provider (docs/security.md, "Identity and tokens").
+
+    Empty by default: a server that requires no token lets the client in, any
+    other refuses it (\c unauthorized). A new token takes effect at the next
+    connection: an open connection keeps the session it has. After the
+    server refused the old one (tokenExpired() included) the client, which
+    had stopped, reconnects with the new one after the usual backoff wait, so
+    that fresh tokens refused too (a skewed clock) do not hammer the server.
+
+    \sa tokenExpired(), errorOccurred()
+*/
 QString SyncClient::token() const
 {
     return d->token;
@@ -84,6 +302,24 @@ void SyncClient::setToken(const QString &token)
         d->scheduleReconnect();
 }
 
+/*!
+    \property Optimist::SyncClient::clientId
+    \brief the id of this installation, under which the server counts its
+    transaction numbers and keeps their outcomes.
+
+    Empty by default: then one is generated (a UUID without braces) on first
+    use, that is at the first connection attempt or when the storage
+    directory is first read, and kept in QSettings under the key
+    \c{Optimist/clientId}, so it is stable across restarts. A second process
+    running at the same time gets a fresh one (a lock file in the temporary
+    directory, \c{optimist-client-<id>.lock}, guards the stored id).
+    clientIdChanged() is emitted when it is generated. Set it explicitly, and
+    before the first connection, for several clients in one process; it also
+    names the files in storageDirectory.
+
+    Keep it secret: the server does not yet bind a client id to a user
+    (docs/security.md).
+*/
 QString SyncClient::clientId() const
 {
     return d->identity.id;
@@ -97,6 +333,16 @@ void SyncClient::setClientId(const QString &clientId)
     Q_EMIT clientIdChanged();
 }
 
+/*!
+    \property Optimist::SyncClient::active
+    \brief whether the client wants to be connected.
+
+    \c true by default: the client connects as soon as it has a url.
+    Setting it to \c true connects at once, as a first attempt; setting it
+    to \c false closes the connection (close code 1000) or cancels a
+    scheduled retry, and the state becomes Disconnected. open() and close()
+    set it.
+*/
 bool SyncClient::isActive() const
 {
     return d->active;
@@ -121,29 +367,112 @@ void SyncClient::setActive(bool active)
     }
 }
 
+/*!
+    \property Optimist::SyncClient::state
+    \brief where the connection is: Disconnected, Connecting, Connected or
+    Reconnecting.
+
+    Read-only; Disconnected at first.
+
+    \sa errorString, nextRetryAt
+*/
 SyncClient::State SyncClient::state() const
 {
     return d->state;
 }
+/*!
+    \property Optimist::SyncClient::errorString
+    \brief why the connection is down or stopped, or what last went wrong,
+    in words; empty once a welcome arrives.
+
+    It holds the last of: a failed connection attempt (the message of
+    errorOccurred() with code \c connection_failed, e.g. "Connection
+    refused", "TLS: …", or a hint to use \c{wss://}); a close by the server,
+    "the server closed the connection: <close code> <reason>"; "the
+    connection was lost"; "the server stopped answering" (no message for
+    more than twice the server's heartbeat interval); the message (or, without one,
+    the code) of an \c error frame from the server, a subscription's refusal
+    included; a storage directory that cannot be used (see
+    storageDirectory). Refusals of a push that the client handles itself
+    (\c out_of_order, \c rate_limited, \c too_large with the number to
+    resend from) are told by errorOccurred() only.
+
+    \sa errorOccurred(), state
+*/
 QString SyncClient::errorString() const
 {
     return d->errorString;
 }
+/*!
+    \property Optimist::SyncClient::outboxCount
+    \brief the number of committed transactions the server has not settled
+    (acked or rejected) yet, those restored from storageDirectory included.
+
+    Read-only; 0 at first. A non-zero count while Connected means pushes are
+    on their way; while not connected, edits waiting to be sent.
+*/
 int SyncClient::outboxCount() const
 {
     return int(d->outbox.size());
 }
 
+/*!
+    Returns the TLS settings used for \c{wss://} urls; a null configuration
+    (the default) means Qt's default one.
+
+    \sa setSslConfiguration()
+*/
 QSslConfiguration SyncClient::sslConfiguration() const
 {
     return d->sslConfiguration;
 }
 
+/*!
+    Sets the TLS settings for \c{wss://} urls to \a configuration, e.g. the
+    CA certificates to trust (the system's by default). A certificate that
+    does not verify fails the connection attempt: errorOccurred() with code
+    \c connection_failed and errorString say "TLS: " and why; the client keeps
+    retrying. Takes effect at the next connection attempt.
+*/
 void SyncClient::setSslConfiguration(const QSslConfiguration &configuration)
 {
     d->sslConfiguration = configuration;
 }
 
+/*!
+    \property Optimist::SyncClient::storageDirectory
+    \brief where the client keeps what must outlive the process, per client
+    id.
+
+    Two files: the outbox, \c{outbox-<clientId>.json}, written after each
+    change to it, and a copy of every collection the client syncs,
+    \c{cache-<clientId>.sqlite} (SQLite), written after each snapshot and
+    delta. A filtered model's records are kept apart, by collection, filter
+    and params, each with the server and user they came from; a welcome
+    drops the copies of other servers and users.
+
+    Empty (the default): nothing is kept. Set it before the client connects:
+    once the storage was read or a welcome arrived, a change is ignored with
+    a warning (transactions numbered since could clash with the stored ones).
+    It takes a local path or a \c{file:} URL (as QML's StandardPaths and
+    folder dialogs give), and reads back as the local path. Any other URL
+    (\c{qrc:}, \c{http:}) is refused: errorString says "storageDirectory must
+    be a local directory or a file: URL, not '…'" and the directory is left
+    unchanged. A directory whose files cannot be opened or read sets
+    errorString too, and the client carries on without them.
+
+    On the next run, a bound model starts from its cached records and cursor
+    before any connection (the app shows its data offline), and its
+    subscription resumes from that cursor. The outbox is sent before
+    anything new, with its original transaction numbers, so the server
+    applies each once. Each restored transaction is replayed on the bound
+    models as pending again (a new Transaction), so it settles or rolls back
+    like any edit; one no model can take (its collection is not bound, or its
+    record is not in the model) is sent all the same, appears when
+    confirmed, and a refusal is reported by restoredTransactionRejected().
+    Files that cannot be read are moved aside (\c{….bad-<time>}), never
+    deleted.
+*/
 QString SyncClient::storageDirectory() const
 {
     return d->storage.directory;
@@ -186,10 +515,31 @@ void SyncClient::setStorageDirectory(const QString &path)
     Q_EMIT storageDirectoryChanged();
     d->scheduleSave();
 }
+/*!
+    \property Optimist::SyncClient::nextRetryAt
+    \brief when the next reconnection attempt is due, in UTC, while the
+    client waits in the Reconnecting state.
+
+    Set each time a retry is scheduled, a wait drawn as described under
+    initialBackoffMs; invalid once that attempt starts. Read-only.
+*/
 QDateTime SyncClient::nextRetryAt() const
 {
     return d->nextRetryAt;
 }
+/*!
+    \property Optimist::SyncClient::initialBackoffMs
+    \brief the longest wait before the first retry, in milliseconds.
+
+    250 by default; values below 1 are ignored. The wait before retry \e n
+    (from 0) is drawn uniformly from [0, min(maxBackoffMs, initialBackoffMs ×
+    backoffFactor^\e n)] ("full jitter"). \e n starts over at open(), at a new
+    url, and once a welcomed connection stayed up for min(10 s, the server's
+    heartbeat interval): a server that closes each connection right after
+    its welcome sees the waits grow, not a tight loop. Takes effect at the
+    next wait. backoffChanged() is emitted for each of the three backoff
+    properties.
+*/
 int SyncClient::initialBackoffMs() const
 {
     return d->backoff.initialMs;
@@ -203,6 +553,14 @@ void SyncClient::setInitialBackoffMs(int ms)
     Q_EMIT backoffChanged();
 }
 
+/*!
+    \property Optimist::SyncClient::maxBackoffMs
+    \brief the cap on the longest wait before a retry, in milliseconds.
+
+    30000 (30 s) by default; values below 1 are ignored.
+
+    \sa initialBackoffMs
+*/
 int SyncClient::maxBackoffMs() const
 {
     return d->backoff.maxMs;
@@ -216,6 +574,14 @@ void SyncClient::setMaxBackoffMs(int ms)
     Q_EMIT backoffChanged();
 }
 
+/*!
+    \property Optimist::SyncClient::backoffFactor
+    \brief how much the longest wait grows with each failed attempt.
+
+    2.0 by default; values below 1.0 are ignored.
+
+    \sa initialBackoffMs
+*/
 double SyncClient::backoffFactor() const
 {
     return d->backoff.factor;
@@ -229,6 +595,12 @@ void SyncClient::setBackoffFactor(double factor)
     Q_EMIT backoffChanged();
 }
 
+/*!
+    Connects now, as a first attempt (Connecting, the backoff starting
+    over), unless the client is active and already connected, connecting or
+    waiting to retry. Also retries at once after a stop for good (a refused
+    token or protocol version), with the same token. Sets active to \c true.
+*/
 void SyncClient::open()
 {
     if (d->active && d->state != Disconnected)
@@ -237,11 +609,26 @@ void SyncClient::open()
     setActive(true);
 }
 
+/*!
+    Closes the connection (close code 1000) or cancels a scheduled retry,
+    and stays Disconnected until open(). Sets active to \c false. Pending
+    edits stay in the models and the outbox.
+*/
 void SyncClient::close()
 {
     setActive(false);
 }
 
+/*!
+    \reimp
+
+    Called by ListModel::setClient(): binds \a model and subscribes its
+    collection with its filter and params once the client is welcomed. A
+    model without a collection is not bound (a warning is logged); one bound
+    already is left as it is. With a storageDirectory, the model is first
+    filled from the cached copy of its collection, if it is empty. Edits
+    the model committed before it was bound are sent too.
+*/
 void SyncClient::attachModel(ListModel *model)
 {
     const QString collection = model->collection();
@@ -274,6 +661,13 @@ void SyncClient::attachModel(ListModel *model)
     d->subscribe(key);
 }
 
+/*!
+    \reimp
+
+    Called by ListModel::setClient() and the model's destructor: unbinds
+    \a model and, while connected, unsubscribes it. Its transactions already
+    in the outbox are still sent and settled.
+*/
 void SyncClient::detachModel(ListModel *model)
 {
     const QString key = d->subscriptions.keyOf(model);

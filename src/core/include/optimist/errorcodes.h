@@ -3,8 +3,7 @@
 
 #include <QtCore/QLatin1StringView>
 
-//! The closed list of error codes, the same in the library, on the wire and
-//! in the server (docs/protocol.md, "Error codes").
+// The closed list of docs/protocol.md, "Error codes".
 namespace Optimist::ErrorCode {
 
 inline constexpr QLatin1StringView InvalidMessage { "invalid_message" };
@@ -18,25 +17,19 @@ inline constexpr QLatin1StringView OutOfOrder { "out_of_order" };
 inline constexpr QLatin1StringView TooLarge { "too_large" };
 inline constexpr QLatin1StringView RateLimited { "rate_limited" };
 inline constexpr QLatin1StringView Internal { "internal" };
-//! Protocol 2: a subscribe's filter that cannot be used (syntax, unknown
-//! field, a parameter not given, too long).
+// Protocol 2 only.
 inline constexpr QLatin1StringView InvalidFilter { "invalid_filter" };
-//! Protocol 2: more subscriptions on one connection than the server allows.
 inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscriptions" };
 
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };
 inline constexpr QLatin1StringView Aborted { "aborted" };
-//! SyncClient::errorOccurred(): a connection attempt failed before the
-//! server's welcome (nothing listening, TLS, a proxy); the message says
-//! why, and the client retries.
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
 //! A transaction made by one user was not sent, because the client's next
 //! welcome was for another user (a new token on the same SyncClient): it
 //! rolls back, and SyncClient::errorOccurred() says so once per welcome.
 inline constexpr QLatin1StringView UserChanged { "user_changed" };
 
-//! Whether the same request could succeed later.
 inline bool isRetryable(QLatin1StringView code)
 {
     return code == RateLimited || code == Internal;

@@ -11,34 +11,11 @@ namespace Optimist {
 
 class TableProxyModelPrivate;
 
-//! Shows the roles of a list model as the columns of a table, for
-//! QTableView and friends:
-//!
-//!     TableProxyModel table;
-//!     table.setSourceModel(&todos);
-//!     table.setColumns({{"title", tr("Title")}, {"done", tr("Done")}, {"syncState", tr("Sync")}});
-//!
-//! Column c shows role columns()[c] as Qt::DisplayRole/EditRole (a bool
-//! role as a check box), and setData() on it writes that role, so an
-//! Optimist::ListModel stays editable in place. Of an Optimist::ListModel,
-//! the `syncState` column shows words as Qt::DisplayRole ("Synced",
-//! "Adding…", "Saving…", "Removing…", "Failed"; translatable, context
-//! Optimist::TableProxyModel), the ListModel::SyncState value as
-//! Qt::EditRole (what a sort or a delegate may read), and the row's
-//! errorString as Qt::ToolTipRole of a Failed row; the `pending` column
-//! shows "Pending" or nothing, its bool as Qt::EditRole; neither is
-//! editable. Roles from Qt::UserRole on
-//! (id, pending, syncState, the fields…) read the source row as they are,
-//! in any column. Row signals pass through unchanged. A source dataChanged
-//! tells each cell exactly what changed in it: the display/edit (or
-//! check-state) roles in the columns that show a changed role, and the
-//! changed roles from Qt::UserRole on in every column (so an ack that only
-//! clears `pending` still reaches every cell).
 class OPTIMIST_CORE_EXPORT TableProxyModel : public QIdentityProxyModel {
     Q_OBJECT
 public:
     struct Column {
-        QByteArray role; //!< a name from the source's roleNames()
+        QByteArray role;
         QString title;
     };
 
@@ -47,7 +24,6 @@ public:
 
     QList<Column> columns() const;
     void setColumns(const QList<Column> &columns);
-    //! The source role of \a column, or -1.
     int roleOfColumn(int column) const;
 
     void setSourceModel(QAbstractItemModel *sourceModel) override;
@@ -55,8 +31,6 @@ public:
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
     QModelIndex sibling(int row, int column, const QModelIndex &idx) const override;
-    //! Every cell is its own buddy (the identity proxy would send them all
-    //! to column 0, so a check box in column 2 would edit column 0).
     QModelIndex buddy(const QModelIndex &index) const override;
     QModelIndex mapToSource(const QModelIndex &proxyIndex) const override;
     QModelIndex mapFromSource(const QModelIndex &sourceIndex) const override;
