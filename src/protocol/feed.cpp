@@ -4,6 +4,7 @@
 #include "messages_p.h"
 
 #include "reader_p.h"
+#include <optimist/field.h>
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QStringBuilder>
@@ -30,11 +31,26 @@ QJsonObject SubscribeMessage::toJson() const
     return json;
 }
 
-//! A subscription's key, when the message names one: a non-empty string.
+//! A subscription's key, when the message names one: a non-empty string
+//! of at most MaxSubscriptionKeyLength characters.
 static void readSubscription(Reader &reader, QString *out)
 {
-    if (reader.isPresent(Key::Subscription))
-        reader.string(Key::Subscription, out, true);
+    if (!reader.isPresent(Key::Subscription))
+        return;
+    reader.string(Key::Subscription, out, true);
+    if (Field::characterCount(*out) > MaxSubscriptionKeyLength) {
+        out->clear();
+        reader.fail(u"field 'subscription' must be a string of 1 to %1 characters"_s.arg(MaxSubscriptionKeyLength));
+    }
+}
+
+QString SubscribeMessage::keyOf(const QJsonObject &json)
+{
+    const QJsonValue subscription = json.value(Key::Subscription);
+    const QJsonValue name
+        = subscription.isUndefined() || subscription.isNull() ? json.value(Key::Collection) : subscription;
+    const QString key = name.toString();
+    return Field::characterCount(key) > MaxSubscriptionKeyLength ? QString() : key;
 }
 
 Result<SubscribeMessage> SubscribeMessage::fromJson(const QJsonObject &json)

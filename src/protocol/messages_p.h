@@ -144,6 +144,10 @@ struct HelloMessage {
     friend bool operator==(const HelloMessage &, const HelloMessage &) = default;
 };
 
+//! A subscription's `subscription` (its key) is at most this many
+//! characters (Unicode code points): every frame of it echoes the key.
+inline constexpr int MaxSubscriptionKeyLength = 256;
+
 //! subscribe (client → server).
 struct SubscribeMessage {
     QString collection;
@@ -163,6 +167,10 @@ struct SubscribeMessage {
 
     QJsonObject toJson() const;
     static Result<SubscribeMessage> fromJson(const QJsonObject &json);
+    //! The key a subscribe or unsubscribe names, read even when the rest
+    //! of it is malformed, so a refusal can carry it; empty when it names
+    //! none that could be valid (not a string, empty, or too long).
+    static QString keyOf(const QJsonObject &json);
     friend bool operator==(const SubscribeMessage &, const SubscribeMessage &) = default;
 };
 

@@ -48,6 +48,8 @@ enum CloseCode : quint16 {
     RateLimitedClose = 4007,
     //! The server's budget for partly received frames is used up.
     ServerBusyClose = 4008,
+    //! The hello's clientId is bound to another user (client_id_taken).
+    ClientIdTakenClose = 4009,
 };
 
 //! The reason of an UnauthorizedClose (4001).

@@ -148,6 +148,10 @@ QList<Subscription *> FanOut::candidates(const Collection &c, const ChangeImages
 QHash<Subscription *, QJsonArray> FanOut::views(const Collection &c, const Merged &merged) const
 {
     QHash<Subscription *, QJsonArray> seen;
+    // Only indexed subscriptions (those that do not see everything) need
+    // the per-record view: with none, the net changes are not worth making.
+    if (c.index.size() == 0)
+        return seen;
     for (const NetChange &net : netChanges(merged.images)) {
         const ChangeImages &change = net.images;
         for (Subscription *subscriber : candidates(c, change)) {

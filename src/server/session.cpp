@@ -140,10 +140,12 @@ void Session::sendError(QLatin1StringView code, const QString &message, const QS
     send(errorMessage(code, message, ref).toJson());
 }
 
-void Session::sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key)
+void Session::sendSubscriptionError(
+    QLatin1StringView code, const QString &message, const QString &key, const QString &ref)
 {
     qCDebug(lcServer) << m_clientId << key << code << message;
-    Protocol::ErrorMessage error = errorMessage(code, message, QString(Protocol::Type::Subscribe));
+    Protocol::ErrorMessage error
+        = errorMessage(code, message, ref.isEmpty() ? QString(Protocol::Type::Subscribe) : ref);
     if (m_protocol >= 2)
         error.subscription = key;
     send(error.toJson());
@@ -206,8 +208,10 @@ void Session::onTextMessage(const QString &frame)
             sendError(ErrorCode::InvalidMessage, u"hello first"_s, type);
     } else if (type == Protocol::Type::Push) {
         handlePush(message);
-    } else if (type == Protocol::Type::Subscribe || type == Protocol::Type::Unsubscribe) {
-        handleSubscribe(message, type == Protocol::Type::Subscribe);
+    } else if (type == Protocol::Type::Subscribe) {
+        handleSubscribe(message);
+    } else if (type == Protocol::Type::Unsubscribe) {
+        handleUnsubscribe(message);
     } else if (type == Protocol::Type::Ping) {
         if (const auto ping = Protocol::PingMessage::fromJson(message))
             send(Protocol::PongMessage { ping->id }.toJson());
@@ -256,6 +260,8 @@ void Session::handleHello(const QJsonObject &message)
     const Authentication authentication = m_server->authorizer()->authenticate(hello->clientId, hello->token);
     if (!authentication.isAccepted())
         return refuseToken(authentication, hello->clientId, ref);
+    if (!claimClientId(hello->clientId, authentication.identity, ref))
+        return;
     qint64 lastTx = 0;
     if (!m_server->lastTx(hello->clientId, &lastTx))
         return sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
@@ -276,6 +282,27 @@ void Session::handleHello(const QJsonObject &message)
         { limits.maxFrameBytes, limits.maxMutationsPerTransaction, limits.maxPendingPushes }, m_identity.userId }
              .toJson());
     watchExpiry();
+}
+
+bool Session::claimClientId(const QString &clientId, const Identity &identity, const QString &ref)
+{
+    // A clientId's ledger (lastTx, recorded rejections) belongs to the user
+    // who first said hello with it: anyone else would take over its
+    // numbering and read its outcomes. The answer names no owner.
+    switch (m_server->storage->claimClient(clientId, identity.userId)) {
+    case Storage::Claim::Granted:
+        return true;
+    case Storage::Claim::Taken:
+        qCDebug(lcServer) << "refused client" << clientId << "to" << identity.userId << "- bound to another user";
+        sendError(ErrorCode::ClientIdTaken, u"this clientId is in use by another user; use another clientId"_s, ref);
+        closeWith(Protocol::ClientIdTakenClose, u"client_id_taken"_s);
+        return false;
+    case Storage::Claim::Failed:
+        break;
+    }
+    qCWarning(lcServer) << "cannot bind client" << clientId << "-" << m_server->storage->errorString();
+    sendError(ErrorCode::Internal, u"cannot read the client's progress"_s, ref);
+    return false;
 }
 
 void Session::refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref)
@@ -312,21 +339,34 @@ void Session::watchExpiry()
     m_expiry.start(std::chrono::milliseconds(std::min(remaining + 1, MaxWaitMs)));
 }
 
-void Session::handleSubscribe(const QJsonObject &message, bool subscribe)
+void Session::handleUnsubscribe(const QJsonObject &message)
 {
-    const QString ref = Protocol::messageType(message);
-    if (!subscribe) {
-        const auto unsubscribe = Protocol::UnsubscribeMessage::fromJson(message);
-        if (!unsubscribe)
-            return sendError(ErrorCode::InvalidMessage, unsubscribe.error(), ref);
-        if (!m_server->collection(unsubscribe->collection))
-            return sendError(
-                ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
-        return m_server->unsubscribe(this, unsubscribe->key());
+    const QString ref = QString(Protocol::Type::Unsubscribe);
+    const auto unsubscribe = Protocol::UnsubscribeMessage::fromJson(message);
+    if (!unsubscribe)
+        return sendError(ErrorCode::InvalidMessage, unsubscribe.error(), ref);
+    if (!m_server->collection(unsubscribe->collection))
+        return sendError(ErrorCode::UnknownCollection, u"unknown collection '%1'"_s.arg(unsubscribe->collection), ref);
+    // The key names the subscription; a collection that is not its own is
+    // a client bug, and unsubscribing anyway could end the wrong model's.
+    const QString &key = unsubscribe->key();
+    if (const auto held = m_subscriptions.find(key);
+        held != m_subscriptions.end() && held->second->collection != unsubscribe->collection) {
+        return sendSubscriptionError(ErrorCode::InvalidMessage,
+            u"subscription '%1' is of collection '%2', not '%3'"_s.arg(
+                key, held->second->collection, unsubscribe->collection),
+            key, ref);
     }
+    m_server->unsubscribe(this, key);
+}
+
+void Session::handleSubscribe(const QJsonObject &message)
+{
+    const QString ref = QString(Protocol::Type::Subscribe);
     const auto request = Protocol::SubscribeMessage::fromJson(message);
-    if (!request)
-        return sendError(ErrorCode::InvalidMessage, request.error(), ref);
+    if (!request) // with its key, when it has one, so the client can route it
+        return sendSubscriptionError(
+            ErrorCode::InvalidMessage, request.error(), Protocol::SubscribeMessage::keyOf(message));
     const QString &name = request->collection;
     if (!m_server->collection(name))
         return sendSubscriptionError(

@@ -68,8 +68,10 @@ public:
     void send(const QJsonObject &message);
     void sendError(QLatin1StringView code, const QString &message, const QString &ref = {});
     //! An error refusing (or ending) the subscription \a key: protocol 2
-    //! names it in the error's subscription.
-    void sendSubscriptionError(QLatin1StringView code, const QString &message, const QString &key);
+    //! names it in the error's subscription. \a ref is the message's
+    //! type, subscribe when empty.
+    void sendSubscriptionError(
+        QLatin1StringView code, const QString &message, const QString &key, const QString &ref = {});
     //! Hands what was sent to the kernel now rather than a block per
     //! event-loop pass (see FanOut::deliver()).
     void flush();
@@ -89,9 +91,13 @@ private:
     void handleHello(const QJsonObject &message);
     //! error unauthorized, then close code 4001 with the reason of \a authentication.
     void refuseToken(const Authentication &authentication, const QString &clientId, const QString &ref);
+    //! Binds \a clientId to \a identity's user, or refuses the hello
+    //! (client_id_taken, or internal); false when refused.
+    bool claimClientId(const QString &clientId, const Identity &identity, const QString &ref);
     //! Ends the session (4001 "token_expired") once identity().expiresAt is past.
     void watchExpiry();
-    void handleSubscribe(const QJsonObject &message, bool subscribe);
+    void handleSubscribe(const QJsonObject &message);
+    void handleUnsubscribe(const QJsonObject &message);
     void handlePush(const QJsonObject &message);
     QueuedTransaction readTransaction(const Protocol::PushTransaction &pushed) const;
     struct Refusal {

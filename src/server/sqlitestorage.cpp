@@ -26,6 +26,8 @@ struct SqliteStorage::Statements {
         , appendChange(db)
         , trimLog(db)
         , setFloor(db)
+        , claimClient(db)
+        , clientOwner(db)
         , lastTx(db)
         , setLastTx(db)
         , addRejection(db)
@@ -39,7 +41,8 @@ struct SqliteStorage::Statements {
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackTo;
     QSqlQuery readRecord, writeRecord, removeRecord, appendChange, trimLog, setFloor;
-    QSqlQuery lastTx, setLastTx, addRejection, findRejection, trimRejections, settledTx, setSettledTx;
+    QSqlQuery claimClient, clientOwner, lastTx, setLastTx, addRejection, findRejection, trimRejections, settledTx,
+        setSettledTx;
     QSqlQuery changes;
 };
 
@@ -79,7 +82,8 @@ bool SqliteStorage::open()
         if (!db.open())
             return fail(u"cannot open "_s % m_path, db.lastError().text());
     }
-    if (!createSchema() || !addRevisionColumn() || !addBeforeColumn() || !prepareStatements() || !loadState()) {
+    if (!createSchema() || !addRevisionColumn() || !addBeforeColumn() || !addOwnerColumn() || !prepareStatements()
+        || !loadState()) {
         close();
         return false;
     }
@@ -104,7 +108,10 @@ bool SqliteStorage::createSchema()
         " record_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT, before_data TEXT, PRIMARY KEY (seq, idx))"
         " WITHOUT ROWID",
         "CREATE INDEX IF NOT EXISTS changes_by_collection ON changes (collection, seq)",
-        "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_tx INTEGER NOT NULL) WITHOUT ROWID",
+        // owner: the user id the client is bound to ('' for none), NULL while
+        // unbound (rows from before owners: bound by their next hello).
+        "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_tx INTEGER NOT NULL, owner TEXT)"
+        " WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS rejections (client_id TEXT NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL,"
         " message TEXT NOT NULL, PRIMARY KEY (client_id, tx)) WITHOUT ROWID",
         // The highest settledTx each client sent: the outcomes at or below it
@@ -138,8 +145,15 @@ bool SqliteStorage::prepareStatements()
             " VALUES (?, ?, ?, ?, ?, ?, ?)" },
         { &s.trimLog, "DELETE FROM changes WHERE seq <= ?" },
         { &s.setFloor, "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_floor', ?)" },
+        { &s.claimClient,
+            "INSERT INTO clients (client_id, last_tx, owner) VALUES (?, 0, ?)"
+            " ON CONFLICT (client_id) DO UPDATE SET owner = excluded.owner WHERE clients.owner IS NULL" },
+        { &s.clientOwner, "SELECT owner FROM clients WHERE client_id = ?" },
         { &s.lastTx, "SELECT last_tx FROM clients WHERE client_id = ?" },
-        { &s.setLastTx, "INSERT OR REPLACE INTO clients (client_id, last_tx) VALUES (?, ?)" },
+        // Not INSERT OR REPLACE: that would drop the owner.
+        { &s.setLastTx,
+            "INSERT INTO clients (client_id, last_tx) VALUES (?, ?)"
+            " ON CONFLICT (client_id) DO UPDATE SET last_tx = excluded.last_tx" },
         { &s.addRejection, "INSERT OR REPLACE INTO rejections (client_id, tx, code, message) VALUES (?, ?, ?, ?)" },
         { &s.findRejection, "SELECT code, message FROM rejections WHERE client_id = ? AND tx = ?" },
         { &s.trimRejections, "DELETE FROM rejections WHERE client_id = ? AND tx <= ?" },
@@ -186,6 +200,15 @@ bool SqliteStorage::addBeforeColumn()
     bool has = false;
     return hasColumn(u"changes"_s, u"before_data"_s, &has) // not a message key: a table
         && (has || exec(u"ALTER TABLE changes ADD COLUMN before_data TEXT"_s));
+}
+
+bool SqliteStorage::addOwnerColumn()
+{
+    // Databases from before owners: their clients are bound (NULL) by the
+    // next hello that names them.
+    bool has = false;
+    return hasColumn(u"clients"_s, u"owner"_s, &has) // not a message key: a table
+        && (has || exec(u"ALTER TABLE clients ADD COLUMN owner TEXT"_s));
 }
 
 bool SqliteStorage::loadState()
@@ -329,6 +352,20 @@ bool SqliteStorage::trimLog(qint64 floor)
         return false;
     m_logFloor = floor;
     return true;
+}
+
+Storage::Claim SqliteStorage::claimClient(const QString &clientId, const QString &owner)
+{
+    QSqlQuery &claim = m_statements->claimClient;
+    claim.bindValue(0, clientId);
+    claim.bindValue(1, owner.isNull() ? u""_s : owner); // NULL means unbound
+    QSqlQuery &q = m_statements->clientOwner;
+    q.bindValue(0, clientId);
+    if (!run(claim, &m_error) || !run(q, &m_error))
+        return Claim::Failed;
+    const bool granted = q.next() && q.value(0).toString() == owner;
+    q.finish();
+    return granted ? Claim::Granted : Claim::Taken;
 }
 
 bool SqliteStorage::lastTx(const QString &clientId, qint64 *tx)

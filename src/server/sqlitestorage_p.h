@@ -47,6 +47,7 @@ public:
     bool forEachChange(const QString &collection, qint64 after, qint64 upTo, const ChangeRow &row) override;
     bool trimLog(qint64 floor) override;
 
+    Claim claimClient(const QString &clientId, const QString &owner) override;
     bool lastTx(const QString &clientId, qint64 *tx) override;
     bool setLastTx(const QString &clientId, qint64 tx) override;
     bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message) override;
@@ -64,6 +65,7 @@ private:
     bool prepareStatements();
     bool addRevisionColumn();
     bool addBeforeColumn();
+    bool addOwnerColumn();
     //! Whether \a table has \a column; false (and an error) if it cannot be read.
     bool hasColumn(const QString &table, const QString &column, bool *has);
     bool loadState();

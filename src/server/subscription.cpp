@@ -7,6 +7,8 @@
 #include "messages_p.h"
 #include "protocol_p.h"
 
+#include <QtCore/QJsonDocument>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -111,12 +113,13 @@ static qsizetype codePoints(const QString &text)
     return text.size() - std::count_if(text.cbegin(), text.cend(), [](QChar c) { return c.isLowSurrogate(); });
 }
 
-Expression compileFilter(const QString &text, const Fields &fields, const QVariantMap &params, QString *error)
+Expression compileFilter(
+    const QString &text, int maxLength, const Fields &fields, const QVariantMap &params, QString *error)
 {
     if (text.isEmpty())
         return {};
-    if (const qsizetype length = codePoints(text); length > MaxFilterLength) {
-        *error = u"the filter is longer than %1 characters: got %2"_s.arg(MaxFilterLength).arg(length);
+    if (const qsizetype length = codePoints(text); length > maxLength) {
+        *error = u"the filter is longer than %1 characters: got %2"_s.arg(maxLength).arg(length);
         return {};
     }
     Expression::ParseError problem;
@@ -132,6 +135,36 @@ Expression compileFilter(const QString &text, const Fields &fields, const QVaria
         }
     }
     return filter;
+}
+
+//! \a value and every value inside it, counted up to just past \a budget.
+static qsizetype countValues(const QJsonValue &value, qsizetype budget)
+{
+    qsizetype count = 1;
+    const auto countEach = [&](const auto &container) {
+        for (auto it = container.begin(); it != container.end() && count <= budget; ++it)
+            count += countValues(*it, budget - count);
+    };
+    if (value.isArray())
+        countEach(value.toArray());
+    else if (value.isObject())
+        countEach(value.toObject());
+    return count;
+}
+
+bool checkParams(const QJsonObject &params, int maxValues, int maxBytes, QString *error)
+{
+    // Each value costs memory per subscription and time per record (an
+    // `in` over an array): bounded below what maxFrameBytes would allow.
+    if (countValues(params, maxValues + 1) - 1 > maxValues) {
+        *error = u"params hold more than %1 values"_s.arg(maxValues);
+        return false;
+    }
+    if (const qsizetype bytes = QJsonDocument(params).toJson(QJsonDocument::Compact).size(); bytes > maxBytes) {
+        *error = u"params are larger than %1 bytes as compact JSON: got %2"_s.arg(maxBytes).arg(bytes);
+        return false;
+    }
+    return true;
 }
 
 } // namespace Optimist

@@ -20,11 +20,6 @@ namespace Optimist {
 class Authorizer;
 class Session;
 
-//! At most this many subscriptions on one connection (too_many_subscriptions).
-inline constexpr int MaxSubscriptionsPerConnection = 64;
-//! A subscribe's filter is at most this many characters (code points).
-inline constexpr int MaxFilterLength = 4096;
-
 //! One change of one record: the record before it and after it (an insert
 //! has no before, a remove no after). Who sees what of a change is decided
 //! from these two alone (docs/protocol.md, "delta").
@@ -152,6 +147,11 @@ private:
 
 //! The filter of a subscribe, checked against \a fields and \a params:
 //! the expression, or (in \a error) why it is refused (invalid_filter).
-Expression compileFilter(const QString &text, const Fields &fields, const QVariantMap &params, QString *error);
+Expression compileFilter(
+    const QString &text, int maxLength, const Fields &fields, const QVariantMap &params, QString *error);
+//! Whether a subscribe's \a params hold at most \a maxValues JSON values
+//! (each parameter's, and every element and member inside) and at most
+//! \a maxBytes as compact JSON; else the reason in \a error.
+bool checkParams(const QJsonObject &params, int maxValues, int maxBytes, QString *error);
 
 } // namespace Optimist

@@ -23,14 +23,18 @@ void Subscriptions::subscribe(Session *session, const Protocol::SubscribeMessage
 {
     auto &held = session->subscriptions();
     const QString key = request.key();
-    if (!held.contains(key) && held.size() >= MaxSubscriptionsPerConnection) {
+    const ServerConfig::Limits limits = m_state->config.limits();
+    if (!held.contains(key) && qsizetype(held.size()) >= limits.maxSubscriptionsPerConnection) {
         return session->sendSubscriptionError(ErrorCode::TooManySubscriptions,
-            u"more than %1 subscriptions on one connection"_s.arg(MaxSubscriptionsPerConnection), key);
+            u"more than %1 subscriptions on one connection"_s.arg(limits.maxSubscriptionsPerConnection), key);
     }
+    QString problem;
+    if (!checkParams(request.params, limits.maxParamValues, limits.maxParamBytes, &problem))
+        return session->sendSubscriptionError(ErrorCode::InvalidFilter, problem, key);
     const Collection &c = m_state->collections[request.collection];
     const QVariantMap params = request.params.toVariantMap();
-    QString problem;
-    const Expression filter = compileFilter(request.filter, c.schema.fields(), params, &problem);
+    const Expression filter
+        = compileFilter(request.filter, limits.maxFilterLength, c.schema.fields(), params, &problem);
     if (!problem.isEmpty())
         return session->sendSubscriptionError(ErrorCode::InvalidFilter, problem, key);
 

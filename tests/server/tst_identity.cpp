@@ -7,6 +7,7 @@
 // openssl CLI); the refused kinds (`alg: none`, ...) are crafted by hand.
 
 #include "../sync/syncfixture.h"
+#include "jwtsigning.h"
 #include "rawclient.h"
 
 #include <optimist/authorizer.h>
@@ -20,9 +21,6 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
-#include <jwt.h>
-
-#include <cstdlib>
 #include <memory>
 
 using namespace Optimist;
@@ -57,22 +55,7 @@ qint64 pinnedNow()
     return now;
 }
 
-//! A token of \a claims signed by libjwt with \a alg and \a key.
-QString sign(jwt_alg_t alg, const QByteArray &key, const QJsonObject &claims)
-{
-    jwt_t *jwt = nullptr;
-    if (jwt_new(&jwt) != 0)
-        return {};
-    const QByteArray json = QJsonDocument(claims).toJson(QJsonDocument::Compact);
-    char *encoded = nullptr;
-    if (jwt_add_grants_json(jwt, json.constData()) == 0
-        && jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char *>(key.constData()), int(key.size())) == 0)
-        encoded = jwt_encode_str(jwt);
-    const QString token = encoded ? QString::fromLatin1(encoded) : QString();
-    std::free(encoded);
-    jwt_free(jwt);
-    return token;
-}
+using JwtSigning::sign;
 
 QString base64url(const QByteArray &bytes)
 {

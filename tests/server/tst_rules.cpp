@@ -6,6 +6,7 @@
 // refuses `forbidden`, asserted on the raw frames a client receives. Users
 // sign in with JSON Web Tokens signed here with libjwt (HS256).
 
+#include "jwtsigning.h"
 #include "rawclient.h"
 
 #include <optimist/authorizer.h>
@@ -20,9 +21,6 @@
 #include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
 
-#include <jwt.h>
-
-#include <cstdlib>
 #include <memory>
 
 using namespace Optimist;
@@ -45,30 +43,14 @@ QByteArray todosConfig(const QByteArray &rules)
 
 ServerConfig::Jwt hs256()
 {
-    ServerConfig::Jwt jwt;
-    jwt.algorithm = ServerConfig::Jwt::Algorithm::HS256;
-    jwt.secret = Secret;
-    return jwt;
+    return JwtSigning::hs256(Secret);
 }
 
 //! An HS256 token of \a claims, valid for an hour.
 QString token(QJsonObject claims)
 {
     claims.insert(u"exp"_s, QDateTime::currentSecsSinceEpoch() + 3600);
-    jwt_t *jwt = nullptr;
-    if (jwt_new(&jwt) != 0)
-        return {};
-    const QByteArray json = QJsonDocument(claims).toJson(QJsonDocument::Compact);
-    char *encoded = nullptr;
-    if (jwt_add_grants_json(jwt, json.constData()) == 0
-        && jwt_set_alg(
-               jwt, JWT_ALG_HS256, reinterpret_cast<const unsigned char *>(Secret.constData()), int(Secret.size()))
-            == 0)
-        encoded = jwt_encode_str(jwt);
-    const QString result = encoded ? QString::fromLatin1(encoded) : QString();
-    std::free(encoded);
-    jwt_free(jwt);
-    return result;
+    return JwtSigning::sign(JWT_ALG_HS256, Secret, claims);
 }
 
 // The users of the write tests, by name: their token's claims.

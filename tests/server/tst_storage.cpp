@@ -38,6 +38,7 @@ public:
         QList<Change> changes;
         qint64 floor = 0;
         QHash<QString, qint64> lastTx;
+        QHash<QString, QString> owners;
         QHash<QString, qint64> settled;
         QMap<std::pair<QString, qint64>, std::pair<QString, QString>> rejections;
 
@@ -174,6 +175,12 @@ public:
         return true;
     }
 
+    Claim claimClient(const QString &clientId, const QString &owner) override
+    {
+        if (!state.owners.contains(clientId))
+            state.owners.insert(clientId, owner);
+        return state.owners.value(clientId) == owner ? Claim::Granted : Claim::Taken;
+    }
     bool lastTx(const QString &clientId, qint64 *tx) override
     {
         *tx = state.lastTx.value(clientId);

@@ -94,6 +94,12 @@ private Q_SLOTS:
     void shouldRefuseAnInvalidFilter();
     void shouldLimitSubscriptionsPerConnection();
     void shouldUnsubscribeByKey();
+    void shouldLimitTheSubscriptionKey_data();
+    void shouldLimitTheSubscriptionKey();
+    void shouldNameTheKeyOfAMalformedSubscribe_data();
+    void shouldNameTheKeyOfAMalformedSubscribe();
+    void shouldRefuseToUnsubscribeAnotherCollectionsKey();
+    void shouldTakeSubscriptionLimitsFromTheConfig();
     void shouldSnapshotWhenALoggedChangeHasNoBeforeImage();
     void shouldNeverSendAnotherUsersPrivateRecord();
     void shouldAskTheAuthorizerForEachRecord();
@@ -101,7 +107,7 @@ private Q_SLOTS:
 
 private:
     //! With \a readRule as the read rule of todos (none when empty).
-    bool startServer(const QString &readRule = {});
+    bool startServer(const QString &readRule = {}, const ServerConfig::Limits &limits = {});
     //! A welcomed client of \a user (protocol \a protocol).
     std::unique_ptr<RawClient> connect(const QString &clientId, const QString &user, int protocol = 2);
     //! Pushes \a mutations as \a writer's next transaction and waits for its ack.
@@ -131,12 +137,14 @@ void tst_SubscriptionsFiltered::cleanup()
     m_tx.clear();
 }
 
-bool tst_SubscriptionsFiltered::startServer(const QString &readRule)
+bool tst_SubscriptionsFiltered::startServer(const QString &readRule, const ServerConfig::Limits &limits)
 {
     ServerConfig config;
     config.addCollection(u"todos"_s,
         { Field(u"title"_s, Field::Type::String), Field(u"owner"_s, Field::Type::String),
             Field(u"list"_s, Field::Type::String), Field(u"shared"_s, Field::Type::Bool, false) });
+    config.addCollection(u"notes"_s, { Field(u"text"_s, Field::Type::String) });
+    config.setLimits(limits);
     config.setJwt(m_tokens.jwt());
     if (!readRule.isEmpty())
         config.setCollectionRules(u"todos"_s, { readRule, {} });
@@ -537,6 +545,37 @@ void tst_SubscriptionsFiltered::shouldRefuseAnInvalidFilter_data()
         << QString(u"record.title == \""_s + QString(4096 - 18 - 1, u'x') + u"😀\""_s) << QJsonObject() << QString();
     QTest::newRow("4,097 characters") << ofLength(4097) << QJsonObject() << u"longer than 4096"_s;
     QTest::newRow("far past") << ofLength(100000) << QJsonObject() << u"longer than 4096"_s;
+
+    // params: at most 1,024 values (each parameter's and everything inside)
+    // and 65,536 bytes as compact JSON (found by an outside tester: 90,000
+    // elements cost a second per subscription).
+    const auto lists = [](int values) {
+        QJsonArray elements; // the array is one value, each element one more
+        for (int i = 1; i < values; ++i)
+            elements.append(i);
+        return QJsonObject { { u"lists"_s, elements } };
+    };
+    const QString in = u"record.list in $lists"_s;
+    QTest::newRow("1,024 param values") << in << lists(1024) << QString();
+    QTest::newRow("1,025 param values") << in << lists(1025) << u"params hold more than 1024 values"_s;
+    QTest::newRow("40,000 param values") << in << lists(40000) << u"params hold more than 1024 values"_s;
+    QTest::newRow("1,025 param values, unused ones count")
+        << in
+        << QJsonObject { { u"lists"_s, lists(1000).value(u"lists"_s) }, { u"other"_s, lists(25).value(u"lists"_s) } }
+        << u"params hold more than 1024 values"_s;
+    QJsonObject members;
+    for (int i = 0; i < 1023; ++i)
+        members.insert(QString::number(i), i);
+    QTest::newRow("1,025 param values, members of an object")
+        << in << QJsonObject { { u"lists"_s, QJsonArray() }, { u"o"_s, members } } << u"more than 1024 values"_s;
+    // {"s":"…"}: 8 bytes around the string.
+    const auto ofBytes = [](int bytes) { return QJsonObject { { u"s"_s, QString(bytes - 8, u'x') } }; };
+    const QString equal = u"record.title == $s"_s;
+    QTest::newRow("65,536 param bytes") << equal << ofBytes(65536) << QString();
+    QTest::newRow("65,536 param bytes, UTF-8")
+        << equal << QJsonObject { { u"s"_s, QString(QString((65536 - 8 - 4) / 2, u'é') + u"😀"_s) } } << QString();
+    QTest::newRow("65,537 param bytes") << equal << ofBytes(65537) << u"larger than 65536 bytes"_s;
+    QTest::newRow("far past param bytes") << equal << ofBytes(900000) << u"larger than 65536 bytes"_s;
 }
 
 void tst_SubscriptionsFiltered::shouldRefuseAnInvalidFilter()
@@ -606,6 +645,161 @@ void tst_SubscriptionsFiltered::shouldUnsubscribeByKey()
     const QList<QJsonObject> frames = reader->sync();
     QCOMPARE(frames.size(), 1);
     QCOMPARE(frames.first().value(u"subscription"_s).toString(), u"b"_s);
+}
+
+void tst_SubscriptionsFiltered::shouldLimitTheSubscriptionKey_data()
+{
+    // Every frame of a subscription echoes its key (found by an outside
+    // tester: a 100,000-character key was).
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("256 characters") << QString(256, u'k') << true;
+    QTest::newRow("256 code points, some outside the BMP") << QString(254, u'k') + u"😀😀"_s << true;
+    QTest::newRow("257 characters") << QString(257, u'k') << false;
+    QTest::newRow("257 code points, some outside the BMP") << QString(255, u'k') + u"😀😀"_s << false;
+    QTest::newRow("far past") << QString(100000, u'k') << false;
+}
+
+void tst_SubscriptionsFiltered::shouldLimitTheSubscriptionKey()
+{
+    QFETCH(QString, key);
+    QFETCH(bool, accepted);
+    auto client = connect(u"client"_s, u"alice"_s);
+    QVERIFY(client);
+    client->send(subscribe(key));
+    if (accepted) {
+        QString cursor;
+        QCOMPARE(snapshot(*client, key, &cursor), QStringList());
+        return;
+    }
+    const QJsonObject answer = client->take();
+    QCOMPARE(answer.value(u"code"_s).toString(), u"invalid_message"_s);
+    QCOMPARE(answer.value(u"ref"_s).toString(), u"subscribe"_s);
+    QCOMPARE(answer.value(u"message"_s).toString(), u"field 'subscription' must be a string of 1 to 256 characters"_s);
+    QVERIFY(!answer.contains(u"subscription"_s)); // not echoed either
+    client->send({ { u"type"_s, u"unsubscribe"_s }, { u"collection"_s, u"todos"_s }, { u"subscription"_s, key } });
+    QCOMPARE(client->take().value(u"code"_s).toString(), u"invalid_message"_s);
+    QVERIFY(client->sync().isEmpty());
+}
+
+void tst_SubscriptionsFiltered::shouldNameTheKeyOfAMalformedSubscribe_data()
+{
+    QTest::addColumn<QJsonObject>("request");
+    QTest::addColumn<QString>("key"); // empty: none in the error
+    const QJsonObject mine = subscribe(u"mine"_s);
+    const auto with = [](QJsonObject message, const QString &field, const QJsonValue &value) {
+        message.insert(field, value);
+        return message;
+    };
+    QTest::newRow("params an array") << with(mine, u"params"_s, QJsonArray { 1 }) << u"mine"_s;
+    QTest::newRow("params a string") << with(mine, u"params"_s, u"x"_s) << u"mine"_s;
+    QTest::newRow("filter a number") << with(mine, u"filter"_s, 7) << u"mine"_s;
+    QTest::newRow("cursor a number") << with(mine, u"cursor"_s, 7) << u"mine"_s;
+    QTest::newRow("no subscription: the collection is the key") << with(subscribe({}), u"params"_s, 1) << u"todos"_s;
+    QTest::newRow("subscription a number") << with(mine, u"subscription"_s, 7) << QString();
+    QTest::newRow("subscription empty") << with(mine, u"subscription"_s, u""_s) << QString();
+    QTest::newRow("subscription too long")
+        << with(with(mine, u"subscription"_s, QString(257, u'k')), u"params"_s, 1) << QString();
+}
+
+void tst_SubscriptionsFiltered::shouldNameTheKeyOfAMalformedSubscribe()
+{
+    QFETCH(QJsonObject, request);
+    QFETCH(QString, key);
+    auto client = connect(u"client"_s, u"alice"_s);
+    QVERIFY(client);
+    client->send(request);
+    const QJsonObject answer = client->take();
+    QCOMPARE(answer.value(u"code"_s).toString(), u"invalid_message"_s);
+    QCOMPARE(answer.value(u"ref"_s).toString(), u"subscribe"_s);
+    QCOMPARE(answer.value(u"subscription"_s).toString(), key);
+    QCOMPARE(answer.contains(u"subscription"_s), !key.isEmpty());
+    QVERIFY(client->sync().isEmpty());
+}
+
+void tst_SubscriptionsFiltered::shouldRefuseToUnsubscribeAnotherCollectionsKey()
+{
+    // The key names the subscription; a collection given with it must be
+    // the subscription's own.
+    auto writer = connect(u"writer"_s, u"w"_s);
+    QVERIFY(writer);
+    auto reader = connect(u"reader"_s, u"alice"_s);
+    QVERIFY(reader);
+    QString cursor;
+    reader->send(subscribe(u"a"_s));
+    QCOMPARE(snapshot(*reader, u"a"_s, &cursor), QStringList());
+    const auto unsubscribe = [&](const QString &collection, const QString &key) {
+        QJsonObject message { { u"type"_s, u"unsubscribe"_s }, { u"collection"_s, collection } };
+        if (!key.isEmpty())
+            message.insert(u"subscription"_s, key);
+        reader->send(message);
+        return reader->sync();
+    };
+    const QList<QJsonObject> refused = unsubscribe(u"notes"_s, u"a"_s);
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().value(u"code"_s).toString(), u"invalid_message"_s);
+    QCOMPARE(refused.first().value(u"ref"_s).toString(), u"unsubscribe"_s);
+    QCOMPARE(refused.first().value(u"subscription"_s).toString(), u"a"_s);
+    QCOMPARE(
+        refused.first().value(u"message"_s).toString(), u"subscription 'a' is of collection 'todos', not 'notes'"_s);
+    QCOMPARE(unsubscribe(u"calendar"_s, u"a"_s).first().value(u"code"_s).toString(), u"unknown_collection"_s);
+    // Not a key it holds: nothing to do, no answer (it may have just ended).
+    QVERIFY(unsubscribe(u"todos"_s, u"b"_s).isEmpty());
+    QVERIFY(unsubscribe(u"notes"_s, {}).isEmpty());
+    write(*writer, { todo(u"x"_s, u"alice"_s, u"L1"_s) });
+    QList<QJsonObject> frames = reader->sync();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames.first().value(u"subscription"_s).toString(), u"a"_s);
+
+    QVERIFY(unsubscribe(u"todos"_s, u"a"_s).isEmpty());
+    write(*writer, { todo(u"y"_s, u"alice"_s, u"L1"_s) });
+    QVERIFY(reader->sync().isEmpty());
+}
+
+void tst_SubscriptionsFiltered::shouldTakeSubscriptionLimitsFromTheConfig()
+{
+    QString error;
+    const ServerConfig config = ServerConfig::fromJson(R"({"collections": {}, "limits": {
+        "maxSubscriptionsPerConnection": 2, "maxFilterLength": 20, "maxParamValues": 3, "maxParamBytes": 30}})",
+        &error);
+    QCOMPARE(error, QString());
+    const ServerConfig::Limits limits = config.limits();
+    QCOMPARE(limits.maxSubscriptionsPerConnection, 2);
+    QCOMPARE(limits.maxFilterLength, 20);
+    QCOMPARE(limits.maxParamValues, 3);
+    QCOMPARE(limits.maxParamBytes, 30);
+    ServerConfig::Limits defaults;
+    QCOMPARE(defaults.maxSubscriptionsPerConnection, 64);
+    QCOMPARE(defaults.maxFilterLength, 4096);
+    QCOMPARE(defaults.maxParamValues, 1024);
+    QCOMPARE(defaults.maxParamBytes, 65536);
+    ServerConfig::fromJson(R"({"collections": {}, "limits": {"maxParamValues": 0}})", &error);
+    QCOMPARE(error, u"limits.maxParamValues must be an integer ≥ 1"_s);
+
+    m_server.reset();
+    QVERIFY(startServer({}, limits));
+    auto client = connect(u"client"_s, u"alice"_s);
+    QVERIFY(client);
+    const auto answerTo = [&](const QJsonObject &request) -> QString {
+        client->send(request);
+        const QJsonObject answer = client->take();
+        if (answer.value(u"type"_s) == u"snapshot"_s)
+            return QString();
+        return answer.value(u"code"_s).toString() + u": "_s + answer.value(u"message"_s).toString();
+    };
+    // record.list == $p: 17 characters.
+    QCOMPARE(answerTo(subscribe(u"a"_s, u"record.list == $p"_s + u"   "_s, { { u"p"_s, u"L"_s } })), QString());
+    QCOMPARE(answerTo(subscribe(u"b"_s, u"record.list == $p"_s + u"    "_s, { { u"p"_s, u"L"_s } })),
+        u"invalid_filter: the filter is longer than 20 characters: got 21"_s);
+    QCOMPARE(answerTo(subscribe(u"b"_s, u"record.list in $p"_s, { { u"p"_s, QJsonArray { 1, 2 } } })), QString());
+    // "b" is held, so its refusals are not for the count.
+    QCOMPARE(answerTo(subscribe(u"b"_s, u"record.list in $p"_s, { { u"p"_s, QJsonArray { 1, 2, 3 } } })),
+        u"invalid_filter: params hold more than 3 values"_s);
+    QCOMPARE(answerTo(subscribe(u"b"_s, u"record.list == $p"_s, { { u"p"_s, QString(22, u'x') } })), QString());
+    QCOMPARE(answerTo(subscribe(u"b"_s, u"record.list == $p"_s, { { u"p"_s, QString(23, u'x') } })),
+        u"invalid_filter: params are larger than 30 bytes as compact JSON: got 31"_s);
+    QCOMPARE(answerTo(subscribe(u"c"_s)), u"too_many_subscriptions: more than 2 subscriptions on one connection"_s);
+    QCOMPARE(answerTo(subscribe(u"b"_s)), QString()); // a key held restarts
 }
 
 void tst_SubscriptionsFiltered::shouldSnapshotWhenALoggedChangeHasNoBeforeImage()

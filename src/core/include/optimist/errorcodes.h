@@ -20,6 +20,7 @@ inline constexpr QLatin1StringView Internal { "internal" };
 // Protocol 2 only.
 inline constexpr QLatin1StringView InvalidFilter { "invalid_filter" };
 inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscriptions" };
+inline constexpr QLatin1StringView ClientIdTaken { "client_id_taken" };
 
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };

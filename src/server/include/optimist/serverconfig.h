@@ -23,6 +23,11 @@ public:
         int changeLogRetention = 100000;
         int heartbeatMs = 15000;
         int maxQueuedBytes = 8 * 1024 * 1024;
+        // Subscriptions (docs/protocol.md, "subscribe / unsubscribe").
+        int maxSubscriptionsPerConnection = 64;
+        int maxFilterLength = 4096;
+        int maxParamValues = 1024;
+        int maxParamBytes = 64 * 1024;
         // Abuse limits (docs/security.md, "Limits and abuse").
         int handshakeTimeoutMs = 5000;
         int helloTimeoutMs = 5000;

@@ -19,6 +19,7 @@ class OPTIMIST_SERVER_EXPORT Storage : public QObject {
 
 public:
     enum class Lookup { Found, Missing, Failed };
+    enum class Claim { Granted, Taken, Failed };
     using RecordRow = std::function<void(const QString &id, qint64 revision, const QByteArray &data)>;
     using ChangeRow = std::function<void(
         qint64 seq, const QString &id, const QByteArray &data, const std::optional<QByteArray> &before)>;
@@ -61,6 +62,7 @@ public:
     virtual bool forEachChange(const QString &collection, qint64 after, qint64 upTo, const ChangeRow &row) = 0;
     virtual bool trimLog(qint64 floor) = 0;
 
+    virtual Claim claimClient(const QString &clientId, const QString &owner) = 0;
     virtual bool lastTx(const QString &clientId, qint64 *tx) = 0;
     virtual bool setLastTx(const QString &clientId, qint64 tx) = 0;
     virtual bool addRejection(const QString &clientId, qint64 tx, const QString &code, const QString &message) = 0;
