@@ -26,6 +26,7 @@ inline constexpr QLatin1StringView ClientIdTaken { "client_id_taken" };
 inline constexpr QLatin1StringView NotFound { "not_found" };
 inline constexpr QLatin1StringView Aborted { "aborted" };
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
+inline constexpr QLatin1StringView StorageFailed { "storage_failed" };
 //! A transaction made by one user was not sent, because the client's next
 //! welcome was for another user (a new token on the same SyncClient): it
 //! rolls back, and SyncClient::errorOccurred() says so once per welcome.
