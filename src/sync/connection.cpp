@@ -35,7 +35,8 @@ void SyncClientPrivate::ensureClientId()
     if (!identity.ensure(storage.directory))
         return;
     Q_EMIT q->clientIdChanged();
-    if (!identity.errorString.isEmpty())
+    // A directory that cannot be used is reported as such by restoreStorage().
+    if (!identity.errorString.isEmpty() && storage.directoryProblem().isEmpty())
         storageFailed(identity.errorString);
 }
 
@@ -128,8 +129,8 @@ void SyncClientPrivate::onDisconnected()
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
         stopForGood = true; // retrying cannot help; errorString says why
     // Not again with this clientId: a new one at once, or stop if the app chose it.
-    const bool renewed
-        = (int(closeCode) == Protocol::ClientIdTakenClose || std::exchange(clientIdTaken, false)) && renewClientId();
+    const bool taken = std::exchange(clientIdTaken, false) || int(closeCode) == Protocol::ClientIdTakenClose;
+    const bool renewed = taken && renewClientId();
     // Told once the client is settled, so that a slot may call setToken().
     const bool tokenExpired
         = int(closeCode) == Protocol::UnauthorizedClose && reason == Protocol::CloseReason::TokenExpired;
