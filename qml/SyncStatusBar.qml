@@ -12,9 +12,11 @@ import Optimist
 
     A coloured dot and a line saying whether edits are synced, being sent,
     or queued while offline (with the seconds to the next reconnection
-    attempt and, while the server cannot be reached, why: "Cannot reach the
-    server at ...: Connection refused", "TLS: ..."), the client's last error
-    as a tooltip, and a count of items left. A Qt Quick Controls ToolBar: it
+    attempt and, while the client is not connected, why, worded by kind:
+    "Cannot reach the server at ...: Connection refused", "TLS: ...",
+    "Sign-in refused: a token is required", ...), whether edits cannot be
+    kept offline, the client's last error as a tooltip, and a count of
+    items left. A Qt Quick Controls ToolBar: it
     needs Qt Quick Controls and Qt Quick Layouts at run time.
 
     \qml
@@ -66,27 +68,80 @@ ToolBar {
     function edits(n: int): string { return n === 1 ? qsTr("1 edit") : qsTr("%1 edits").arg(n) }
 
     /*!
+        \qmlproperty string SyncStatusBar::errorCode
+        \readonly
+        The code of the client's last errorOccurred() since it was last
+        connected ("connection_failed", "unauthorized", …); empty if none.
+        Set by the bar itself; problem words the reason by it.
+    */
+    readonly property alias errorCode: codes.lastCode
+    QtObject {
+        id: codes
+        property string lastCode: ""
+    }
+    Connections {
+        target: root.client
+        function onErrorOccurred(code: string, message: string) {
+            if (code !== "storage_failed")
+                codes.lastCode = code
+        }
+        function onStateChanged() {
+            if (root.client.state === SyncClient.Connected)
+                codes.lastCode = ""
+        }
+    }
+
+    /*!
         \qmlproperty string SyncStatusBar::problem
         \readonly
-        Why the client is not connected, in words for the user: its
-        errorString ("TLS: …" as it is, anything else as "Cannot reach the
-        server at …: …"); empty while connected.
+        Why the client is not connected, in words for the user, worded by
+        kind: "Cannot reach the server at …: Connection refused" when it
+        cannot be reached, "TLS: …", "Sign-in refused: a token is required"
+        when the server refused the token, "This app's version is not
+        supported by the server: …", "The server refused this device's
+        client id: …", or the client's errorString ("The server closed the
+        connection: …", "The connection was lost"). Empty while connected.
     */
     readonly property string problem: {
         const error = root.client.errorString
         if (error === "" || root.client.state === SyncClient.Connected)
             return ""
-        return error.startsWith("TLS:") ? error
-                                        : qsTr("Cannot reach the server at %1: %2").arg(root.client.url).arg(error)
+        if (error.startsWith("TLS:"))
+            return error
+        switch (root.errorCode) {
+        case "connection_failed":
+            return qsTr("Cannot reach the server at %1: %2").arg(root.client.url).arg(error)
+        case "unauthorized":
+            return qsTr("Sign-in refused: %1").arg(error)
+        case "unsupported_protocol":
+            return qsTr("This app's version is not supported by the server: %1").arg(error)
+        case "client_id_taken":
+            return qsTr("The server refused this device's client id: %1").arg(error)
+        default:
+            return error.charAt(0).toUpperCase() + error.slice(1)
+        }
     }
 
     /*!
         \qmlproperty string SyncStatusBar::statusText
         \readonly
         The line the bar shows: "Synced", "Syncing 2 edits…", "Connecting…",
-        "Reconnecting in 3 s · 1 edit queued", "Offline", or the problem.
+        "Reconnecting in 3 s · 1 edit queued", "Offline", or the problem,
+        e.g. "Sign-in refused: malformed token · 1 edit queued". While the
+        client cannot keep edits offline (SyncClient::storageError), that
+        follows: "Synced · cannot keep edits offline: …".
     */
     readonly property string statusText: {
+        const storage = root.client.storageError
+        return storage === "" ? root.connectionText : qsTr("%1 · %2").arg(root.connectionText).arg(storage)
+    }
+    /*!
+        \qmlproperty string SyncStatusBar::connectionText
+        \readonly
+        The part of statusText about the connection and the queued edits,
+        without the storage problem.
+    */
+    readonly property string connectionText: {
         const queued = root.client.outboxCount
         switch (root.client.state) {
         case SyncClient.Connected:
@@ -99,6 +154,8 @@ ToolBar {
                 ? qsTr("%1 · retrying in %2 s · %3 queued").arg(root.problem).arg(root.retryInSeconds).arg(edits(queued))
                 : qsTr("Reconnecting in %1 s · %2 queued").arg(root.retryInSeconds).arg(edits(queued))
         default:
+            if (root.problem !== "")
+                return queued > 0 ? qsTr("%1 · %2 queued").arg(root.problem).arg(edits(queued)) : root.problem
             return queued > 0 ? qsTr("Offline · %1 queued").arg(edits(queued)) : qsTr("Offline")
         }
     }

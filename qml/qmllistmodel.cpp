@@ -3,12 +3,16 @@
 
 #include <QtCore/QPointer>
 
+#include <optional>
+
 namespace Optimist {
 
 class QmlListModelPrivate {
 public:
     bool creating = false; //!< between classBegin() and componentComplete()
     QPointer<Transport> pendingClient; //!< the client QML set while creating
+    std::optional<QString> pendingFilter; //!< the filter QML set while creating
+    std::optional<QVariantMap> pendingParams; //!< the filterParams QML set while creating
 };
 
 /*!
@@ -294,6 +298,36 @@ void QmlListModel::setQmlClient(Transport *client)
     Q_EMIT clientChanged();
 }
 
+QString QmlListModel::qmlFilter() const
+{
+    return d->pendingFilter.value_or(filter());
+}
+
+void QmlListModel::setQmlFilter(const QString &filter)
+{
+    if (!d->creating)
+        return setFilter(filter);
+    if (qmlFilter() == filter)
+        return;
+    d->pendingFilter = filter;
+    Q_EMIT filterChanged();
+}
+
+QVariantMap QmlListModel::qmlFilterParams() const
+{
+    return d->pendingParams.value_or(filterParams());
+}
+
+void QmlListModel::setQmlFilterParams(const QVariantMap &params)
+{
+    if (!d->creating)
+        return setFilterParams(params);
+    if (qmlFilterParams() == params)
+        return;
+    d->pendingParams = params;
+    Q_EMIT filterParamsChanged();
+}
+
 QVariant QmlListModel::get(const QString &id) const
 {
     return ListModel::get(id);
@@ -312,6 +346,11 @@ void QmlListModel::classBegin()
 void QmlListModel::componentComplete()
 {
     d->creating = false;
+    // Params first: the filter they go with is checked once, with them.
+    if (auto params = std::exchange(d->pendingParams, std::nullopt))
+        setFilterParams(*params);
+    if (auto filter = std::exchange(d->pendingFilter, std::nullopt))
+        setFilter(*filter);
     // Collection and fields are set by now: the client attaches once, to them.
     if (Transport *client = d->pendingClient.data()) {
         d->pendingClient.clear();

@@ -19,6 +19,9 @@ class QmlListModelPrivate;
 // fields (not first to an empty collection, or a model without a schema
 // loading a cache it then cannot take), as KItemModels' QML proxies do.
 //
+// Its filter and filterParams wait the same way, so the filter is checked
+// (and an error reported) once, with its params and collection.
+//
 // It also types get() and at() for the QML tools: a record's keys are the
 // model's fields, which no static type can name, so they return `var`.
 //
@@ -29,6 +32,10 @@ class OPTIMIST_QML_EXPORT QmlListModel : public Optimist::ListModel, public QQml
     QML_NAMED_ELEMENT(OptimisticListModel)
     // Shadows ListModel::client so that a client set during creation waits.
     Q_PROPERTY(Optimist::Transport *client READ qmlClient WRITE setQmlClient NOTIFY clientChanged)
+    // Shadow filter and filterParams too: checked once both are set, so a
+    // filter assigned before its params is not reported as missing them.
+    Q_PROPERTY(QString filter READ qmlFilter WRITE setQmlFilter NOTIFY filterChanged)
+    Q_PROPERTY(QVariantMap filterParams READ qmlFilterParams WRITE setQmlFilterParams NOTIFY filterParamsChanged)
 
 public:
     explicit QmlListModel(QObject *parent = nullptr);
@@ -36,6 +43,10 @@ public:
 
     Transport *qmlClient() const;
     void setQmlClient(Transport *client);
+    QString qmlFilter() const;
+    void setQmlFilter(const QString &filter);
+    QVariantMap qmlFilterParams() const;
+    void setQmlFilterParams(const QVariantMap &params);
 
     // The visible record with \a id (its fields plus "id"), or an empty object.
     Q_INVOKABLE QVariant get(const QString &id) const;

@@ -66,7 +66,7 @@ void ListModelPrivate::checkFilter()
         }
     }
     if (!filter.error.isEmpty()) {
-        qCWarning(lcCore).noquote() << collection << filter.error;
+        qCWarning(lcCore).noquote() << u"collection '%1': %2"_s.arg(collection, filter.error);
         setErrorString(filter.error);
     } else if (!before.isEmpty() && errorString == before) {
         setErrorString({}); // the error was this filter's, and it is gone

@@ -51,6 +51,16 @@ namespace Optimist {
 */
 
 /*!
+    \enum Optimist::Storage::Claim
+
+    claimClient()'s answer.
+
+    \value Granted The client id is now bound to the user who asked.
+    \value Taken The client id is bound to another user.
+    \value Failed The storage failed; errorString() says why.
+*/
+
+/*!
     \typedef Optimist::Storage::RecordRow
 
     A \c{std::function<void(const QString &id, qint64 revision, const
@@ -251,6 +261,15 @@ Storage::RecordStream::~RecordStream() = default;
     The server calls it inside a batch when the log holds more than
     ServerConfig::Limits::changeLogRetention entries and 1/16 of it.
     Returns \c false on failure.
+*/
+
+/*!
+    \fn Optimist::Storage::Claim Optimist::Storage::claimClient(const QString &clientId, const QString &owner)
+    Binds \a clientId to \a owner (the user id; empty for a session without
+    one) when it is bound to nobody yet, atomically: Granted when it is now
+    bound to \a owner, Taken when it is bound to another. Everything kept
+    per client id (lastTx, rejections, the settled floor) is then only ever
+    reached by its owner. setLastTx() keeps the owner.
 */
 
 /*!

@@ -32,8 +32,12 @@ void SyncClientPrivate::setErrorString(const QString &message)
 
 void SyncClientPrivate::ensureClientId()
 {
-    if (identity.ensure())
-        Q_EMIT q->clientIdChanged();
+    if (!identity.ensure(storage.directory))
+        return;
+    Q_EMIT q->clientIdChanged();
+    // A directory that cannot be used is reported as such by restoreStorage().
+    if (!identity.errorString.isEmpty() && storage.directoryProblem().isEmpty())
+        storageFailed(identity.errorString);
 }
 
 void SyncClientPrivate::connectNow()
@@ -124,10 +128,13 @@ void SyncClientPrivate::onDisconnected()
     barrierPing = 0;
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
         stopForGood = true; // retrying cannot help; errorString says why
+    // Not again with this clientId: a new one at once, or stop if the app chose it.
+    const bool taken = std::exchange(clientIdTaken, false) || int(closeCode) == Protocol::ClientIdTakenClose;
+    const bool renewed = taken && renewClientId();
     // Told once the client is settled, so that a slot may call setToken().
     const bool tokenExpired
         = int(closeCode) == Protocol::UnauthorizedClose && reason == Protocol::CloseReason::TokenExpired;
-    if (active)
+    if (active && !renewed)
         explainClose(closeCode, reason);
     welcomed = false;
     outbox.resendAll(true);
@@ -139,6 +146,8 @@ void SyncClientPrivate::onDisconnected()
     }
     if (!active || stopForGood)
         setState(SyncClient::Disconnected);
+    else if (renewed)
+        reconnectTimer.start(0);
     else
         scheduleReconnect();
     if (tokenExpired)

@@ -78,6 +78,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
         return;
     }
     welcomed = true;
+    clientIdRenewals = 0;
     setErrorString({});
     heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
     takeLimits(welcome->limits);
@@ -246,12 +247,18 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
         Q_EMIT q->errorOccurred(code, text);
         return handlePushRefusal(code, text, quint64(*error->expectedTx), error->retryAfterMs);
     }
+    if (code == ErrorCode::ClientIdTaken && identity.source != ClientIdentity::Source::App) {
+        // Not the app's concern: the close that follows takes a new id.
+        qCInfo(lcSync) << "client id" << identity.id << "is taken by another user; taking a new one";
+        clientIdTaken = true;
+        return;
+    }
     qCWarning(lcSync) << "server error" << code << text;
     setErrorString(text.isEmpty() ? code : text);
     if (!error->subscription.isEmpty())
         refuseSubscription(*error);
     Q_EMIT q->errorOccurred(code, text);
-    if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized)
+    if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized || code == ErrorCode::ClientIdTaken)
         stopForGood = true;
     if (code == ErrorCode::RateLimited) {
         // A server without expectedTx: resend everything unsettled a little later.

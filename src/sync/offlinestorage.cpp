@@ -7,14 +7,75 @@
 #include "logging_p.h"
 #include "syncclient_p.h"
 
+#include <optimist/errorcodes.h>
+
 #include <optimist/listmodelfeed.h>
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
 
+QString OfflineStorage::directoryProblem() const
+{
+    const QFileInfo info(directory);
+    if (info.isDir() && info.isWritable())
+        return {};
+    // The first part of the path that exists says why.
+    QFileInfo existing = info;
+    while (!existing.exists() && !existing.isRoot() && existing.absoluteFilePath() != existing.absolutePath())
+        existing = QFileInfo(existing.absolutePath());
+    QString why;
+    if (!existing.isDir())
+        why = u"%1 is a file"_s.arg(existing.absoluteFilePath());
+    else if (!existing.isWritable())
+        why = u"%1 is not writable"_s.arg(existing.absoluteFilePath());
+    else if (!QDir().mkpath(directory))
+        why = u"it cannot be created"_s;
+    else
+        return {};
+    return u"%1 is not a writable directory: %2"_s.arg(QDir::toNativeSeparators(directory), why);
+}
+
+void OfflineStorage::openUnusable(const QString &clientId)
+{
+    m_clientId = clientId;
+    m_outboxStore = std::make_unique<OutboxStore>(directory, clientId);
+}
+
+QString OfflineStorage::moveTo(const QString &oldId, const QString &newId, const Outbox &outbox)
+{
+    if (!isOpen())
+        return {};
+    // The cache is closed, renamed with its SQLite side files, and opened
+    // under the new name.
+    m_cache.reset();
+    const QDir dir(directory);
+    QString problem;
+    for (const QLatin1StringView suffix : { ""_L1, "-wal"_L1, "-shm"_L1 }) {
+        const QString from = dir.filePath(u"cache-"_s + oldId + u".sqlite"_s + suffix);
+        const QString to = dir.filePath(u"cache-"_s + newId + u".sqlite"_s + suffix);
+        if (QFile::exists(from) && !QFile::rename(from, to) && suffix.isEmpty())
+            problem = u"cannot rename %1 to %2"_s.arg(from, to);
+    }
+    if (const QString openProblem = openCache(newId); problem.isEmpty())
+        problem = openProblem;
+    // The outbox is written anew (its clientId and numbers are the new
+    // id's), then the old file goes.
+    const QString oldOutbox = m_outboxStore->filePath();
+    m_clientId = newId;
+    m_outboxStore = std::make_unique<OutboxStore>(directory, newId);
+    if (const QString saveProblem = save(outbox); !saveProblem.isEmpty())
+        return saveProblem;
+    QFile::remove(oldOutbox);
+    return problem;
+}
+
 QString OfflineStorage::openCache(const QString &clientId)
 {
+    m_clientId = clientId;
     m_cache = std::make_unique<RecordCache>(directory, clientId);
     if (!m_cache->open()) {
         const QString problem = m_cache->errorString();
@@ -28,6 +89,7 @@ QString OfflineStorage::openCache(const QString &clientId)
 
 QString OfflineStorage::loadOutbox(const QString &clientId, QList<StoredTransaction> *transactions, quint64 *lastTx)
 {
+    m_clientId = clientId;
     m_outboxStore = std::make_unique<OutboxStore>(directory, clientId);
     QString problem;
     return m_outboxStore->load(transactions, lastTx, &problem) ? QString() : problem;
@@ -98,10 +160,14 @@ void SyncClientPrivate::restoreStorage()
     if (!storage.isEnabled() || storage.isOpen())
         return;
     ensureClientId();
-    if (const QString problem = storage.openCache(identity.id); !problem.isEmpty()) {
-        qCWarning(lcSync) << "no record cache:" << problem;
-        setErrorString(problem);
+    if (const QString problem = storage.directoryProblem(); !problem.isEmpty()) {
+        // Nothing can be read or kept: said once, in one sentence, and
+        // tried again at each save.
+        storage.openUnusable(identity.id);
+        return storageFailed(problem);
     }
+    if (const QString problem = storage.openCache(identity.id); !problem.isEmpty())
+        storageFailed(problem);
     for (const QString &key : subscriptions.bindings.keys())
         loadCached(key);
     QList<StoredTransaction> stored;
@@ -120,6 +186,26 @@ void SyncClientPrivate::restoreStorage()
         showRestored(outbox.at(i));
     Q_EMIT q->outboxCountChanged();
     scheduleSave(); // numbers given to this run's edits before the restore
+}
+
+void SyncClientPrivate::storageFailed(const QString &problem)
+{
+    const QString message = u"cannot keep edits offline: "_s + problem;
+    if (storageError == message)
+        return; // told once per reason
+    qCWarning(lcSync).noquote() << message;
+    storageError = message;
+    Q_EMIT q->storageErrorChanged();
+    Q_EMIT q->errorOccurred(ErrorCode::StorageFailed, message);
+}
+
+void SyncClientPrivate::storageWorks()
+{
+    if (storageError.isEmpty())
+        return;
+    qCInfo(lcSync) << "the storage directory works again";
+    storageError.clear();
+    Q_EMIT q->storageErrorChanged();
 }
 
 //! Whether the bound models can show \a mutations as pending: not if one is
@@ -239,10 +325,16 @@ void SyncClientPrivate::saveOutbox()
     if (!storage.isEnabled())
         return;
     restoreStorage(); // never overwrite what an earlier run left unread
-    if (const QString problem = storage.save(outbox); !problem.isEmpty()) {
-        qCWarning(lcSync) << "cannot save the outbox:" << problem;
-        setErrorString(problem);
+    if (const QString problem = storage.directoryProblem(); !problem.isEmpty())
+        return storageFailed(problem);
+    if (const QString problem = storage.save(outbox); !problem.isEmpty())
+        return storageFailed(problem);
+    // Works (again): a cache that could not be opened is tried again.
+    if (!storage.cache()) {
+        if (const QString problem = storage.openCache(identity.id); !problem.isEmpty())
+            return storageFailed(problem);
     }
+    storageWorks();
 }
 
 } // namespace Optimist

@@ -28,9 +28,18 @@ public:
     //! The record cache; null if it could not be opened (or before open()).
     RecordCache *cache() const { return m_cache.get(); }
 
+    //! Why files cannot be kept in the directory ("<dir> is not a writable
+    //! directory: …"), creating it if need be; empty if they can.
+    QString directoryProblem() const;
     //! Opens the record cache of \a clientId; returns why it cannot be
     //! used (then there is none), or nothing.
     QString openCache(const QString &clientId);
+    //! Marks the storage open without reading anything (the directory
+    //! cannot be used): later saves try again.
+    void openUnusable(const QString &clientId);
+    //! The files of \a oldId become \a newId's (the outbox rewritten from
+    //! \a outbox, numbered for the new id); returns why not, or nothing.
+    QString moveTo(const QString &oldId, const QString &newId, const Outbox &outbox);
     //! Opens the outbox file of \a clientId and reads what an earlier run
     //! left; returns why it could not be read, or nothing.
     QString loadOutbox(const QString &clientId, QList<StoredTransaction> *transactions, quint64 *lastTx);
@@ -60,6 +69,7 @@ private:
     std::unique_ptr<OutboxStore> m_outboxStore; //!< set once opened
     std::unique_ptr<RecordCache> m_cache; //!< open once opened (null if it cannot be)
     quint64 m_savedSettledTx = 0; //!< settledOutbox() at the last successful save
+    QString m_clientId; //!< whose files are open
 };
 
 } // namespace Optimist

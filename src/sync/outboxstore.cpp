@@ -45,10 +45,10 @@ bool OutboxStore::load(QList<StoredTransaction> *transactions, quint64 *lastTx, 
     QFile file(m_path);
     if (!file.exists())
         return true;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1: %2"_s.arg(m_path, file.errorString());
-        return false;
-    }
+    if (QFileInfo(m_path).isDir())
+        return moveAside(u"%1 is a directory"_s.arg(m_path), error);
+    if (!file.open(QIODevice::ReadOnly))
+        return moveAside(u"cannot read %1: %2"_s.arg(m_path, file.errorString()), error);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     file.close();
@@ -76,6 +76,12 @@ bool OutboxStore::load(QList<StoredTransaction> *transactions, quint64 *lastTx, 
 
 bool OutboxStore::save(const QList<StoredTransaction> &transactions, quint64 lastTx, QString *error)
 {
+    // Something else in its place (made since it was read) goes aside.
+    if (QFileInfo(m_path).isDir()) {
+        moveAside(u"%1 is a directory"_s.arg(m_path), error);
+        if (QFileInfo(m_path).isDir())
+            return false;
+    }
     if (transactions.isEmpty()) {
         if (!QFile::exists(m_path) || QFile::remove(m_path))
             return true;

@@ -163,6 +163,13 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     user than the one a model's records came for empties the model at once
     and reloads it.
 
+    Each committed transaction belongs to the user it was made as: the last
+    welcome's, or offline before any welcome the user the storage
+    directory's outbox and records are for. A welcome for another user (a
+    new token) never sends the previous user's unsettled transactions: each
+    is rejected with ErrorCode::UserChanged (\c user_changed; its models
+    roll it back), errorOccurred() says how many, and they are not kept.
+
     What goes wrong is told in three places: state and errorString (why the
     connection is down, in words), errorOccurred() (each error with its
     code, once per reason), and, for a refused transaction, the Transaction
@@ -303,16 +310,32 @@ void SyncClient::setToken(const QString &token)
 
     Empty by default: then one is generated (a UUID without braces) on first
     use, that is at the first connection attempt or when the storage
-    directory is first read, and kept in QSettings under the key
-    \c{Optimist/clientId}, so it is stable across restarts. A second process
+    directory is first read, and kept so that it is stable across restarts:
+    with a storageDirectory, in the file \c{client-id} there (the outbox and
+    cache there are that id's; a directory kept by an earlier version, with
+    files but no \c{client-id}, keeps the id its files are named by, so
+    nothing stored is orphaned); without one, in QSettings under the key
+    \c{Optimist/clientId}. So two users of one app on one machine, each with
+    a storage directory of their own, have an id each. A second process
     running at the same time gets a fresh one (a lock file in the temporary
-    directory, \c{optimist-client-<id>.lock}, guards the stored id).
-    clientIdChanged() is emitted when it is generated. Set it explicitly, and
-    before the first connection, for several clients in one process; it also
-    names the files in storageDirectory.
+    directory, \c{optimist-client-<id>.lock}, guards the kept id).
+    clientIdChanged() is emitted when it is generated.
 
-    Keep it secret: the server does not yet bind a client id to a user
-    (docs/security.md).
+    The server binds a client id to the first user who says hello with it
+    (docs/protocol.md). When it refuses a generated id as another user's
+    (\c client_id_taken, close code 4009), the client takes a new one
+    (clientIdChanged()), keeps it where it kept the old one, renames its
+    files in storageDirectory to it, and connects again at once; its unsent
+    edits go out under the new id. Nothing is reported to the app.
+
+    Set it explicitly, and before the first connection, for several clients
+    in one process. An id the app set is the app's choice: when the server
+    refuses it as another user's, the client stops (state Disconnected),
+    errorString says why and errorOccurred() reports \c client_id_taken;
+    setting another id connects again.
+
+    Keep it secret among sessions without a user id: the server binds an id
+    to a user, and all of those count as one (docs/security.md).
 */
 QString SyncClient::clientId() const
 {
@@ -323,8 +346,11 @@ void SyncClient::setClientId(const QString &clientId)
 {
     if (d->identity.id == clientId)
         return;
-    d->identity.id = clientId;
+    d->identity.setByApp(clientId);
     Q_EMIT clientIdChanged();
+    // Stopped because the server refused the old one: try the new one.
+    if (std::exchange(d->stopForGood, false) && d->active && !d->socket)
+        d->scheduleReconnect();
 }
 
 /*!
@@ -398,6 +424,33 @@ QString SyncClient::errorString() const
     return d->errorString;
 }
 /*!
+    \property Optimist::SyncClient::storageError
+    \brief why the client cannot keep its edits in storageDirectory, in one
+    sentence; empty while it can (and without a storage directory).
+
+    Set when the directory is not a writable directory or a file in it
+    cannot be written: "cannot keep edits offline: <dir> is not a writable
+    directory: <dir>/afile is a file", "cannot keep edits offline: cannot
+    write <dir>/outbox-<clientId>.json: …". errorOccurred() reports it once
+    per reason with code \c storage_failed (ErrorCode::StorageFailed). The
+    client keeps syncing, but edits made offline would not survive a
+    restart; it tries again at each save, and the property is cleared once
+    a save works. Unlike errorString, a welcome does not clear it.
+    SyncStatusBar shows it.
+
+    \sa storageDirectory
+*/
+QString SyncClient::storageError() const
+{
+    return d->storageError;
+}
+
+/*!
+    \fn void Optimist::SyncClient::storageErrorChanged()
+    Emitted when storageError changes.
+*/
+
+/*!
     \property Optimist::SyncClient::outboxCount
     \brief the number of committed transactions the server has not settled
     (acked or rejected) yet, those restored from storageDirectory included.
@@ -452,8 +505,10 @@ void SyncClient::setSslConfiguration(const QSslConfiguration &configuration)
     folder dialogs give), and reads back as the local path. Any other URL
     (\c{qrc:}, \c{http:}) is refused: errorString says "storageDirectory must
     be a local directory or a file: URL, not '…'" and the directory is left
-    unchanged. A directory whose files cannot be opened or read sets
-    errorString too, and the client carries on without them.
+    unchanged. A directory that is not a writable directory, or a file in
+    it that cannot be written, sets storageError and is reported by
+    errorOccurred() with \c storage_failed; the client carries on without
+    it and tries again at each save.
 
     On the next run, a bound model starts from its cached records and cursor
     before any connection (the app shows its data offline), and its
@@ -464,8 +519,9 @@ void SyncClient::setSslConfiguration(const QSslConfiguration &configuration)
     like any edit; one no model can take (its collection is not bound, or its
     record is not in the model) is sent all the same, appears when
     confirmed, and a refusal is reported by restoredTransactionRejected().
-    Files that cannot be read are moved aside (\c{….bad-<time>}), never
-    deleted.
+    Files that cannot be read (an outbox that is a directory included) are
+    moved aside (\c{….bad-<time>}), never deleted; errorString says so.
+    The file \c{client-id} holds the generated clientId.
 */
 QString SyncClient::storageDirectory() const
 {

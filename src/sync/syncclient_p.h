@@ -94,6 +94,16 @@ public:
     //! Writes the outbox on the next event-loop pass, once however often asked.
     void scheduleSave();
     void saveOutbox();
+    //! storageError, and errorOccurred(storage_failed) when it is news.
+    void storageFailed(const QString &problem);
+    //! Clears storageError: the directory works (again).
+    void storageWorks();
+
+    // clientidtaken.cpp
+    //! The server refused identity.id (client_id_taken): false if the app
+    //! chose it (the client stops); else the client takes a new one, moves
+    //! its files to it and reconnects at once.
+    bool renewClientId();
     //! The user an edit committed now is made by: the last welcome's; before
     //! any, the one the restored outbox or the cached records are for.
     std::optional<QString> editUser() const;
@@ -105,6 +115,9 @@ public:
     bool active = true;
     SyncClient::State state = SyncClient::Disconnected;
     QString errorString;
+    QString storageError;
+    bool clientIdTaken = false; //!< the server said client_id_taken on this connection
+    int clientIdRenewals = 0; //!< new ids taken since the last welcome
     QDateTime nextRetryAt;
     Backoff backoff;
 

@@ -1,7 +1,9 @@
 // The todo window when its server cannot be reached: the status bar and the
-// empty list say why, instead of "Nothing to do".
+// empty list say why, instead of "Nothing to do"; a refused token is
+// said inline, not only in a tooltip.
 import QtQuick
 import QtTest
+import Optimist
 import TodoApp
 
 Item {
@@ -30,6 +32,26 @@ Item {
             verify(hint.visible)
             verify(hint.text.indexOf("Nothing to do") < 0, hint.text)
             compare(hint.text, "Not loaded yet: the server cannot be reached.")
+        }
+
+        function test_tokenRefused_data() {
+            return [
+                { tag: "no token", token: "", reason: "a token is required" },
+                { tag: "malformed", token: "not-a-token", reason: "malformed token" }
+            ]
+        }
+
+        // The bar said only "Offline · 1 edit queued"; the reason was in a tooltip.
+        function test_tokenRefused(data) {
+            const window = createTemporaryObject(mainComponent, null,
+                                                 { serverUrl: serverUrl, user: "alice", token: data.token })
+            verify(window)
+            const status = findChild(window, "statusText")
+            const sync = findChild(window, "sync")
+            tryVerify(() => sync.state === SyncClient.Disconnected && sync.errorString !== "", 15000, status.text)
+            compare(status.text, "Sign-in refused: " + data.reason)
+            window.addTodo("queued")
+            tryCompare(status, "text", "Sign-in refused: " + data.reason + " · 1 edit queued")
         }
     }
 }

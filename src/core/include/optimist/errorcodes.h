@@ -20,16 +20,13 @@ inline constexpr QLatin1StringView Internal { "internal" };
 // Protocol 2 only.
 inline constexpr QLatin1StringView InvalidFilter { "invalid_filter" };
 inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscriptions" };
-//! A hello's clientId is bound to another user (the one who first used it).
 inline constexpr QLatin1StringView ClientIdTaken { "client_id_taken" };
 
 // Local only: never on the wire.
 inline constexpr QLatin1StringView NotFound { "not_found" };
 inline constexpr QLatin1StringView Aborted { "aborted" };
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
-//! A transaction made by one user was not sent, because the client's next
-//! welcome was for another user (a new token on the same SyncClient): it
-//! rolls back, and SyncClient::errorOccurred() says so once per welcome.
+inline constexpr QLatin1StringView StorageFailed { "storage_failed" };
 inline constexpr QLatin1StringView UserChanged { "user_changed" };
 
 inline bool isRetryable(QLatin1StringView code)

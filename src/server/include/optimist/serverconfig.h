@@ -24,14 +24,9 @@ public:
         int heartbeatMs = 15000;
         int maxQueuedBytes = 8 * 1024 * 1024;
         // Subscriptions (docs/protocol.md, "subscribe / unsubscribe").
-        //! Subscriptions held on one connection (too_many_subscriptions).
         int maxSubscriptionsPerConnection = 64;
-        //! A subscribe's filter, in characters (code points; invalid_filter).
         int maxFilterLength = 4096;
-        //! A subscribe's params: JSON values in all, each parameter's value
-        //! and every element and member inside it (invalid_filter).
         int maxParamValues = 1024;
-        //! A subscribe's params as compact JSON, in UTF-8 bytes (invalid_filter).
         int maxParamBytes = 64 * 1024;
         // Abuse limits (docs/security.md, "Limits and abuse").
         int handshakeTimeoutMs = 5000;

@@ -23,6 +23,7 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualifie
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(State state READ state NOTIFY stateChanged FINAL)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged FINAL)
+    Q_PROPERTY(QString storageError READ storageError NOTIFY storageErrorChanged FINAL)
     Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged FINAL)
     Q_PROPERTY(
         QString storageDirectory READ storageDirectory WRITE setStorageDirectory NOTIFY storageDirectoryChanged FINAL)
@@ -56,6 +57,7 @@ public:
 
     State state() const;
     QString errorString() const;
+    QString storageError() const;
     int outboxCount() const;
 
     QSslConfiguration sslConfiguration() const;
@@ -87,6 +89,7 @@ Q_SIGNALS:
     void activeChanged();
     void stateChanged();
     void errorStringChanged();
+    void storageErrorChanged();
     void outboxCountChanged();
     void nextRetryAtChanged();
     void backoffChanged();
