@@ -25,10 +25,8 @@ inline constexpr QLatin1StringView TooManySubscriptions { "too_many_subscription
 inline constexpr QLatin1StringView NotFound { "not_found" };
 inline constexpr QLatin1StringView Aborted { "aborted" };
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
-//! A transaction made by one user was not sent, because the client's next
-//! welcome was for another user (a new token on the same SyncClient): it
-//! rolls back, and SyncClient::errorOccurred() says so once per welcome.
 inline constexpr QLatin1StringView UserChanged { "user_changed" };
+inline constexpr QLatin1StringView Replaced { "replaced" };
 
 inline bool isRetryable(QLatin1StringView code)
 {
