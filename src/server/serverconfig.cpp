@@ -604,8 +604,7 @@ void ServerConfig::setJwt(const Jwt &jwt)
 }
 
 /*!
-    \fn bool Optimist::operator==(const Optimist::ServerConfig &a, const Optimist::ServerConfig &b)
-    \relates Optimist::ServerConfig
+    \fn bool Optimist::ServerConfig::operator==(const Optimist::ServerConfig &a, const Optimist::ServerConfig &b)
 
     Returns \c true when \a a and \a b have the same collections, rules,
     limits, tokens and JWT settings.
