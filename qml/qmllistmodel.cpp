@@ -190,8 +190,14 @@ public:
 /*!
     \qmlproperty bool OptimisticListModel::loading
     \readonly
-    True until the first snapshot arrives, and while a new filter's does;
-    false again when the server refuses the subscription.
+    True from the moment the model gets its \l client until the first
+    snapshot arrives (also while the server cannot be reached), and while a
+    new filter's does; false again when the server refuses the
+    subscription, the filter cannot be used, or the client stopped for good
+    (a refused token). A model filled from the client's storageDirectory
+    cache is not loading: it shows the cached rows at once. So
+    \c{!loading && count === 0} is an empty list, or, with an errorString,
+    one that could not load.
 */
 
 /*!

@@ -177,7 +177,8 @@ ApplicationWindow {
             Label {
                 objectName: "emptyHint"
                 anchors.centerIn: parent
-                visible: list.count === 0 && !todos.loading
+                // Loading lasts while the server cannot be reached: say so then.
+                visible: list.count === 0 && (!todos.loading || sync.errorString !== "")
                 width: Math.min(implicitWidth, list.width - 32)
                 wrapMode: Text.Wrap
                 horizontalAlignment: Text.AlignHCenter
@@ -189,7 +190,7 @@ ApplicationWindow {
             }
             BusyIndicator {
                 anchors.centerIn: parent
-                running: todos.loading
+                running: todos.loading && sync.errorString === ""
             }
         }
 

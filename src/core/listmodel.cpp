@@ -66,8 +66,10 @@ void ListModel::setClient(Transport *client)
 {
     if (d->client == client)
         return;
-    if (d->client)
+    if (d->client) {
         d->client->detachModel(this);
+        d->setLoading(false); // nothing loads it any more
+    }
     d->client = client;
     if (client)
         client->attachModel(this);

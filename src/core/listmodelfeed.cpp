@@ -165,8 +165,11 @@ QString ListModelFeed::filterError() const
 }
 
 /*!
-    The server refused the model's subscription: sets ListModel::errorString
-    to \a message and ends loading.
+    The server refused the model's subscription, or the model cannot be
+    subscribed (its filter cannot be used): sets ListModel::errorString to
+    \a message and ends loading. Transactions the server acknowledged at a
+    cursor the model was still to reach are accepted now: no delta of this
+    subscription will bring the model there.
 */
 void ListModelFeed::subscriptionRefused(const QString &message) const
 {
@@ -174,6 +177,12 @@ void ListModelFeed::subscriptionRefused(const QString &message) const
     StatusGuard status(d);
     d->setErrorString(message);
     d->setLoading(false);
+    QList<quint64> waiting;
+    for (const QList<quint64> &ids : std::as_const(d->acksAwaitingCursor))
+        waiting += ids;
+    d->acksAwaitingCursor.clear();
+    if (!waiting.isEmpty())
+        d->confirm(waiting);
 }
 
 void ListModelPrivate::applySnapshot(const QList<SnapshotRecord> &records, const QString &newCursor)

@@ -6,7 +6,9 @@
 #include "syncclient_p.h"
 
 #include <optimist/errorcodes.h>
+#include <optimist/listmodelfeed.h>
 
+#include <QtCore/QLocale>
 #include <QtCore/QRandomGenerator>
 #include <QtNetwork/QTcpSocket>
 
@@ -50,11 +52,7 @@ void SyncClientPrivate::connectNow()
         nextRetryAt = {};
         Q_EMIT q->nextRetryAtChanged();
     }
-    if (socket) {
-        socket->disconnect(q);
-        socket->abort();
-        socket->deleteLater();
-    }
+    dropSocket();
     socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     if (!sslConfiguration.isNull())
         socket->setSslConfiguration(sslConfiguration);
@@ -77,6 +75,8 @@ void SyncClientPrivate::connectNow()
     setState(backoff.attempt() == 0 ? SyncClient::Connecting : SyncClient::Reconnecting);
     qCDebug(lcSync) << "connecting to" << url << "attempt" << backoff.attempt();
     socket->open(url);
+    if (connectTimeoutMs > 0)
+        connectTimer.start(connectTimeoutMs);
     // Whether the server was reached at all, to explain a failure.
     reachedServer = false;
     if (auto *tcp = socket->findChild<QAbstractSocket *>())
@@ -124,6 +124,7 @@ void SyncClientPrivate::onDisconnected()
     qCDebug(lcSync) << "disconnected" << closeCode << reason;
     heartbeatTimer.stop();
     retryTimer.stop();
+    connectTimer.stop();
     backoff.connectionDown();
     barrierPing = 0;
     if (int(closeCode) == Protocol::UnsupportedProtocolClose || int(closeCode) == Protocol::UnauthorizedClose)
@@ -131,6 +132,14 @@ void SyncClientPrivate::onDisconnected()
     // Not again with this clientId: a new one at once, or stop if the app chose it.
     const bool taken = std::exchange(clientIdTaken, false) || int(closeCode) == Protocol::ClientIdTakenClose;
     const bool renewed = taken && renewClientId();
+    // Another connection with this client id is in use: reconnecting would
+    // knock it off in turn, forever (docs/protocol.md, close code 4005).
+    const bool replaced = active && int(closeCode) == Protocol::ReplacedClose;
+    if (replaced) {
+        stopForGood = true;
+        setErrorString(u"another connection with this client id (%1) replaced this one; not reconnecting. "
+                       "Give each running client its own clientId"_s.arg(identity.id));
+    }
     // Told once the client is settled, so that a slot may call setToken().
     const bool tokenExpired
         = int(closeCode) == Protocol::UnauthorizedClose && reason == Protocol::CloseReason::TokenExpired;
@@ -150,8 +159,17 @@ void SyncClientPrivate::onDisconnected()
         reconnectTimer.start(0);
     else
         scheduleReconnect();
+    if (stopForGood) {
+        // Nothing will load until the app acts (a new token, url, open()).
+        for (const Binding &binding : std::as_const(subscriptions.bindings)) {
+            if (binding.model)
+                ListModelFeed(binding.model).setLoading(false);
+        }
+    }
     if (tokenExpired)
         Q_EMIT q->tokenExpired();
+    if (replaced)
+        Q_EMIT q->errorOccurred(ErrorCode::Replaced, errorString);
 }
 
 void SyncClientPrivate::explainClose(QWebSocketProtocol::CloseCode code, const QString &reason)
@@ -188,6 +206,63 @@ void SyncClientPrivate::connectionFailed(const QString &message)
         return; // each retry that fails alike is told once
     setErrorString(message);
     Q_EMIT q->errorOccurred(ErrorCode::ConnectionFailed, message);
+}
+
+void SyncClientPrivate::dropSocket()
+{
+    if (!socket)
+        return;
+    // Every connection, the error handler's on the socket itself included.
+    QObject::disconnect(socket, nullptr, nullptr, nullptr);
+    socket->abort();
+    socket->deleteLater();
+    socket = nullptr;
+}
+
+void SyncClientPrivate::onConnectTimeout()
+{
+    if (welcomed || !socket)
+        return;
+    // A TCP connection that never became a WebSocket, or a WebSocket that
+    // never got a welcome: neither the socket nor the heartbeat would notice.
+    const QString stage = !reachedServer                     ? u"no connection"_s
+        : socket->state() == QAbstractSocket::ConnectedState ? u"no welcome after the WebSocket handshake"_s
+                                                             : u"no WebSocket handshake"_s;
+    qCDebug(lcSync) << "no welcome within" << connectTimeoutMs << "ms:" << stage;
+    connectionFailed(u"the server at %1 did not answer within %2 s (%3)"_s.arg(
+        url.toDisplayString(), QLocale::c().toString(connectTimeoutMs / 1000.0), stage));
+    dropSocket();
+    onDisconnected(); // no signal from the dropped socket: reconnects with the backoff
+}
+
+/*!
+    \property Optimist::SyncClient::connectTimeoutMs
+    \brief how long a connection attempt may take, up to the server's
+    welcome, in milliseconds.
+
+    10000 (10 s) by default; 0 (or less) sets no bound. An attempt that has
+    no welcome by then (the host does not answer, the server accepts the
+    TCP connection but never completes the WebSocket handshake, or completes
+    it and never sends \c welcome) is given up: errorString says "the server
+    at <url> did not answer within <n> s" and at which stage,
+    errorOccurred() tells it with code \c connection_failed (once, not at
+    every retry that fails alike), and the client retries with the backoff
+    (state Reconnecting). Takes effect at the next attempt.
+
+    \sa initialBackoffMs, errorString
+*/
+int SyncClient::connectTimeoutMs() const
+{
+    return d->connectTimeoutMs;
+}
+
+void SyncClient::setConnectTimeoutMs(int ms)
+{
+    ms = std::max(0, ms);
+    if (d->connectTimeoutMs == ms)
+        return;
+    d->connectTimeoutMs = ms;
+    Q_EMIT connectTimeoutMsChanged();
 }
 
 void SyncClientPrivate::onHeartbeat()

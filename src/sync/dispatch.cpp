@@ -79,6 +79,7 @@ void SyncClientPrivate::handleWelcome(const QJsonObject &message)
     }
     welcomed = true;
     clientIdRenewals = 0;
+    connectTimer.stop();
     setErrorString({});
     heartbeatMs = int(std::max<qint64>(100, welcome->heartbeatMs));
     takeLimits(welcome->limits);
@@ -117,22 +118,26 @@ void SyncClientPrivate::onFilterChanged(ListModel *model)
     const bool valid = subscriptions.filterChanged(key);
     if (valid)
         return subscribe(key); // the same key: the server restarts it
-    ListModelFeed(model).setLoading(false);
+    // Not subscribed while the filter cannot be used: ends loading, and
+    // settles the acks its old subscription would have brought.
+    ListModelFeed(model).subscriptionRefused(model->errorString());
     if (welcomed)
         send(Protocol::UnsubscribeMessage { model->collection(), key == model->collection() ? QString() : key }
                  .toJson());
 }
 
-void SyncClientPrivate::refuseSubscription(const Protocol::ErrorMessage &error)
+bool SyncClientPrivate::refuseSubscription(const Protocol::ErrorMessage &error)
 {
-    Binding *binding = subscriptions.find(error.subscription);
+    Binding *binding = error.subscription.isEmpty() ? nullptr : subscriptions.find(error.subscription);
     if (!binding)
-        return;
+        return false;
     // Nothing of it runs on the server: a later subscribe starts afresh.
     binding->needsSnapshot = true;
     binding->snapshotRecords.clear();
     binding->nextChunk = 0;
+    binding->refusedCode = error.code;
     ListModelFeed(binding->model).subscriptionRefused(error.message.isEmpty() ? error.code : error.message);
+    return true;
 }
 
 void SyncClientPrivate::handleSnapshot(const QJsonObject &message)
@@ -202,8 +207,13 @@ void SyncClientPrivate::handleAck(const QJsonObject &message)
     if (!entry)
         return;
     if (Transaction *tx = entry->transaction) {
-        for (ListModel *model : tx->models())
-            ListModelFeed(model).acknowledge(entry->localId, ack->cursors.value(model->collection()).toString());
+        // A model without a subscription (refused, an unusable filter,
+        // unbound) will never reach the ack's cursor: it settles now.
+        for (ListModel *model : tx->models()) {
+            const QString cursor
+                = subscriptions.isSubscribed(model) ? ack->cursors.value(model->collection()).toString() : QString();
+            ListModelFeed(model).acknowledge(entry->localId, cursor);
+        }
     }
     settle(wireTx);
 }
@@ -254,9 +264,10 @@ void SyncClientPrivate::handleError(const QJsonObject &message)
         return;
     }
     qCWarning(lcSync) << "server error" << code << text;
-    setErrorString(text.isEmpty() ? code : text);
-    if (!error->subscription.isEmpty())
-        refuseSubscription(*error);
+    // A refused subscription is its model's error (ListModel::errorString),
+    // not the connection's: the client's errorString stays empty while Connected.
+    if (!refuseSubscription(*error))
+        setErrorString(text.isEmpty() ? code : text);
     Q_EMIT q->errorOccurred(code, text);
     if (code == ErrorCode::UnsupportedProtocol || code == ErrorCode::Unauthorized || code == ErrorCode::ClientIdTaken)
         stopForGood = true;

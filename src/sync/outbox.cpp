@@ -96,19 +96,23 @@ void Outbox::setNumber(OutboxEntry &entry, quint64 tx)
 
 QList<LocalRefusal> Outbox::numberAtWelcome(quint64 serverLastTx)
 {
-    m_lastTx = std::max(m_lastTx, serverLastTx);
-    // One the server never took (above its lastTx) that can never fit is
-    // refused; what follows it closes up, so numbers stay contiguous.
+    // The server takes serverLastTx + 1 next, whatever numbers were given
+    // before: a server with a fresh database knows none of them (a number
+    // kept past a gap would only be refused out_of_order). One the server
+    // never took that can never fit is refused; what follows closes up.
     QList<LocalRefusal> refused;
+    quint64 contiguous = serverLastTx + 1; // the next number, while all keep theirs
     quint64 next = 0; // numbering from here on (0: not yet)
     for (auto it = m_entries.begin(); it != m_entries.end();) {
         const bool taken = it->wireTx != 0 && it->wireTx <= serverLastTx;
-        if (next == 0 && it->wireTx != 0 && (taken || tooLargeReason(*it, it->wireTx).isEmpty())) {
+        const bool keeps = taken || (it->wireTx == contiguous && tooLargeReason(*it, it->wireTx).isEmpty());
+        if (next == 0 && keeps) {
+            contiguous = std::max(contiguous, it->wireTx + 1);
             ++it; // keeps its number
             continue;
         }
         if (next == 0)
-            next = it->wireTx != 0 ? it->wireTx : m_lastTx + 1;
+            next = contiguous;
         if (QString why = tooLargeReason(*it, next); !why.isEmpty() && !taken) {
             refused.append({ std::move(*it), std::move(why) });
             it = m_entries.erase(it);
@@ -117,8 +121,7 @@ QList<LocalRefusal> Outbox::numberAtWelcome(quint64 serverLastTx)
         setNumber(*it, next++);
         ++it;
     }
-    if (next != 0)
-        m_lastTx = next - 1;
+    m_lastTx = (next != 0 ? next : contiguous) - 1;
     return refused;
 }
 

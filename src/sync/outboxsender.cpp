@@ -18,6 +18,15 @@ void SyncClientPrivate::onCommitted(Transaction *transaction)
         return;
     if (transaction->isFinished())
         return; // refused below when another of its models committed it
+    // A model that cannot be subscribed would never confirm the edit: it is
+    // refused at once, with the reason, and never sent.
+    for (ListModel *model : transaction->models()) {
+        if (const QString why = subscriptions.editRefusal(model); !why.isEmpty()) {
+            qCDebug(lcSync) << "transaction" << transaction->id() << "refused:" << why;
+            transaction->reject(ErrorCode::InvalidFilter, why);
+            return;
+        }
+    }
     Protocol::PushTransaction push;
     push.mutations = transaction->mutations();
     OutboxEntry entry = OutboxEntry::fromPush(Protocol::EncodedTransaction(push));

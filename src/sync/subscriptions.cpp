@@ -3,6 +3,7 @@
 
 #include "logging_p.h"
 
+#include <optimist/errorcodes.h>
 #include <optimist/listmodelfeed.h>
 
 #include <QtCore/QJsonDocument>
@@ -39,6 +40,24 @@ Binding *Subscriptions::find(const QString &key)
     return it == bindings.end() || !it->model ? nullptr : &*it;
 }
 
+bool Subscriptions::isSubscribed(const ListModel *model) const
+{
+    const auto it = bindings.constFind(keyOf(model));
+    return it != bindings.cend() && it->refusedCode.isEmpty() && ListModelFeed(it->model).filterError().isEmpty();
+}
+
+QString Subscriptions::editRefusal(const ListModel *model) const
+{
+    const auto it = bindings.constFind(keyOf(model));
+    if (it == bindings.cend())
+        return {};
+    if (const QString error = ListModelFeed(it->model).filterError(); !error.isEmpty())
+        return u"the list's filter cannot be used, so it cannot show this edit: %1"_s.arg(error);
+    if (it->refusedCode == QLatin1StringView(ErrorCode::InvalidFilter))
+        return u"the server refused the list's filter, so it cannot show this edit: %1"_s.arg(model->errorString());
+    return {};
+}
+
 QList<ListModel *> Subscriptions::models(const QString &collection) const
 {
     QList<ListModel *> result;
@@ -63,6 +82,7 @@ std::optional<Protocol::SubscribeMessage> Subscriptions::subscribe(const QString
         ListModelFeed(model).setLoading(false);
         return std::nullopt;
     }
+    binding->refusedCode.clear();
     const QString cursor = binding->needsSnapshot ? QString() : model->cursor();
     if (cursor.isEmpty())
         ListModelFeed(model).setLoading(true);

@@ -27,6 +27,9 @@ struct Binding {
     int nextChunk = 0;
     QString serverId; //!< the server the model's state came from (empty: none yet)
     QString userId; //!< the user it came for
+    //! The server refused the subscription with this code (empty: it did
+    //! not); cleared when it is subscribed again.
+    QString refusedCode;
 };
 
 //! The bound models by subscription key, and what their subscriptions
@@ -52,6 +55,12 @@ public:
     {
         return find(subscription.isEmpty() ? collection : subscription);
     }
+    //! Whether \a model has a subscription that can bring it to an ack's
+    //! cursor: bound, its filter usable, not refused by the server.
+    bool isSubscribed(const ListModel *model) const;
+    //! Why an edit through \a model is refused here, or empty: a model whose
+    //! filter cannot be used (here or by the server) never confirms it.
+    QString editRefusal(const ListModel *model) const;
     //! The live models of \a collection, in no particular order.
     QList<ListModel *> models(const QString &collection) const;
     //! What subscribes \a key (from its model's cursor, unless it needs a

@@ -17,6 +17,8 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
 {
     reconnectTimer.setSingleShot(true);
     retryTimer.setSingleShot(true);
+    connectTimer.setSingleShot(true);
+    QObject::connect(&connectTimer, &QTimer::timeout, q, [this] { onConnectTimeout(); });
     QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectNow(); });
     QObject::connect(&heartbeatTimer, &QTimer::timeout, q, [this] { onHeartbeat(); });
     QObject::connect(&retryTimer, &QTimer::timeout, q, [this] { pushPending(); });
@@ -42,7 +44,14 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     (\c unknown_collection, \c forbidden, \c invalid_filter, …) also sets
     the model's ListModel::errorString and stops its loading. After
     \c unauthorized or \c unsupported_protocol the client stops for good
-    (state Disconnected) until a new token or url, or open().
+    (state Disconnected) until a new token or url, or open(). So it does
+    when another connection with the same clientId replaced this one (close
+    code 4005): code \c replaced (ErrorCode::Replaced), and errorString
+    says so; reconnecting would only knock the other one off in turn.
+
+    An attempt that gets no welcome within connectTimeoutMs (a server that
+    accepts the connection and stays silent) fails with
+    \c connection_failed too, and the client retries.
 
     A rejected transaction is not reported here but on its Transaction.
 
@@ -134,6 +143,11 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
 */
 
 /*!
+    \fn void Optimist::SyncClient::connectTimeoutMsChanged()
+    Emitted when connectTimeoutMs changes.
+*/
+
+/*!
     \class Optimist::SyncClient
     \inmodule Optimist
     \inheaderfile optimist/syncclient.h
@@ -194,8 +208,10 @@ SyncClientPrivate::SyncClientPrivate(SyncClient *q)
     \value Disconnected Not connected, and no attempt is under way or
         scheduled: the client is not active, has no valid url, or was
         stopped for good because the server refused its protocol version
-        (close code 4000) or its token (close code 4001, see tokenExpired()).
-        errorString says why it stopped; a new url or token, or open(),
+        (close code 4000) or its token (close code 4001, see tokenExpired()),
+        or because another connection with the same clientId replaced this
+        one (close code 4005, ErrorCode::Replaced). errorString says why it
+        stopped; a new url or token, or open(),
         starts again. The initial state.
     \value Connecting The first attempt after open(), setActive(true) or a
         new url is under way, up to the server's welcome.
@@ -380,6 +396,7 @@ void SyncClient::setActive(bool active)
         d->connectNow();
     } else {
         d->reconnectTimer.stop();
+        d->connectTimer.stop();
         if (d->socket)
             d->socket->close(QWebSocketProtocol::CloseCodeNormal);
         else
@@ -402,20 +419,27 @@ SyncClient::State SyncClient::state() const
 }
 /*!
     \property Optimist::SyncClient::errorString
-    \brief why the connection is down or stopped, or what last went wrong,
-    in words; empty once a welcome arrives.
+    \brief why the connection is down or stopped, or what last went wrong
+    with it, in words; cleared by each welcome.
 
     It holds the last of: a failed connection attempt (the message of
     errorOccurred() with code \c connection_failed, e.g. "Connection
-    refused", "TLS: …", or a hint to use \c{wss://}); a close by the server,
-    "the server closed the connection: <close code> <reason>"; "the
-    connection was lost"; "the server stopped answering" (no message for
-    more than twice the server's heartbeat interval); the message (or, without one,
-    the code) of an \c error frame from the server, a subscription's refusal
-    included; a storage directory that cannot be used (see
-    storageDirectory). Refusals of a push that the client handles itself
-    (\c out_of_order, \c rate_limited, \c too_large with the number to
-    resend from) are told by errorOccurred() only.
+    refused", "TLS: …", a hint to use \c{wss://}, or "the server at <url>
+    did not answer within <n> s", see connectTimeoutMs); a close by the
+    server, "the server closed the connection: <close code> <reason>";
+    "the connection was lost"; "the server stopped answering" (no message
+    for more than twice the server's heartbeat interval); a replaced
+    connection (code \c replaced: another one with this clientId took
+    over); the message (or, without one, the code) of an \c error frame
+    from the server about the connection; a storage directory that cannot
+    be used (see storageDirectory). So while Connected it is empty unless
+    the server sent such an error frame since the welcome.
+
+    A subscription the server refuses is not the connection's error: it is
+    its model's ListModel::errorString (and errorOccurred()). Refusals of a
+    push that the client handles itself (\c out_of_order, \c rate_limited,
+    \c too_large with the number to resend from) are told by
+    errorOccurred() only.
 
     \sa errorOccurred(), state
 */
@@ -676,7 +700,11 @@ void SyncClient::close()
     collection with its filter and params once the client is welcomed. A
     model without a collection is not bound (a warning is logged); one bound
     already is left as it is. With a storageDirectory, the model is first
-    filled from the cached copy of its collection, if it is empty. Edits
+    filled from the cached copy of its collection, if it is empty. From
+    then on the model is loading (ListModel::loading) until its first
+    snapshot, unless the cache filled it (it shows those rows, and catches
+    up from their cursor once connected) or its filter cannot be used; a
+    refused subscription, or a client stopped for good, ends it. Edits
     the model committed before it was bound are sent too.
 */
 void SyncClient::attachModel(ListModel *model)
@@ -703,6 +731,10 @@ void SyncClient::attachModel(ListModel *model)
     if (d->welcomed)
         ListModelFeed(model).setFilterAuth(Subscriptions::authOf(d->userId));
     d->loadCached(key);
+    // Loading from now until the first snapshot (or a refusal): a model
+    // filled from the cache has its rows and cursor, and is not.
+    if (model->cursor().isEmpty() && ListModelFeed(model).filterError().isEmpty())
+        ListModelFeed(model).setLoading(true);
     // Edits made before binding are sent too.
     for (Transaction *transaction : model->pendingTransactions()) {
         if (transaction->isCommitted())

@@ -43,6 +43,10 @@ public:
     void onConnected();
     void onDisconnected();
     void onHeartbeat();
+    //! No welcome within connectTimeoutMs of the attempt's start: gives it up.
+    void onConnectTimeout();
+    //! Cuts the socket loose (no more signals from it) and aborts it.
+    void dropSocket();
     void ensureClientId();
 
     // dispatch.cpp
@@ -54,8 +58,9 @@ public:
     //! \a model's filter or params changed: subscribe again without a
     //! cursor (the rows were diffed already), or unsubscribe an invalid one.
     void onFilterChanged(ListModel *model);
-    //! The server refused a subscription: its model says why.
-    void refuseSubscription(const Protocol::ErrorMessage &error);
+    //! The server refused a subscription: its model says why. False if
+    //! the error names no bound model's subscription.
+    bool refuseSubscription(const Protocol::ErrorMessage &error);
     void handleSnapshot(const QJsonObject &message);
     void handleDelta(const QJsonObject &message);
     void handleAck(const QJsonObject &message);
@@ -130,7 +135,9 @@ public:
     std::optional<QString> storedUser; //!< the last restored transaction's, before a welcome
     bool stopForGood = false; //!< refused by the server: do not retry
     int heartbeatMs = 15000;
+    int connectTimeoutMs = 10000; //!< attempt → welcome (0: no bound)
     QTimer reconnectTimer;
+    QTimer connectTimer; //!< bounds an attempt, up to the welcome
     QTimer heartbeatTimer;
     QTimer retryTimer; //!< pushes wait for it after rate_limited
     qint64 pingId = 0;

@@ -138,13 +138,23 @@ private Q_SLOTS:
         QTest::newRow("all acked: settledTx is lastTx")
             << QStringList { u"commit+"_s, u"commit+"_s, u"send"_s, u"ack 1"_s, u"ack 2"_s } << L {} << 2ULL << 2ULL
             << L {} << P { 2 };
-        QTest::newRow("stored numbers kept at a welcome below them")
-            << QStringList { u"restore 11 12"_s, u"commit"_s, u"welcome 0"_s } << L { 11, 12, 13 } << 13ULL << 10ULL
+        QTest::newRow("stored numbers kept at a welcome just below them")
+            << QStringList { u"restore 11 12"_s, u"commit"_s, u"welcome 10"_s } << L { 11, 12, 13 } << 13ULL << 10ULL
             << L {} << P {};
+        // A server with a fresh database: the numbers close up to its lastTx.
+        QTest::newRow("stored numbers past a gap renumbered at a welcome")
+            << QStringList { u"restore 11 12"_s, u"commit"_s, u"welcome 0"_s } << L { 1, 2, 3 } << 3ULL << 0ULL << L {}
+            << P {};
+        QTest::newRow("all settled, then a welcome below: the next commit follows the server's lastTx") << QStringList {
+            u"commit+"_s, u"commit+"_s, u"send"_s, u"ack 1"_s, u"ack 2"_s, u"welcome 0"_s, u"commit+"_s
+        } << L { 1 } << 1ULL << 0ULL << L {} << P { 2 };
+        QTest::newRow("in flight past a gap renumbered at a welcome")
+            << QStringList { u"commit+"_s, u"commit+"_s, u"send"_s, u"ack 1"_s, u"welcome 0"_s } << L { 1 } << 1ULL
+            << 0ULL << L {} << P { 2 };
         QTest::newRow("stored numbers the server took are kept")
             << QStringList { u"restore 11 12"_s, u"welcome 12"_s } << L { 11, 12 } << 12ULL << 10ULL << L {} << P {};
         QTest::newRow("out_of_order renumbers from expectedTx")
-            << QStringList { u"restore 11 12"_s, u"welcome 0"_s, u"send"_s, u"refuse out_of_order 1"_s } << L { 1, 2 }
+            << QStringList { u"restore 11 12"_s, u"welcome 10"_s, u"send"_s, u"refuse out_of_order 1"_s } << L { 1, 2 }
             << 2ULL << 0ULL << L {} << P { 2 };
         QTest::newRow("rate_limited keeps every number") << QStringList { u"commit+"_s, u"commit+"_s, u"commit+"_s,
             u"commit+"_s, u"send"_s, u"ack 1"_s, u"ack 2"_s, u"refuse rate_limited 3"_s, u"send"_s }

@@ -28,6 +28,7 @@ inline constexpr QLatin1StringView Aborted { "aborted" };
 inline constexpr QLatin1StringView ConnectionFailed { "connection_failed" };
 inline constexpr QLatin1StringView StorageFailed { "storage_failed" };
 inline constexpr QLatin1StringView UserChanged { "user_changed" };
+inline constexpr QLatin1StringView Replaced { "replaced" };
 
 inline bool isRetryable(QLatin1StringView code)
 {

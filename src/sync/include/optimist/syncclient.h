@@ -31,6 +31,8 @@ class OPTIMIST_SYNC_EXPORT SyncClient : public Optimist::Transport { // qualifie
     Q_PROPERTY(int initialBackoffMs READ initialBackoffMs WRITE setInitialBackoffMs NOTIFY backoffChanged FINAL)
     Q_PROPERTY(int maxBackoffMs READ maxBackoffMs WRITE setMaxBackoffMs NOTIFY backoffChanged FINAL)
     Q_PROPERTY(double backoffFactor READ backoffFactor WRITE setBackoffFactor NOTIFY backoffChanged FINAL)
+    Q_PROPERTY(
+        int connectTimeoutMs READ connectTimeoutMs WRITE setConnectTimeoutMs NOTIFY connectTimeoutMsChanged FINAL)
 
 public:
     enum State {
@@ -73,6 +75,8 @@ public:
     void setMaxBackoffMs(int ms);
     double backoffFactor() const;
     void setBackoffFactor(double factor);
+    int connectTimeoutMs() const;
+    void setConnectTimeoutMs(int ms);
 
     Q_INVOKABLE void open();
     Q_INVOKABLE void close();
@@ -93,6 +97,7 @@ Q_SIGNALS:
     void outboxCountChanged();
     void nextRetryAtChanged();
     void backoffChanged();
+    void connectTimeoutMsChanged();
     void snapshotReceived(const QString &collection, int records);
     void errorOccurred(const QString &code, const QString &message);
     void tokenExpired();
