@@ -1,6 +1,8 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "serverconfig.h"
 
+#include "serverlimits_p.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -12,20 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
-
-static bool readLimit(const QJsonObject &limits, QLatin1StringView key, int minimum, int *out, QString *error)
-{
-    if (!limits.contains(key))
-        return true;
-    const QJsonValue value = limits.value(key);
-    const double number = value.toDouble(-1);
-    if (!value.isDouble() || number != double(int(number)) || number < minimum) {
-        *error = u"limits.%1 must be an integer ≥ %2"_s.arg(key).arg(minimum);
-        return false;
-    }
-    *out = int(number);
-    return true;
-}
 
 static bool readJwtAlgorithm(const QJsonValue &value, ServerConfig::Jwt::Algorithm *out, QString *error)
 {
@@ -673,29 +661,7 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
     if (!readCollections(root.value("collections"_L1), &config, &problem))
         return fail(problem);
 
-    const QJsonObject limits = root.value("limits"_L1).toObject();
-    Limits &l = config.d->limits;
-    if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
-        || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
-        || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
-        || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
-        || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
-        || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
-        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
-        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem)
-        || !readLimit(limits, "maxSubscriptionsPerConnection"_L1, 1, &l.maxSubscriptionsPerConnection, &problem)
-        || !readLimit(limits, "maxFilterLength"_L1, 1, &l.maxFilterLength, &problem)
-        || !readLimit(limits, "maxParamValues"_L1, 1, &l.maxParamValues, &problem)
-        || !readLimit(limits, "maxParamBytes"_L1, 2, &l.maxParamBytes, &problem)
-        || !readLimit(limits, "handshakeTimeoutMs"_L1, 10, &l.handshakeTimeoutMs, &problem)
-        || !readLimit(limits, "helloTimeoutMs"_L1, 10, &l.helloTimeoutMs, &problem)
-        || !readLimit(limits, "maxPendingConnections"_L1, 1, &l.maxPendingConnections, &problem)
-        || !readLimit(limits, "maxConnectionsPerAddress"_L1, 1, &l.maxConnectionsPerAddress, &problem)
-        || !readLimit(limits, "maxFailedSignInsPerAddress"_L1, 1, &l.maxFailedSignInsPerAddress, &problem)
-        || !readLimit(limits, "failedSignInDelayMs"_L1, 0, &l.failedSignInDelayMs, &problem)
-        || !readLimit(limits, "maxMessagesPerSecond"_L1, 1, &l.maxMessagesPerSecond, &problem)
-        || !readLimit(limits, "maxInboundBytesPerSecond"_L1, 1024, &l.maxInboundBytesPerSecond, &problem)
-        || !readLimit(limits, "maxPartialFrameBytes"_L1, 1024, &l.maxPartialFrameBytes, &problem))
+    if (!ServerLimits::read(root.value("limits"_L1), &config.d->limits, &problem))
         return fail(problem);
 
     const QJsonValue tokens = root.value("tokens"_L1);
