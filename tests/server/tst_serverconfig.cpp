@@ -4,7 +4,9 @@
 #include <optimist/server.h>
 #include <optimist/serverconfig.h>
 
+#include <QtCore/QFile>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
@@ -71,6 +73,8 @@ private Q_SLOTS:
     void listenShouldRefuseALimitBelowItsMinimum_data();
     void listenShouldRefuseALimitBelowItsMinimum();
     void listenShouldClearTheErrorOfAnEarlierFailure();
+    void serverProcessShouldExitOnBadLimits_data();
+    void serverProcessShouldExitOnBadLimits();
 };
 
 //! One row per limit and value: at the minimum, one below, far below,
@@ -196,6 +200,41 @@ void tst_ServerConfig::listenShouldClearTheErrorOfAnEarlierFailure()
     QCOMPARE(server.errorString(), QString());
     QVERIFY(!server.listen(QHostAddress::LocalHost, 0));
     QCOMPARE(server.errorString(), u"already listening"_s);
+}
+
+void tst_ServerConfig::serverProcessShouldExitOnBadLimits_data()
+{
+    QTest::addColumn<QByteArray>("limits");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("misspelt") << QByteArray(R"({"maxFrameByte": 4096})")
+                              << u"unknown limit 'maxFrameByte' in \"limits\" (did you mean 'maxFrameBytes'?)"_s;
+    QTest::newRow("not an object") << QByteArray("[]") << u"'limits' must be an object"_s;
+    QTest::newRow("one below") << QByteArray(R"({"heartbeatMs": 9})")
+                               << u"limits.heartbeatMs must be an integer ≥ 10"_s;
+    QTest::newRow("negative") << QByteArray(R"({"maxConnections": -5})")
+                              << u"limits.maxConnections must be an integer ≥ 1"_s;
+}
+
+void tst_ServerConfig::serverProcessShouldExitOnBadLimits()
+{
+    QFETCH(QByteArray, limits);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile config(dir.filePath(u"config.json"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(withLimits(limits));
+    config.close();
+
+    QProcess server;
+    server.start(QStringLiteral(OPTIMIST_SERVER_EXE),
+        { u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, dir.filePath(u"db.sqlite"_s), u"--config"_s, config.fileName() });
+    QVERIFY(server.waitForFinished(30000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QVERIFY(server.exitCode() != 0);
+    const QString printed = QString::fromUtf8(server.readAllStandardError());
+    QVERIFY2(printed.contains(error), qPrintable(printed));
 }
 
 QTEST_GUILESS_MAIN(tst_ServerConfig)
