@@ -3,8 +3,8 @@
 #include "server_p.h"
 
 #include "protocol_p.h"
-#include "session_p.h"
 #include "serverlimits_p.h"
+#include "session_p.h"
 #include "sqlitestorage_p.h"
 #include <optimist/errorcodes.h>
 
