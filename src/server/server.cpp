@@ -3,6 +3,7 @@
 #include "server_p.h"
 
 #include "protocol_p.h"
+#include "serverlimits_p.h"
 #include "session_p.h"
 #include "sqlitestorage_p.h"
 #include <optimist/errorcodes.h>
@@ -227,11 +228,14 @@ void Server::setAuthorizer(Authorizer *authorizer)
     port()). The default address is the loopback one, \c 127.0.0.1.
 
     Returns \c false, with the reason in errorString(), when the server
-    listens already ("already listening"), the authorizer's JWT settings
+    listens already ("already listening"), a limit of the config is below
+    its minimum (ServerConfig::Limits; "limits.heartbeatMs is 5, must be ≥
+    10"), the authorizer's JWT settings
     cannot be used (TokenAuthorizer::errorString(): a key file that cannot
     be read, a short secret), no database path is set, the storage cannot
     be opened, a collection's rules cannot be used (or are set for a
-    collection that is not served), or the port cannot be bound.
+    collection that is not served), or the port cannot be bound. Returns
+    \c true and clears errorString() when the server listens.
 */
 bool Server::listen(const QHostAddress &address, quint16 port)
 {
@@ -239,6 +243,9 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->error = u"already listening"_s;
         return false;
     }
+    d->error = ServerLimits::check(d->config.limits());
+    if (!d->error.isEmpty())
+        return false;
     auto defaultAuthorizer = std::make_unique<TokenAuthorizer>(d->config.tokens(), d->config.jwt());
     const auto *tokenAuthorizer
         = d->customAuthorizer ? dynamic_cast<TokenAuthorizer *>(d->customAuthorizer) : defaultAuthorizer.get();
@@ -259,6 +266,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->storage, &Storage::changesCommitted, this, [this](qint64, qint64 toSeq) { d->catchUp(toSeq); },
         Qt::QueuedConnection);
     d->fanOut.applied = 0;
+    d->error.clear();
     qCInfo(lcServer) << "listening on" << url().toString() << "database"
                      << (d->customStorage ? u"(given storage)"_s : d->databasePath) << "server id"
                      << d->storage->serverId();
@@ -347,8 +355,8 @@ void Server::setSslConfiguration(const QSslConfiguration &configuration)
 }
 
 /*!
-    Returns why the last listen() failed; empty if no listen() failed yet
-    (a later successful one does not clear it).
+    Returns why the last listen() failed; empty when none failed yet, and
+    after a successful listen().
 */
 QString Server::errorString() const
 {

@@ -1,6 +1,8 @@
 // Copyright (C) 2026 The Optimist authors. SPDX-License-Identifier: MIT
 #include "serverconfig.h"
 
+#include "serverlimits_p.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -12,20 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Optimist {
-
-static bool readLimit(const QJsonObject &limits, QLatin1StringView key, int minimum, int *out, QString *error)
-{
-    if (!limits.contains(key))
-        return true;
-    const QJsonValue value = limits.value(key);
-    const double number = value.toDouble(-1);
-    if (!value.isDouble() || number != double(int(number)) || number < minimum) {
-        *error = u"limits.%1 must be an integer ≥ %2"_s.arg(key).arg(minimum);
-        return false;
-    }
-    *out = int(number);
-    return true;
-}
 
 static bool readJwtAlgorithm(const QJsonValue &value, ServerConfig::Jwt::Algorithm *out, QString *error)
 {
@@ -168,7 +156,14 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 
     In the JSON config, the \c "limits" object, with the members' names as
     keys; each must be an integer at or above the minimum given below, or
-    fromJson() fails. Keys not given keep their defaults.
+    fromJson() fails. Keys not given keep their defaults; an unknown key (a
+    misspelt limit) or a \c "limits" that is not an object makes fromJson()
+    fail too ("unknown limit 'maxFrameByte' in \"limits\" (did you mean
+    'maxFrameBytes'?)").
+
+    Limits set in code (ServerConfig::setLimits()) are held to the same
+    minimums by Server::listen(), which fails naming the first limit below
+    its minimum ("limits.heartbeatMs is 5, must be ≥ 10").
 
     \sa ServerConfig::setLimits()
 */
@@ -186,7 +181,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     which closes the connection (close code 1009). Announced to clients in
     the welcome: the client splits its pushes to fit.
 
-    Default 1048576 (1 MiB); at least 64 in the JSON config.
+    Default 1048576 (1 MiB); at least 64 (JSON config and listen()).
 */
 
 /*!
@@ -195,7 +190,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     \c too_large. Announced in the welcome: the client refuses a larger
     transaction itself.
 
-    Default 1000; at least 1 in the JSON config.
+    Default 1000; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -204,7 +199,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     connection; past it a push is refused \c rate_limited, with the number
     to resend from. Announced in the welcome.
 
-    Default 256; at least 1 in the JSON config.
+    Default 256; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -212,14 +207,14 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     \brief the most WebSocket connections at once, welcomed or not; one more
     is closed with close code 4003.
 
-    Default 1000; at least 1 in the JSON config.
+    Default 1000; at least 1 (JSON config and listen()).
 */
 
 /*!
     \variable Optimist::ServerConfig::Limits::snapshotChunkRecords
     \brief the number of records per snapshot chunk.
 
-    Default 1000; at least 1 in the JSON config.
+    Default 1000; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -228,7 +223,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     applied transaction (one per cursor); trimmed in steps of 1/16 of it. A
     client resuming from a cursor older than the log gets a new snapshot.
 
-    Default 100000; at least 1 in the JSON config.
+    Default 100000; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -237,7 +232,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     client pings at this interval, and a welcomed connection silent for 3 ×
     this is closed (close code 4002).
 
-    Default 15000; at least 10 in the JSON config.
+    Default 15000; at least 10 (JSON config and listen()).
 */
 
 /*!
@@ -281,7 +276,40 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     one larger frame still goes out. Snapshot chunks are read and sent only
     while less than 1/8 of it is waiting.
 
-    Default 8388608 (8 MiB); at least 1024 in the JSON config.
+    Default 8388608 (8 MiB); at least 1024 (JSON config and listen()).
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxSubscriptionsPerConnection
+    \brief the most subscriptions held on one connection; one more is
+    answered \c too_many_subscriptions.
+
+    Default 64; at least 1 (JSON config and listen()).
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxFilterLength
+    \brief the longest filter of a \c subscribe, in characters (code
+    points); a longer one is answered \c invalid_filter.
+
+    Default 4096; at least 1 (JSON config and listen()).
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxParamValues
+    \brief the most JSON values in a \c subscribe's params, counting each
+    parameter's value and every element and member inside it; more are
+    answered \c invalid_filter.
+
+    Default 1024; at least 1 (JSON config and listen()).
+*/
+
+/*!
+    \variable Optimist::ServerConfig::Limits::maxParamBytes
+    \brief the largest \c subscribe params, as compact JSON in bytes of
+    UTF-8; larger ones are answered \c invalid_filter.
+
+    Default 65536 (64 KiB); at least 2 (JSON config and listen()).
 */
 
 /*!
@@ -290,7 +318,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     the TLS and WebSocket handshake; past it the TCP connection is closed
     (no close code yet).
 
-    Default 5000; at least 10 in the JSON config.
+    Default 5000; at least 10 (JSON config and listen()).
 */
 
 /*!
@@ -298,7 +326,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     \brief the time allowed, in milliseconds, from the WebSocket handshake
     to an accepted \c hello; past it close code 4006.
 
-    Default 5000; at least 10 in the JSON config.
+    Default 5000; at least 10 (JSON config and listen()).
 */
 
 /*!
@@ -308,7 +336,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     connection of the address with the most pending ones is closed to make
     room.
 
-    Default 128; at least 1 in the JSON config.
+    Default 128; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -316,7 +344,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     \brief the most open connections from one IP address, pending or not; a
     connection over it is reset at once.
 
-    Default 256; at least 1 in the JSON config.
+    Default 256; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -326,7 +354,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     until the minute is over, and a \c hello on one opened before is refused
     without its token being checked.
 
-    Default 20; at least 1 in the JSON config.
+    Default 20; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -334,7 +362,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     \brief how long, in milliseconds, a refused \c hello waits for its
     answer, every one after the first of its address in the minute.
 
-    Default 1000; at least 0 in the JSON config.
+    Default 1000; at least 0 (JSON config and listen()).
 */
 
 /*!
@@ -343,7 +371,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     connection and second, in bursts of up to one second's worth; past it
     \c rate_limited, then close code 4007.
 
-    Default 1000; at least 1 in the JSON config.
+    Default 1000; at least 1 (JSON config and listen()).
 */
 
 /*!
@@ -352,7 +380,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     frames and headers included, in bursts of up to max(this, 4 ×
     maxFrameBytes + 14); past it \c rate_limited, then close code 4007.
 
-    Default 16777216 (16 MiB); at least 1024 in the JSON config.
+    Default 16777216 (16 MiB); at least 1024 (JSON config and listen()).
 */
 
 /*!
@@ -361,7 +389,7 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
     connection whose frame pushes the total over it is closed with close
     code 4008.
 
-    Default 67108864 (64 MiB); at least 1024 in the JSON config.
+    Default 67108864 (64 MiB); at least 1024 (JSON config and listen()).
 */
 
 /*!
@@ -601,8 +629,8 @@ ServerConfig::Limits ServerConfig::limits() const
     return d->limits;
 }
 /*!
-    Sets the limits the server enforces to \a limits. Unlike fromJson(), it
-    does not check them against the minimums.
+    Sets the limits the server enforces to \a limits. It does not check
+    them: Server::listen() fails on a limit below its minimum (Limits).
 */
 void ServerConfig::setLimits(const Limits &limits)
 {
@@ -681,7 +709,8 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
     are optional. On bad input returns a default config and sets \a error,
     if given, to what is wrong, e.g. "not JSON: … at offset 12",
     "'collections' must be an object", "collection 'todos' needs a 'fields'
-    array", "limits.heartbeatMs must be an integer ≥ 10",
+    array", "limits.heartbeatMs must be an integer ≥ 10", "unknown limit
+    'maxFrameByte' in \"limits\" (did you mean 'maxFrameBytes'?)",
     "'tokens' must be an array of strings", "auth.jwt.algorithm must be
     \"HS256\", \"RS256\" or \"ES256\"". Clears \a error on success. Rules are
     checked only by Server::listen(); key files are read only then.
@@ -706,29 +735,7 @@ ServerConfig ServerConfig::fromJson(const QByteArray &json, QString *error)
     if (!readCollections(root.value("collections"_L1), &config, &problem))
         return fail(problem);
 
-    const QJsonObject limits = root.value("limits"_L1).toObject();
-    Limits &l = config.d->limits;
-    if (!readLimit(limits, "maxFrameBytes"_L1, 64, &l.maxFrameBytes, &problem)
-        || !readLimit(limits, "maxMutationsPerTransaction"_L1, 1, &l.maxMutationsPerTransaction, &problem)
-        || !readLimit(limits, "maxPendingPushes"_L1, 1, &l.maxPendingPushes, &problem)
-        || !readLimit(limits, "maxConnections"_L1, 1, &l.maxConnections, &problem)
-        || !readLimit(limits, "snapshotChunkRecords"_L1, 1, &l.snapshotChunkRecords, &problem)
-        || !readLimit(limits, "changeLogRetention"_L1, 1, &l.changeLogRetention, &problem)
-        || !readLimit(limits, "heartbeatMs"_L1, 10, &l.heartbeatMs, &problem)
-        || !readLimit(limits, "maxQueuedBytes"_L1, 1024, &l.maxQueuedBytes, &problem)
-        || !readLimit(limits, "maxSubscriptionsPerConnection"_L1, 1, &l.maxSubscriptionsPerConnection, &problem)
-        || !readLimit(limits, "maxFilterLength"_L1, 1, &l.maxFilterLength, &problem)
-        || !readLimit(limits, "maxParamValues"_L1, 1, &l.maxParamValues, &problem)
-        || !readLimit(limits, "maxParamBytes"_L1, 2, &l.maxParamBytes, &problem)
-        || !readLimit(limits, "handshakeTimeoutMs"_L1, 10, &l.handshakeTimeoutMs, &problem)
-        || !readLimit(limits, "helloTimeoutMs"_L1, 10, &l.helloTimeoutMs, &problem)
-        || !readLimit(limits, "maxPendingConnections"_L1, 1, &l.maxPendingConnections, &problem)
-        || !readLimit(limits, "maxConnectionsPerAddress"_L1, 1, &l.maxConnectionsPerAddress, &problem)
-        || !readLimit(limits, "maxFailedSignInsPerAddress"_L1, 1, &l.maxFailedSignInsPerAddress, &problem)
-        || !readLimit(limits, "failedSignInDelayMs"_L1, 0, &l.failedSignInDelayMs, &problem)
-        || !readLimit(limits, "maxMessagesPerSecond"_L1, 1, &l.maxMessagesPerSecond, &problem)
-        || !readLimit(limits, "maxInboundBytesPerSecond"_L1, 1024, &l.maxInboundBytesPerSecond, &problem)
-        || !readLimit(limits, "maxPartialFrameBytes"_L1, 1024, &l.maxPartialFrameBytes, &problem))
+    if (!ServerLimits::read(root.value("limits"_L1), &config.d->limits, &problem))
         return fail(problem);
 
     const QJsonValue tokens = root.value("tokens"_L1);
