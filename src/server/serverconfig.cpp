@@ -236,39 +236,6 @@ static bool readCollections(const QJsonValue &collections, ServerConfig *config,
 */
 
 /*!
-    \variable Optimist::ServerConfig::Limits::maxSubscriptionsPerConnection
-    \brief Subscriptions held on one connection; one more is refused with
-    \c too_many_subscriptions.
-
-    Default 64; at least 1 in the JSON config.
-*/
-
-/*!
-    \variable Optimist::ServerConfig::Limits::maxFilterLength
-    \brief A subscribe's filter, in characters (code points); a longer one
-    is refused with \c invalid_filter.
-
-    Default 4096; at least 1 in the JSON config.
-*/
-
-/*!
-    \variable Optimist::ServerConfig::Limits::maxParamValues
-    \brief A subscribe's params: JSON values in all, each parameter's value
-    and every element and member inside it; more are refused with
-    \c invalid_filter.
-
-    Default 1024; at least 1 in the JSON config.
-*/
-
-/*!
-    \variable Optimist::ServerConfig::Limits::maxParamBytes
-    \brief A subscribe's params as compact JSON, in UTF-8 bytes; more are
-    refused with \c invalid_filter.
-
-    Default 65536 (64 KiB); at least 2 in the JSON config.
-*/
-
-/*!
     \variable Optimist::ServerConfig::Limits::maxQueuedBytes
     \brief the most bytes waiting to be sent on one connection, control frames
     included; past it the connection is closed (close code 4004, usually

@@ -32,10 +32,11 @@ set(allowed
     "src/core/field.cpp:type"                           # a field's JSON form in a schema
     "src/server/serverconfig.cpp:fields"                # the server's config file
     "src/server/serverconfig.cpp:limits"
-    "src/server/serverconfig.cpp:maxFrameBytes"
-    "src/server/serverconfig.cpp:maxMutationsPerTransaction"
-    "src/server/serverconfig.cpp:maxPendingPushes"
-    "src/server/serverconfig.cpp:heartbeatMs"
+    "src/server/serverlimits.cpp:limits"
+    "src/server/serverlimits.cpp:maxFrameBytes"
+    "src/server/serverlimits.cpp:maxMutationsPerTransaction"
+    "src/server/serverlimits.cpp:maxPendingPushes"
+    "src/server/serverlimits.cpp:heartbeatMs"
     "src/server/sqlitestorage.cpp:rev"                  # a column of its table
 )
 
