@@ -48,10 +48,7 @@ void SyncClientPrivate::connectNow()
         return;
     ensureClientId();
     restoreStorage();
-    if (nextRetryAt.isValid()) {
-        nextRetryAt = {};
-        Q_EMIT q->nextRetryAtChanged();
-    }
+    cancelRetry();
     dropSocket();
     socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     if (!sslConfiguration.isNull())
@@ -81,6 +78,15 @@ void SyncClientPrivate::connectNow()
     reachedServer = false;
     if (auto *tcp = socket->findChild<QAbstractSocket *>())
         QObject::connect(tcp, &QAbstractSocket::connected, q, [this] { reachedServer = true; });
+}
+
+void SyncClientPrivate::cancelRetry()
+{
+    reconnectTimer.stop();
+    if (nextRetryAt.isValid()) {
+        nextRetryAt = {};
+        Q_EMIT q->nextRetryAtChanged();
+    }
 }
 
 void SyncClientPrivate::scheduleReconnect()

@@ -395,7 +395,7 @@ void SyncClient::setActive(bool active)
         d->backoff.reset();
         d->connectNow();
     } else {
-        d->reconnectTimer.stop();
+        d->cancelRetry();
         d->connectTimer.stop();
         if (d->socket)
             d->socket->close(QWebSocketProtocol::CloseCodeNormal);
@@ -595,7 +595,8 @@ void SyncClient::setStorageDirectory(const QString &path)
     client waits in the Reconnecting state.
 
     Set each time a retry is scheduled, a wait drawn as described under
-    initialBackoffMs; invalid once that attempt starts. Read-only.
+    initialBackoffMs; invalid once that attempt starts, and when the client
+    is closed (close(), active set to false). Read-only.
 */
 QDateTime SyncClient::nextRetryAt() const
 {

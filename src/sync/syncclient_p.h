@@ -29,6 +29,8 @@ public:
 
     // connection.cpp
     void connectNow();
+    //! Stops a scheduled reconnection; nextRetryAt becomes invalid.
+    void cancelRetry();
     void scheduleReconnect();
     void setState(SyncClient::State state);
     void setErrorString(const QString &message);

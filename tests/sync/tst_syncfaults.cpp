@@ -279,6 +279,24 @@ private Q_SLOTS:
         QCOMPARE(peer.model->count(), 0);
     }
 
+    void closeShouldForgetTheRetryTime()
+    {
+        // Given a client waiting to retry a server that cannot be reached
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const QUrl url(u"ws://127.0.0.1:%1"_s.arg(probe.serverPort()));
+        probe.close();
+        Peer peer = makePeer(url, u"alice"_s);
+        QTRY_VERIFY(peer.client->nextRetryAt().isValid());
+        QSignalSpy retryChanged(peer.client.get(), &SyncClient::nextRetryAtChanged);
+        // When the app closes it
+        peer.client->close();
+        // Then no retry is due, and a binding to nextRetryAt hears of it
+        QCOMPARE(peer.client->state(), SyncClient::Disconnected);
+        QVERIFY(!peer.client->nextRetryAt().isValid());
+        QCOMPARE(retryChanged.size(), 1);
+    }
+
     void loadingEndsWhenTheClientIsRefused()
     {
         TestServer guarded;
